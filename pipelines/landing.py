@@ -1,0 +1,115 @@
+"""Loading landed extract files into `raw`, each file whole or not at all, each file once.
+
+A file is identified by its content (sha256): landing the same bytes again, under any name, is a
+no-op, so re-running a day never duplicates raw rows. A file whose content changed is a new load;
+its rows then supersede or duplicate the earlier ones in staging.
+"""
+
+import csv
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from pipelines.contract import CONTRACT_KINDS, FileKind
+from pipelines.warehouse import transaction
+
+
+# The canonical contract is comma-separated with double quotes; never let the sniffer guess.
+_CSV_OPTIONS = "all_varchar = true, header = true, delim = ',', quote = '\"', escape = '\"'"
+
+
+class FileRefused(Exception):
+    """A landed file that cannot be loaded at all (named in the message, with the reason)."""
+
+
+@dataclass(frozen=True)
+class Load:
+    load_id: str
+    source_file: str
+    rows_in: int
+    malformed_lines: int
+
+
+def landed_files(landing: Path, kind: FileKind) -> list[Path]:
+    return sorted(p for p in landing.iterdir() if p.is_file() and kind.matches(p.name))
+
+
+def unstaged_files(landing: Path) -> list[str]:
+    """Files of contract kinds this version does not stage yet, so the summary can name them."""
+    staged = ("labs", "vitals")
+    return sorted(
+        p.name for p in landing.iterdir()
+        if p.is_file() and p.name.lower().startswith(CONTRACT_KINDS) and not p.name.lower().startswith(staged)
+    )
+
+
+def load_new_files(con: duckdb.DuckDBPyConnection, landing: Path, kind: FileKind, run_id: str) -> list[Load]:
+    if not landing.is_dir():
+        raise FileRefused(f"landing folder {landing} does not exist")
+    loads = []
+    for path in landed_files(landing, kind):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        seen = con.execute("SELECT 1 FROM meta.loads WHERE sha256 = ? AND kind = ?", [digest, kind.name]).fetchone()
+        if not seen:
+            loads.append(_load_file(con, path, kind, digest, run_id))
+    return loads
+
+
+def _header(path: Path) -> list[str]:
+    """The file's header line. Read here rather than sniffed: DuckDB's sniffer gives up on a file
+    with a malformed line, and such a file must load with that line quarantined."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            return next(csv.reader(handle), [])
+    except UnicodeDecodeError as error:
+        raise FileRefused(f"{path}: not UTF-8 text ({error})") from error
+
+
+def _load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, digest: str, run_id: str) -> Load:
+    header = _header(path)
+    if not header:
+        raise FileRefused(f"{path}: empty file, no header line")
+    by_name = {column.strip().lower(): column for column in header}
+    missing = [c for c in kind.required if c not in by_name]
+    if missing:
+        raise FileRefused(f"{path}: missing required column(s) {', '.join(missing)} (header: {', '.join(header)})")
+    extras = [column for key, column in by_name.items() if key not in kind.columns]
+    select = ", ".join(f'"{by_name[c]}" AS {c}' if c in by_name else f"NULL AS {c}" for c in kind.columns)
+    extra_json = "to_json({" + ", ".join(f"'{e}': \"{e}\"" for e in extras) + "})" if extras else "NULL"
+    load_number = con.execute("SELECT count(*) + 1 FROM meta.loads").fetchone()[0]
+    load_id = f"L{load_number:07d}"
+    with transaction(con):
+        con.execute("DROP TABLE IF EXISTS csv_rejects; DROP TABLE IF EXISTS csv_reject_scans")
+        try:
+            con.execute(
+                f"""
+                INSERT INTO {kind.raw_table}
+                SELECT {select}, {extra_json} AS _extra, $load_id, $source_file,
+                       row_number() OVER () AS _source_row
+                FROM read_csv($path, {_CSV_OPTIONS}, columns = $columns, strict_mode = true,
+                              store_rejects = true, rejects_table = 'csv_rejects',
+                              rejects_scan = 'csv_reject_scans')
+                """,
+                {"load_id": load_id, "source_file": path.name, "path": str(path),
+                 "columns": {column: "VARCHAR" for column in header}},
+            )
+        except duckdb.Error as error:
+            raise FileRefused(f"{path}: {error}") from error
+        rows = con.execute(f"SELECT count(*) FROM {kind.raw_table} WHERE _load_id = ?", [load_id]).fetchone()[0]
+        con.execute(
+            """
+            INSERT INTO raw.malformed_lines
+            SELECT $kind, $load_id, $source_file, line, CAST(error_type AS VARCHAR), error_message, csv_line
+            FROM csv_rejects
+            QUALIFY row_number() OVER (PARTITION BY line ORDER BY column_idx) = 1
+            """,
+            {"kind": kind.name, "load_id": load_id, "source_file": path.name},
+        )
+        malformed = con.execute("SELECT count(DISTINCT line) FROM csv_rejects").fetchone()[0]
+        con.execute(
+            "INSERT INTO meta.loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [load_id, kind.name, path.name, digest, path.stat().st_size, rows + malformed, malformed, extras, run_id],
+        )
+    return Load(load_id, path.name, rows + malformed, malformed)

@@ -1,0 +1,74 @@
+"""The work of each stage, as functions over an open warehouse connection.
+
+Dagster assets (pipelines/defs) call these; tests call them directly. Each function runs its SQL
+file(s) inside one transaction, so a failure leaves the previous state.
+"""
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from pipelines.contract import LABS, VITALS
+from pipelines.feature_columns import LONGEST_WINDOW_HOURS, windowed_aggregates_sql
+from pipelines.landing import Load, load_new_files
+from pipelines.rule_set import RuleSet
+from pipelines.settings import EXPECTATIONS_DIR, REFERENCE_DIR
+from pipelines.warehouse import execute, run_script, sql_text, transaction
+
+STAGED_TABLES = {"lab_results": "staging/lab_source.sql", "vital_signs": "staging/vital_source.sql"}
+
+
+def refresh_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
+    with transaction(con):
+        run_script(con, "reference/reference_tables.sql", {
+            "analytes_csv": str(REFERENCE_DIR / "analytes.csv"),
+            "units_csv": str(REFERENCE_DIR / "units.csv"),
+            "plausibility_csv": str(EXPECTATIONS_DIR / "plausibility.csv"),
+        })
+
+
+def land(con: duckdb.DuckDBPyConnection, landing: Path, run_id: str) -> list[Load]:
+    """Load every new labs and vitals file into raw (each file in its own transaction)."""
+    return [load for kind in (LABS, VITALS) for load in load_new_files(con, landing, kind, run_id)]
+
+
+def stage(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """Rebuild one staging table, its quarantine and superseded rows, from everything in raw."""
+    with transaction(con):
+        run_script(con, STAGED_TABLES[table])
+        run_script(con, "staging/measurements.sql", {"table_name": table})
+        run_script(con, f"staging/{table}.sql")
+    return con.execute(f"SELECT count(*) FROM staging.{table}").fetchone()[0]
+
+
+def reconcile(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Per load: rows in, staged, quarantined, superseded, balanced (needs both staging tables)."""
+    run_script(con, "meta/load_reconciliation.sql")
+    return con.execute("SELECT * FROM meta.load_reconciliation ORDER BY load_id").pl().to_dicts()
+
+
+def replace_daily_slice(con: duckdb.DuckDBPyConnection, table: str, query: str,
+                        params: dict[str, object], start: date, end: date) -> int:
+    """Delete then insert the days [start, end] of a daily table, in one transaction."""
+    params = {**params, "start": start, "end": end}
+    with transaction(con):
+        execute(con, f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM ({query}) WHERE false", params)
+        execute(con, f"DELETE FROM {table} WHERE as_of_date BETWEEN $start AND $end", params)
+        execute(con, f"INSERT INTO {table} BY NAME {query}", params)
+    return con.execute(f"SELECT count(*) FROM {table} WHERE as_of_date BETWEEN ? AND ?", [start, end]).fetchone()[0]
+
+
+def patient_day_query() -> str:
+    return (sql_text("features/patient_day.sql")
+            .replace("{{windowed_aggregates}}", windowed_aggregates_sql())
+            .replace("{{longest_window_hours}}", str(LONGEST_WINDOW_HOURS)))
+
+
+def build_patient_day(con: duckdb.DuckDBPyConnection, start: date, end: date) -> int:
+    return replace_daily_slice(con, "features.patient_day", patient_day_query(), {}, start, end)
+
+
+def build_at_risk_daily(con: duckdb.DuckDBPyConnection, start: date, end: date, rule_set: RuleSet) -> int:
+    return replace_daily_slice(con, "screen.at_risk_daily", sql_text("screen/at_risk_daily.sql"),
+                               rule_set.parameters(), start, end)

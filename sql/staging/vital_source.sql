@@ -1,0 +1,9 @@
+-- Raw vitals in the shape every measurement shares, for sql/staging/measurements.sql.
+-- Vital signs have no status or reference range: every row is a final measurement.
+CREATE OR REPLACE TEMP VIEW measurement_source AS
+SELECT 'vital_signs' AS table_name, 'vitals' AS raw_kind, 'vital' AS analyte_kind,
+       patient_id, encounter_id, measurement_id AS record_id, code, NULL AS name, value, unit,
+       NULL AS ref_low, NULL AS ref_high,
+       measured_at AS taken_at, recorded_at AS available_at, 'F' AS status,
+       _load_id, _source_file, _source_row
+FROM raw.vitals;

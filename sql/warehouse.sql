@@ -1,0 +1,91 @@
+-- Schemas (one per stage) and the tables that persist across runs. Idempotent; run on every
+-- writing connection. Tables rebuilt by a stage are defined in that stage's SQL file.
+CREATE SCHEMA IF NOT EXISTS raw;
+CREATE SCHEMA IF NOT EXISTS quarantine;
+CREATE SCHEMA IF NOT EXISTS staging;
+CREATE SCHEMA IF NOT EXISTS features;
+CREATE SCHEMA IF NOT EXISTS screen;
+CREATE SCHEMA IF NOT EXISTS audit;
+CREATE SCHEMA IF NOT EXISTS meta;
+
+-- One row per landed file loaded into raw. load_id orders loads: later loads win ties.
+CREATE TABLE IF NOT EXISTS meta.loads (
+    load_id VARCHAR PRIMARY KEY,
+    kind VARCHAR NOT NULL,
+    source_file VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    bytes BIGINT NOT NULL,
+    rows_in BIGINT NOT NULL,          -- records parsed + malformed lines
+    malformed_lines BIGINT NOT NULL,
+    extra_columns VARCHAR[],
+    run_id VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS raw.labs (
+    patient_id VARCHAR, encounter_id VARCHAR, result_id VARCHAR, code VARCHAR, name VARCHAR,
+    value VARCHAR, unit VARCHAR, ref_low VARCHAR, ref_high VARCHAR, collected_at VARCHAR,
+    resulted_at VARCHAR, status VARCHAR,
+    _extra JSON, _load_id VARCHAR NOT NULL, _source_file VARCHAR NOT NULL, _source_row BIGINT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS raw.vitals (
+    patient_id VARCHAR, encounter_id VARCHAR, measurement_id VARCHAR, code VARCHAR,
+    value VARCHAR, unit VARCHAR, measured_at VARCHAR, recorded_at VARCHAR,
+    _extra JSON, _load_id VARCHAR NOT NULL, _source_file VARCHAR NOT NULL, _source_row BIGINT NOT NULL
+);
+
+-- Lines the CSV reader could not split into the file's columns (wrong field count, bad quoting).
+CREATE TABLE IF NOT EXISTS raw.malformed_lines (
+    kind VARCHAR NOT NULL, _load_id VARCHAR NOT NULL, _source_file VARCHAR NOT NULL,
+    line BIGINT, error_type VARCHAR, error_message VARCHAR, csv_line VARCHAR
+);
+
+-- Every rejected row, with a reason code. Rebuilt per table by that table's staging step.
+CREATE TABLE IF NOT EXISTS quarantine.rejected_rows (
+    table_name VARCHAR NOT NULL,
+    _load_id VARCHAR NOT NULL,
+    _source_file VARCHAR NOT NULL,
+    _source_row BIGINT,               -- record ordinal in the file; NULL for a malformed line
+    source_line BIGINT,               -- physical line, for malformed lines
+    reason VARCHAR NOT NULL,
+    detail VARCHAR,
+    raw_record JSON
+);
+
+-- Valid rows that lost to another version of the same record (duplicate, older, cancelled).
+CREATE TABLE IF NOT EXISTS staging.superseded_rows (
+    table_name VARCHAR NOT NULL,
+    record_id VARCHAR NOT NULL,
+    reason VARCHAR NOT NULL,
+    _load_id VARCHAR NOT NULL,
+    _source_file VARCHAR NOT NULL,
+    _source_row BIGINT NOT NULL,
+    kept_load_id VARCHAR,
+    kept_source_row BIGINT
+);
+
+-- One row per pipeline step of a run: what it did and with which code and rules.
+CREATE TABLE IF NOT EXISTS meta.runs (
+    run_id VARCHAR NOT NULL,
+    step VARCHAR NOT NULL,
+    started_at TIMESTAMPTZ NOT NULL,
+    finished_at TIMESTAMPTZ NOT NULL,
+    code_version VARCHAR,
+    rule_set_version VARCHAR,
+    partition_start DATE,
+    partition_end DATE,
+    rows_written BIGINT,
+    detail JSON
+);
+
+-- Great Expectations outcomes per run and table.
+CREATE TABLE IF NOT EXISTS meta.validation_results (
+    run_id VARCHAR NOT NULL,
+    table_name VARCHAR NOT NULL,
+    suite VARCHAR NOT NULL,
+    success BOOLEAN NOT NULL,
+    rows_validated BIGINT,
+    expectations_evaluated BIGINT,
+    expectations_failed BIGINT,
+    failures JSON
+);
