@@ -1,0 +1,28 @@
+# The README's commands. Python 3.11 and make are all a fresh machine needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export DAGSTER_HOME := $(CURDIR)/.dagster_home
+
+.PHONY: install demo test ui bench clean
+
+$(BIN)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --constraint constraints.txt --editable ".[test]"
+	touch $@
+
+install: $(BIN)/.installed
+
+demo: install  ## generate a synthetic hospital and screen its 90 days
+	$(BIN)/masscreen demo
+
+test: install  ## run the test suite
+	$(BIN)/pytest
+
+ui: install  ## the Dagster UI on http://127.0.0.1:3000 (after make demo)
+	MASSCREEN_WAREHOUSE=$(CURDIR)/var/demo/warehouse.duckdb MASSCREEN_LANDING=$(CURDIR)/var/demo/landing \
+		$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+clean:
+	rm -rf var .dagster_home/storage .dagster_home/history .dagster_home/schedules .dagster_home/logs

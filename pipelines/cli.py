@@ -1,0 +1,110 @@
+"""`masscreen`: generate a synthetic hospital, run the screen over a range of days, or both (demo)."""
+
+import argparse
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from pipelines import runner
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text}") from error
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive integer: {text}")
+    return value
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="masscreen",
+        description="Nightly screen for macrophage activation syndrome (MAS) from lab and vitals extracts.",
+    )
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    generate = commands.add_parser(
+        "generate", help="write a deterministic synthetic hospital's extracts",
+        description="Write synthetic extract files in the canonical contract to OUT/landing and the "
+                    "ground truth (MAS episodes, confounders, injected defects) to OUT/truth.")
+    generate.add_argument("--out", type=Path, required=True, help="folder to write landing/ and truth/ into")
+    generate.add_argument("--patients", type=_positive, default=3000, help="number of patients (default 3000)")
+    generate.add_argument("--days", type=_positive, default=90, help="length of the period in days (default 90)")
+    generate.add_argument("--start", type=_date, default=date(2024, 1, 1), help="first day, YYYY-MM-DD (default 2024-01-01)")
+    generate.add_argument("--seed", type=int, default=7, help="random seed; same seed, same files (default 7)")
+
+    run = commands.add_parser(
+        "run", help="load new extracts and screen a range of days, as one Dagster run",
+        description="Load new files from the landing folder into the warehouse, stage and validate them, "
+                    "and build features.patient_day and screen.at_risk_daily for every day from START "
+                    "to END (inclusive) in one run of the mas_screen job. Exit code 1 if any step or "
+                    "blocking check failed.")
+    run.add_argument("--landing", type=Path, required=True, help="folder of landed extract files (labs_*.csv, vitals_*.csv)")
+    run.add_argument("--warehouse", type=Path, required=True, help="DuckDB warehouse file (created if absent)")
+    run.add_argument("--start", type=_date, required=True, help="first day to screen, YYYY-MM-DD")
+    run.add_argument("--end", type=_date, required=True, help="last day to screen, YYYY-MM-DD (inclusive)")
+    run.add_argument("--timezone", help="site time zone (default: MASSCREEN_TIMEZONE or America/New_York)")
+    run.add_argument("--truth", type=Path, help="a generator's truth/mas_episodes.csv, to report episodes caught")
+
+    demo = commands.add_parser(
+        "demo", help="generate a synthetic hospital and screen its whole period",
+        description="Generate a synthetic hospital into DIR, run the screen over its whole period as one "
+                    "run, and print a summary. Running it again gives the same tables.")
+    demo.add_argument("--dir", type=Path, default=Path("var/demo"), help="working folder (default var/demo)")
+    demo.add_argument("--patients", type=_positive, default=3000, help="number of patients (default 3000)")
+    demo.add_argument("--days", type=_positive, default=90, help="length of the period in days (default 90)")
+    demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    return top
+
+
+def _generate(out: Path, patients: int, days: int, start: date, seed: int) -> None:
+    from pipelines.synthetic import generate
+
+    began = time.monotonic()
+    summary = generate(out, patients=patients, days=days, start=start, seed=seed)
+    print(f"Generated {summary.patients:,} patients, {summary.lab_rows:,} lab rows, {summary.vital_rows:,} "
+          f"vital rows, {summary.mas_episodes} MAS episodes in {out} ({time.monotonic() - began:.1f} s)")
+
+
+def _run(landing: Path, warehouse: Path, start: date, end: date, timezone: str | None, truth: Path | None) -> int:
+    from pipelines.settings import load_settings
+    from pipelines.summary import render
+    from pipelines.warehouse import connect
+
+    runner.configure(landing, warehouse, timezone)
+    began = time.monotonic()
+    outcome = runner.run_range(start, end)
+    seconds = time.monotonic() - began
+    if not outcome.success:
+        print(f"Run {outcome.run_id} FAILED after {seconds:.1f} s:", file=sys.stderr)
+        for failure in outcome.failures:
+            print(f"  {failure}", file=sys.stderr)
+        return 1
+    print(f"Run {outcome.run_id} screened {start} to {end} in {seconds:.1f} s; warehouse {warehouse}")
+    with connect(warehouse, load_settings().timezone, read_only=True) as con:
+        print(render(con, truth))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.command == "generate":
+        _generate(args.out, args.patients, args.days, args.start, args.seed)
+        return 0
+    if args.command == "run":
+        return _run(args.landing, args.warehouse, args.start, args.end, args.timezone, args.truth)
+    start = date(2024, 1, 1)
+    _generate(args.dir, args.patients, args.days, start, args.seed)
+    return _run(args.dir / "landing", args.dir / "warehouse.duckdb", start,
+                start + timedelta(days=args.days - 1), None, args.dir / "truth" / "mas_episodes.csv")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""Blocking asset checks on staging: the Great Expectations contract on the rows this run staged,
+and the row-count reconciliation of every load. A failure stops features and screen."""
+
+import json
+
+import dagster as dg
+
+from pipelines import stages
+from pipelines.defs.ingest import LAB_RESULTS, VITAL_SIGNS
+from pipelines.defs.resources import WarehouseResource
+from pipelines.gx_validation import validate_frame
+from pipelines.settings import EXPECTATIONS_DIR
+
+
+def _validate_staged(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource,
+                     table: str) -> dg.AssetCheckResult:
+    """Run the table's suite on the rows staged from this run's loads (the fresh slice)."""
+    with warehouse.connect() as con:
+        frame = con.execute(
+            f"SELECT * FROM staging.{table} WHERE _load_id IN (SELECT load_id FROM meta.loads WHERE run_id = ?)",
+            [context.run.run_id],
+        ).pl()
+        outcome = validate_frame(frame, EXPECTATIONS_DIR / f"{table}.json", EXPECTATIONS_DIR / "plausibility.csv")
+        con.execute(
+            "INSERT INTO meta.validation_results VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [context.run.run_id, table, outcome.suite, outcome.success, outcome.rows, outcome.evaluated,
+             outcome.failed, json.dumps(outcome.as_metadata()["failures"])],
+        )
+    return dg.AssetCheckResult(
+        passed=outcome.success,
+        severity=dg.AssetCheckSeverity.ERROR if outcome.critical_failed else dg.AssetCheckSeverity.WARN,
+        metadata={key: value for key, value in outcome.as_metadata().items() if key != "failures"}
+        | {"failures": dg.MetadataValue.json(outcome.as_metadata()["failures"])},
+    )
+
+
+@dg.asset_check(asset=LAB_RESULTS, blocking=True, pool="duckdb",
+                description="Great Expectations suite expectations/lab_results.json + plausibility.csv")
+def lab_results_contract(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    return _validate_staged(context, warehouse, "lab_results")
+
+
+@dg.asset_check(asset=VITAL_SIGNS, blocking=True, pool="duckdb",
+                description="Great Expectations suite expectations/vital_signs.json + plausibility.csv")
+def vital_signs_contract(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    return _validate_staged(context, warehouse, "vital_signs")
+
+
+@dg.asset_check(asset=LAB_RESULTS, additional_deps=[VITAL_SIGNS], blocking=True, pool="duckdb",
+                description="Every load: rows in = staged + quarantined + superseded")
+def rows_reconcile(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.connect() as con:
+        loads = stages.reconcile(con)
+    unbalanced = [load for load in loads if not load["balanced"]]
+    return dg.AssetCheckResult(
+        passed=not unbalanced,
+        metadata={
+            "loads": len(loads),
+            "rows_in": sum(load["rows_in"] for load in loads),
+            "staged": sum(load["staged"] for load in loads),
+            "quarantined": sum(load["quarantined"] for load in loads),
+            "superseded": sum(load["superseded"] for load in loads),
+            "unbalanced_loads": dg.MetadataValue.json(unbalanced),
+        },
+    )

@@ -1,0 +1,18 @@
+"""The job that materializes the whole graph, and its nightly schedule for yesterday's partition."""
+
+import os
+
+import dagster as dg
+
+mas_screen_job = dg.define_asset_job(
+    "mas_screen",
+    selection=dg.AssetSelection.all(),
+    description="Land new extracts, stage, validate, build features and the at-risk table for the days selected.",
+)
+
+# A daily-partitioned schedule targets the partition that just ended: yesterday, in the site's zone.
+nightly_schedule = dg.build_schedule_from_partitioned_job(
+    mas_screen_job,
+    hour_of_day=int(os.environ.get("MASSCREEN_NIGHTLY_HOUR", "2")),
+    name="mas_screen_nightly",
+)

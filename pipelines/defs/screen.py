@@ -1,0 +1,38 @@
+"""screen.at_risk_daily: the daily table of patients meeting a rule (sql/screen/at_risk_daily.sql)."""
+
+from datetime import datetime, timezone
+
+import dagster as dg
+
+from pipelines import stages
+from pipelines.defs.features import PATIENT_DAY, partition_dates
+from pipelines.defs.partitions import daily_partitions
+from pipelines.defs.resources import WarehouseResource
+from pipelines.run_log import record_step
+
+AT_RISK_DAILY = dg.AssetKey(["screen", "at_risk_daily"])
+
+
+@dg.asset(
+    key=AT_RISK_DAILY,
+    deps=[PATIENT_DAY],
+    partitions_def=daily_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    group_name="screen",
+    pool="duckdb",
+    kinds={"duckdb"},
+)
+def at_risk_daily(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Patients flagged per day, with rules fired, evidence and rule set version."""
+    start, end = partition_dates(context)
+    rule_set = warehouse.rule_set()
+    started = datetime.now(timezone.utc)
+    with warehouse.connect() as con:
+        rows = stages.build_at_risk_daily(con, start, end, rule_set)
+        patients = con.execute(
+            "SELECT count(DISTINCT patient_id) FROM screen.at_risk_daily WHERE as_of_date BETWEEN ? AND ?",
+            [start, end]).fetchone()[0]
+        record_step(con, context.run_id, "screen.at_risk_daily", started, rows, rule_set.version, start, end)
+    return dg.MaterializeResult(metadata={
+        "rows": rows, "patients": patients, "rule_set_version": rule_set.version,
+    })

@@ -1,0 +1,33 @@
+"""meta.runs: one row per pipeline step, with the code and rule set versions that produced it."""
+
+import json
+import subprocess
+from datetime import date, datetime, timezone
+from functools import cache
+
+import duckdb
+
+from pipelines import __version__
+from pipelines.settings import PROJECT_DIR
+
+
+@cache
+def code_version() -> str:
+    """Package version, plus the git commit when running from a checkout."""
+    try:
+        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_DIR,
+                             capture_output=True, text=True, timeout=5, check=True).stdout.strip()
+        return f"{__version__}+g{sha}"
+    except (OSError, subprocess.SubprocessError):
+        return __version__
+
+
+def record_step(con: duckdb.DuckDBPyConnection, run_id: str, step: str, started_at: datetime,
+                rows_written: int, rule_set_version: str | None = None,
+                partition_start: date | None = None, partition_end: date | None = None,
+                detail: dict | None = None) -> None:
+    con.execute(
+        "INSERT INTO meta.runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [run_id, step, started_at, datetime.now(timezone.utc), code_version(), rule_set_version,
+         partition_start, partition_end, rows_written, json.dumps(detail or {}, default=str)],
+    )

@@ -1,0 +1,50 @@
+"""The short report printed after a run: rows per stage, quarantine by reason, flags per day, and
+(when a generator's truth is at hand) the known MAS episodes caught and how early."""
+
+from pathlib import Path
+
+import duckdb
+
+from pipelines.warehouse import execute, sql_text
+
+
+def stage_rows(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int]]:
+    return con.execute(sql_text("audit/run_summary.sql")).fetchall()
+
+
+def quarantine_by_reason(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int]]:
+    return con.execute(
+        "SELECT table_name, reason, count(*) FROM quarantine.rejected_rows GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+
+
+def flagged_per_day(con: duckdb.DuckDBPyConnection) -> list[tuple[object, int]]:
+    return con.execute(
+        "SELECT as_of_date, count(DISTINCT patient_id) FROM screen.at_risk_daily GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+
+
+def episode_detection(con: duckdb.DuckDBPyConnection, truth_csv: Path) -> list[dict]:
+    result = execute(con, sql_text("audit/synthetic_episode_detection.sql"), {"truth_csv": str(truth_csv)})
+    return result.pl().to_dicts()
+
+
+def render(con: duckdb.DuckDBPyConnection, truth_csv: Path | None = None) -> str:
+    lines = ["Rows per stage:"]
+    lines += [f"  {stage:<11}{table:<18}{rows:>10,}" for stage, table, rows in stage_rows(con)]
+    lines.append("Rows quarantined, by reason:")
+    quarantined = quarantine_by_reason(con)
+    lines += [f"  {table:<14}{reason:<20}{n:>8,}" for table, reason, n in quarantined] or ["  none"]
+    per_day = flagged_per_day(con)
+    lines.append(f"Patients flagged per day ({len(per_day)} days with flags):")
+    cells = [f"{day:%m-%d} {n:>3}" for day, n in per_day]
+    lines += ["  " + "   ".join(cells[i:i + 7]) for i in range(0, len(cells), 7)] or ["  none"]
+    if truth_csv is not None and truth_csv.exists():
+        episodes = episode_detection(con, truth_csv)
+        caught = [e for e in episodes if e["flagged_before_diagnosis"]]
+        lines.append(f"Synthetic MAS episodes flagged before diagnosis: {len(caught)} of {len(episodes)}")
+        for e in episodes:
+            lead = f"{e['lead_hours']:>6.1f} h before diagnosis" if e["flagged_before_diagnosis"] else (
+                "flagged only after diagnosis" if e["first_flag_cutoff"] else "never flagged")
+            lines.append(f"  {e['patient_id']:<10}{e['underlying']:<6}diagnosed {e['diagnosis_at']:%Y-%m-%d %H:%M}  {lead}")
+    return "\n".join(lines)

@@ -1,0 +1,10 @@
+-- Rows per stage of the warehouse, for the run summary (pipelines/summary.py).
+SELECT 'raw' AS stage, 'labs' AS table_name, count(*) AS rows FROM raw.labs
+UNION ALL SELECT 'raw', 'vitals', count(*) FROM raw.vitals
+UNION ALL SELECT 'raw', 'malformed_lines', count(*) FROM raw.malformed_lines
+UNION ALL SELECT 'staging', 'lab_results', count(*) FROM staging.lab_results
+UNION ALL SELECT 'staging', 'vital_signs', count(*) FROM staging.vital_signs
+UNION ALL SELECT 'staging', 'superseded_rows', count(*) FROM staging.superseded_rows
+UNION ALL SELECT 'quarantine', 'rejected_rows', count(*) FROM quarantine.rejected_rows
+UNION ALL SELECT 'features', 'patient_day', count(*) FROM features.patient_day
+UNION ALL SELECT 'screen', 'at_risk_daily', count(*) FROM screen.at_risk_daily
