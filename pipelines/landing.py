@@ -17,7 +17,7 @@ from pipelines.warehouse import transaction
 
 
 # The canonical contract is comma-separated with double quotes; never let the sniffer guess.
-_CSV_OPTIONS = "all_varchar = true, header = true, delim = ',', quote = '\"', escape = '\"'"
+_CSV_OPTIONS = "auto_detect = false, header = true, delim = ',', quote = '\"', escape = '\"'"
 
 
 class FileRefused(Exception):

@@ -1,0 +1,57 @@
+"""Shared fixtures: a temporary warehouse and tiny, explicit extract files."""
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from pipelines import stages
+from pipelines.contract import LABS, VITALS
+from pipelines.warehouse import connect
+
+SITE_TZ = "America/New_York"
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def write_extract(path: Path, columns: tuple[str, ...], rows: list[dict]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def lab(result_id: str, code: str, value: str, unit: str, collected_at: str, resulted_at: str = "",
+        status: str = "F", patient_id: str = "p1") -> dict:
+    return {"patient_id": patient_id, "encounter_id": "e1", "result_id": result_id, "code": code, "name": "",
+            "value": value, "unit": unit, "ref_low": "", "ref_high": "", "collected_at": collected_at,
+            "resulted_at": resulted_at or collected_at, "status": status}
+
+
+def vital(measurement_id: str, value: str, unit: str, measured_at: str, recorded_at: str = "",
+          patient_id: str = "p1") -> dict:
+    return {"patient_id": patient_id, "encounter_id": "e1", "measurement_id": measurement_id, "code": "8310-5",
+            "value": value, "unit": unit, "measured_at": measured_at, "recorded_at": recorded_at or measured_at}
+
+
+def write_labs(landing: Path, name: str, rows: list[dict]) -> Path:
+    return write_extract(landing / name, LABS.columns, rows)
+
+
+def write_vitals(landing: Path, name: str, rows: list[dict]) -> Path:
+    return write_extract(landing / name, VITALS.columns, rows)
+
+
+@pytest.fixture
+def con(tmp_path):
+    """An empty warehouse in the site's time zone, reference tables loaded."""
+    with connect(tmp_path / "warehouse.duckdb", SITE_TZ) as connection:
+        stages.refresh_reference_tables(connection)
+        yield connection
+
+
+def load_and_stage(con, landing: Path) -> None:
+    stages.land(con, landing, run_id="test")
+    for table in stages.STAGED_TABLES:
+        stages.stage(con, table)

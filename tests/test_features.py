@@ -1,0 +1,103 @@
+"""features.patient_day: window bounds, as-of semantics (no look-ahead), and the dynamics."""
+
+from datetime import date
+
+import pytest
+
+from pipelines import stages
+
+from conftest import lab, load_and_stage, vital, write_labs, write_vitals
+
+D = date(2024, 1, 10)  # cutoff: 2024-01-11T00:00 site time
+
+
+def features_for(con, day=D):
+    stages.build_patient_day(con, day, day)
+    row = con.execute("SELECT * FROM features.patient_day WHERE as_of_date = ?", [day]).pl()
+    return row.to_dicts()[0] if row.height else None
+
+
+def test_a_value_exactly_72h_old_is_outside_the_72h_window(con, tmp_path):
+    write_labs(tmp_path, "labs_1.csv", [
+        lab("old", "2276-4", "5000", "ng/mL", "2024-01-08T00:00:00"),     # exactly 72 h before cutoff
+        lab("inside", "2276-4", "900", "ng/mL", "2024-01-08T00:01:00"),   # 71 h 59 min
+    ])
+    load_and_stage(con, tmp_path)
+    row = features_for(con)
+    assert row["ferritin__72h__max"] == 900
+    assert row["ferritin__72h__n"] == 1
+    assert row["ferritin__7d__max"] == 5000
+
+
+def test_a_value_taken_at_the_cutoff_belongs_to_the_next_day(con, tmp_path):
+    write_labs(tmp_path, "labs_1.csv", [
+        lab("a", "777-3", "200", "K/uL", "2024-01-10T23:59:59"),
+        lab("b", "777-3", "90", "K/uL", "2024-01-11T00:00:00"),
+    ])
+    load_and_stage(con, tmp_path)
+    assert features_for(con)["platelets__24h__min"] == 200
+    assert features_for(con, date(2024, 1, 11))["platelets__72h__min"] == 90
+
+
+def test_a_result_known_only_after_the_cutoff_is_not_used(con, tmp_path):
+    write_labs(tmp_path, "labs_1.csv", [
+        lab("early", "2276-4", "800", "ng/mL", "2024-01-10T06:00:00", "2024-01-10T10:00:00"),
+        lab("late", "2276-4", "9000", "ng/mL", "2024-01-10T20:00:00", "2024-01-11T00:00:00"),
+    ])
+    load_and_stage(con, tmp_path)
+    row = features_for(con)
+    assert (row["ferritin__24h__max"], row["ferritin__24h__last"]) == (800, 800)
+    # The next day knows it, and uses it by its collected time.
+    assert features_for(con, date(2024, 1, 11))["ferritin__72h__max"] == 9000
+
+
+def test_vital_recorded_after_the_cutoff_is_not_used(con, tmp_path):
+    write_vitals(tmp_path, "vitals_1.csv", [
+        vital("m1", "38.0", "Cel", "2024-01-10T12:00:00"),
+        vital("m2", "40.1", "Cel", "2024-01-10T23:30:00", "2024-01-11T00:30:00"),
+    ])
+    load_and_stage(con, tmp_path)
+    assert features_for(con)["temperature__24h__max"] == 38.0
+
+
+def test_the_7d_window_is_168_hours_across_a_dst_change(con, tmp_path):
+    # New York springs forward on 2024-03-10; cutoff of 2024-03-12 is 2024-03-13T00:00 EDT.
+    write_labs(tmp_path, "labs_1.csv", [
+        lab("out", "777-3", "400", "K/uL", "2024-03-05T23:00:00"),  # exactly 168 h before (EST)
+        lab("in", "777-3", "350", "K/uL", "2024-03-05T23:30:00"),
+    ])
+    load_and_stage(con, tmp_path)
+    assert features_for(con, date(2024, 3, 12))["platelets__7d__max"] == 350
+
+
+def test_dynamics_relative_to_the_patients_own_week(con, tmp_path):
+    write_labs(tmp_path, "labs_1.csv", [
+        lab("f1", "2276-4", "400", "ng/mL", "2024-01-05T06:00:00"),
+        lab("f2", "2276-4", "2000", "ng/mL", "2024-01-10T06:00:00"),
+        lab("p1", "777-3", "300", "K/uL", "2024-01-05T06:00:00"),
+        lab("p2", "777-3", "120", "K/uL", "2024-01-10T06:00:00"),
+        lab("g1", "3255-7", "4.0", "g/L", "2024-01-05T06:00:00"),
+        lab("g2", "3255-7", "150", "mg/dL", "2024-01-10T06:00:00"),
+    ])
+    load_and_stage(con, tmp_path)
+    row = features_for(con)
+    assert row["ferritin__7d__fold_rise"] == pytest.approx(5.0)
+    assert row["platelets__7d__pct_drop"] == pytest.approx(60.0)
+    assert row["fibrinogen__7d__pct_drop"] == pytest.approx(62.5)
+    assert row["ferritin__72h__last_at"].isoformat().startswith("2024-01-10T06:00:00")
+
+
+def test_only_patients_with_values_in_the_look_back_get_a_row(con, tmp_path):
+    write_labs(tmp_path, "labs_1.csv", [lab("a", "777-3", "200", "K/uL", "2024-01-01T06:00:00")])
+    load_and_stage(con, tmp_path)
+    assert features_for(con, date(2024, 1, 7)) is not None  # 162 h old: inside 7 d
+    assert features_for(con, date(2024, 1, 8)) is None      # 186 h old: outside
+
+
+def test_rebuilding_a_day_replaces_it_without_duplicates(con, tmp_path):
+    write_labs(tmp_path, "labs_1.csv", [lab("a", "777-3", "200", "K/uL", "2024-01-10T06:00:00")])
+    load_and_stage(con, tmp_path)
+    stages.build_patient_day(con, date(2024, 1, 9), date(2024, 1, 12))
+    stages.build_patient_day(con, D, D)
+    counts = con.execute("SELECT as_of_date, count(*) FROM features.patient_day GROUP BY ALL ORDER BY 1").fetchall()
+    assert counts == [(date(2024, 1, d), 1) for d in (10, 11, 12)]

@@ -1,0 +1,74 @@
+"""Values as sent -> numbers, censoring flags, canonical units (sql/macros.sql, units.csv)."""
+
+import csv
+
+import pytest
+
+from pipelines.settings import EXPECTATIONS_DIR, REFERENCE_DIR
+
+
+@pytest.mark.parametrize("sent, number, censoring", [
+    ("1234", 1234.0, None),
+    (".3", 0.3, None),
+    ("1,234", 1234.0, None),
+    ("12,345.5", 12345.5, None),
+    (" 42 ", 42.0, None),
+    ("<5", 5.0, "<"),
+    (">100000", 100000.0, ">"),
+    (">=40000", 40000.0, ">="),
+    ("<= 3.5", 3.5, "<="),
+    ("GREATER THAN 2000", 2000.0, ">"),
+    ("LESS THAN 1", 1.0, "<"),
+    ("hemolyzed", None, None),
+    ("UNABLE TO REPORT", None, None),
+    ("___", None, None),
+    ("12,34", None, None),
+    ("", None, None),
+])
+def test_value_parsing(con, sent, number, censoring):
+    assert con.execute("SELECT value_number(?), value_censoring(?)", [sent, sent]).fetchone() == (number, censoring)
+
+
+@pytest.mark.parametrize("analyte, value, unit, canonical", [
+    ("ferritin", 1500, "µg/L", 1500),
+    ("ferritin", 1000, "pmol/L", 445),
+    ("platelets", 150, "K/uL", 150),
+    ("platelets", 150, "10^9/L", 150),
+    ("platelets", 150, "x10E3/uL", 150),
+    ("platelets", 150000, "/uL", 150),
+    ("hemoglobin", 92, "g/L", 9.2),
+    ("ast", 0.8, "µkat/L", 48),
+    ("triglycerides", 1.76, "mmol/L", 155.8832),
+    ("triglycerides", 3.0, "mmol/L", 265.71),
+    ("fibrinogen", 3.6, "g/L", 360),
+    ("fibrinogen", 10.584, "umol/L", 360),
+    ("crp", 5, "mg/dL", 50),
+    ("temperature", 101.3, "[degF]", 38.5),
+    ("temperature", 102.9, "Deg. F", 39.388888),
+    ("temperature", 98.6, "?F", 37.0),
+    ("temperature", 38.4, "°C", 38.4),
+])
+def test_unit_conversion(con, analyte, value, unit, canonical):
+    converted = con.execute(
+        """SELECT (? - offset_before) * numerator / denominator FROM meta.unit_conversions
+           WHERE analyte = ? AND unit_spelling = normalize_unit(?)""", [value, analyte, unit]).fetchone()
+    assert converted is not None, f"no conversion for {analyte} in {unit}"
+    assert converted[0] == pytest.approx(canonical, rel=1e-5)
+
+
+def test_unit_table_has_one_canonical_identity_per_analyte():
+    """Every analyte converts from its own canonical unit with factor 1, and the plausibility table
+    speaks the same canonical units as the analyte table."""
+    with open(REFERENCE_DIR / "analytes.csv") as handle:
+        canonical = {row["analyte"]: row["canonical_unit"] for row in csv.DictReader(handle)}
+    with open(REFERENCE_DIR / "units.csv") as handle:
+        units = list(csv.DictReader(handle))
+    with open(EXPECTATIONS_DIR / "plausibility.csv") as handle:
+        plausibility = {row["analyte"]: row["unit"] for row in csv.DictReader(handle)}
+    assert plausibility == canonical
+    for analyte, unit in canonical.items():
+        spelling = unit.lower().replace(" ", "")
+        identity = [u for u in units if u["analyte"] == analyte and u["unit_spelling"] == spelling]
+        assert identity and float(identity[0]["numerator"]) == float(identity[0]["denominator"]), analyte
+    spellings = [(u["analyte"], u["unit_spelling"]) for u in units]
+    assert len(spellings) == len(set(spellings)), "a unit spelling is listed twice for one analyte"

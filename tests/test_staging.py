@@ -1,0 +1,119 @@
+"""Landing and staging: every row staged, quarantined with a reason, or superseded; files once."""
+
+import pytest
+
+from pipelines import stages
+from pipelines.landing import FileRefused
+
+from conftest import lab, load_and_stage, vital, write_labs, write_vitals
+
+T = "2024-01-01T06:00:00"
+
+
+def reasons(con):
+    return dict(con.execute("SELECT _source_row, reason FROM quarantine.rejected_rows WHERE _source_row IS NOT NULL").fetchall())
+
+
+def test_each_bad_row_is_quarantined_with_its_reason(con, tmp_path):
+    write_labs(tmp_path, "labs_1.csv", [
+        lab("r1", "2276-4", "1500", "ng/mL", T),               # 1 good
+        lab("r2", "2276-4", "1500", "ng/mL", T, patient_id=""),  # 2 missing patient
+        lab("r3", "2276-4", "1500", "ng/mL", "2024-13-45T99:00"),  # 3 bad timestamp
+        lab("r4", "99999-9", "1", "U/L", T),                   # 4 unmapped code
+        lab("r5", "1920-8", "hemolyzed", "U/L", T),            # 5 text result
+        lab("r6", "1920-8", "50", "mg/furlong", T),            # 6 unknown unit
+        lab("r7", "1920-8", "50", "", T),                      # 7 no unit
+        lab("r8", "777-3", "250000", "K/uL", T),               # 8 implausible
+        lab("r9", "777-3", "150", "K/uL", T, status="Z"),      # 9 unknown status
+    ])
+    load_and_stage(con, tmp_path)
+    assert reasons(con) == {2: "missing_required", 3: "invalid_timestamp", 4: "unmapped_code",
+                            5: "unparseable_value", 6: "unknown_unit", 7: "unknown_unit",
+                            8: "implausible_value", 9: "unknown_status"}
+    assert con.execute("SELECT result_id, value_num FROM staging.lab_results").fetchall() == [("r1", 1500.0)]
+
+
+def test_malformed_line_is_quarantined_and_the_rest_of_the_file_loads(con, tmp_path):
+    path = write_labs(tmp_path, "labs_1.csv", [lab("r1", "2276-4", "900", "ng/mL", T)])
+    with path.open("a") as handle:
+        handle.write("p1,e1,r2,2276-4,Ferritin, serum,900,ng/mL,,,2024-01-01T06:00:00,,F\n")
+        handle.write("p1,e1,r3,2276-4,,950,ng/mL,,,2024-01-01T06:00:00,,F\n")
+    load_and_stage(con, tmp_path)
+    quarantined = con.execute("SELECT source_line, reason FROM quarantine.rejected_rows").fetchall()
+    assert quarantined == [(3, "malformed_row")]
+    assert sorted(r[0] for r in con.execute("SELECT result_id FROM staging.lab_results").fetchall()) == ["r1", "r3"]
+
+
+def test_censored_values_keep_their_bound_and_flag(con, tmp_path):
+    write_labs(tmp_path, "labs_1.csv", [
+        lab("r1", "2276-4", "GREATER THAN 2000", "ng/mL", T),
+        lab("r2", "777-3", "<5", "K/uL", T),
+    ])
+    load_and_stage(con, tmp_path)
+    rows = con.execute("SELECT result_id, value_text, value_num, censoring FROM staging.lab_results ORDER BY 1").fetchall()
+    assert rows == [("r1", "GREATER THAN 2000", 2000.0, ">"), ("r2", "<5", 5.0, "<")]
+
+
+def test_versions_duplicates_and_cancellations_supersede(con, tmp_path):
+    write_labs(tmp_path, "labs_1.csv", [
+        lab("dup", "777-3", "150", "K/uL", T, "2024-01-01T08:00:00"),
+        lab("corr", "777-3", "150", "K/uL", T, "2024-01-01T08:00:00"),
+        lab("prelim", "2276-4", "800", "ng/mL", T, "2024-01-01T09:00:00", status="P"),
+        lab("cancel", "1920-8", "60", "U/L", T, "2024-01-01T08:00:00"),
+    ])
+    write_labs(tmp_path, "labs_2.csv", [
+        lab("dup", "777-3", "150", "K/uL", T, "2024-01-01T08:00:00"),        # same row, next file
+        lab("corr", "777-3", "120", "K/uL", T, "2024-01-01T12:00:00", "C"),  # corrected later
+        lab("prelim", "2276-4", "820", "ng/mL", T, "2024-01-01T11:00:00"),   # final replaces prelim
+        {**lab("cancel", "1920-8", "", "", T, "2024-01-01T10:00:00", "X")},  # cancelled
+    ])
+    load_and_stage(con, tmp_path)
+    staged = dict(con.execute("SELECT result_id, value_num FROM staging.lab_results").fetchall())
+    assert staged == {"dup": 150.0, "corr": 120.0, "prelim": 820.0}
+    superseded = sorted(con.execute("SELECT record_id, reason FROM staging.superseded_rows").fetchall())
+    assert superseded == [("cancel", "cancelled"), ("cancel", "cancelled"), ("corr", "older_version"),
+                          ("dup", "duplicate"), ("prelim", "older_version")]
+    assert all(load["balanced"] for load in stages.reconcile(con))
+
+
+def test_reconciliation_detects_a_lost_row(con, tmp_path):
+    write_labs(tmp_path, "labs_1.csv", [lab("r1", "2276-4", "900", "ng/mL", T), lab("r2", "2276-4", "9", "ng/mL", T)])
+    load_and_stage(con, tmp_path)
+    con.execute("DELETE FROM staging.lab_results WHERE result_id = 'r2'")
+    loads = stages.reconcile(con)
+    assert [(l["rows_in"], l["staged"], l["balanced"]) for l in loads] == [(2, 1, False)]
+
+
+def test_a_file_is_loaded_once_even_under_another_name(con, tmp_path):
+    rows = [lab("r1", "2276-4", "900", "ng/mL", T)]
+    write_labs(tmp_path, "labs_a.csv", rows)
+    load_and_stage(con, tmp_path)
+    write_labs(tmp_path, "labs_copy.csv", rows)
+    assert stages.land(con, tmp_path, run_id="again") == []
+    assert con.execute("SELECT count(*) FROM raw.labs").fetchone()[0] == 1
+
+
+def test_a_file_missing_a_required_column_is_refused_whole(con, tmp_path):
+    path = tmp_path / "labs_bad.csv"
+    path.write_text("patient_id,result_id,code,value\np1,r1,2276-4,900\n")
+    with pytest.raises(FileRefused, match="labs_bad.csv: missing required column.*collected_at"):
+        stages.land(con, tmp_path, run_id="test")
+    assert con.execute("SELECT count(*) FROM raw.labs").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM meta.loads").fetchone()[0] == 0
+
+
+def test_fahrenheit_vitals_are_converted_and_extra_columns_kept_in_raw(con, tmp_path):
+    write_vitals(tmp_path, "vitals_1.csv", [vital("m1", "101.3", "[degF]", T), vital("m2", "38.9", "Cel", T)])
+    load_and_stage(con, tmp_path)
+    temps = dict(con.execute("SELECT measurement_id, round(value_num, 3) FROM staging.vital_signs").fetchall())
+    assert temps == {"m1": 38.5, "m2": 38.9}
+
+
+def test_timestamps_without_offset_are_site_local_and_offsets_are_honoured(con, tmp_path):
+    write_labs(tmp_path, "labs_1.csv", [
+        lab("local", "2276-4", "900", "ng/mL", "2024-01-01T06:00:00"),
+        lab("utc", "2276-4", "900", "ng/mL", "2024-01-01T11:00:00+00:00"),
+    ])
+    load_and_stage(con, tmp_path)
+    instants = con.execute("SELECT DISTINCT epoch(collected_at) FROM staging.lab_results").fetchall()
+    assert len(instants) == 1  # 06:00 New York = 11:00 UTC
