@@ -29,9 +29,11 @@ WITH typed AS (
 ),
 converted AS (
     SELECT t.*,
-           (t.number - u.offset_before) * u.numerator / u.denominator AS value_num,
-           (value_number(t.ref_low) - u.offset_before) * u.numerator / u.denominator AS ref_low_num,
-           (value_number(t.ref_high) - u.offset_before) * u.numerator / u.denominator AS ref_high_num,
+           -- Rounded to 6 decimals so binary floating point cannot move a converted value across a
+           -- cut-off (3.6 g/L * 100 is 360.00000000000006 unrounded; the rule is <= 360 mg/dL).
+           round((t.number - u.offset_before) * u.numerator / u.denominator, 6) AS value_num,
+           round((value_number(t.ref_low) - u.offset_before) * u.numerator / u.denominator, 6) AS ref_low_num,
+           round((value_number(t.ref_high) - u.offset_before) * u.numerator / u.denominator, 6) AS ref_high_num,
            p.low AS plausible_low,
            p.high AS plausible_high
     FROM typed AS t

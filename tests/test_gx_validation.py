@@ -1,0 +1,251 @@
+"""Tests for the in-house GX adapter (pipelines/gx_validation.py).
+
+Frames are tiny and built from expectations/plausibility.csv, so editing a bound in the CSV
+does not break the tests; GX runs in an ephemeral context, nothing is written to disk except
+tmp_path copies of the suite/CSV when a test needs a variant.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import polars as pl
+import pytest
+from great_expectations.expectations.registry import get_expectation_impl
+
+from pipelines.gx_validation import ExpectationFailure, ValidationOutcome, validate_frame
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPECTATIONS = ROOT / "expectations"
+LAB_SUITE = EXPECTATIONS / "lab_results.json"
+VITAL_SUITE = EXPECTATIONS / "vital_signs.json"
+PLAUSIBILITY = EXPECTATIONS / "plausibility.csv"
+LAB_ANALYTES = ["ferritin", "platelets", "wbc", "anc", "hemoglobin", "ast", "alt", "ldh",
+                "triglycerides", "fibrinogen", "ddimer", "crp", "esr"]
+LAB_COLUMNS = ["patient_id", "encounter_id", "result_id", "code", "name", "analyte", "value_text",
+               "value_num", "censoring", "unit", "unit_as_sent", "ref_low", "ref_high",
+               "collected_at", "resulted_at", "status", "_load_id", "_source_file", "_source_row"]
+
+
+def bounds() -> dict[str, dict[str, str]]:
+    with open(PLAUSIBILITY, newline="") as fh:
+        return {r["analyte"]: r for r in csv.DictReader(fh)}
+
+
+def lab_frame() -> pd.DataFrame:
+    """One plausible row per lab analyte (value = middle of the CSV bounds, CSV unit), tz-aware."""
+    b = bounds()
+    n = len(LAB_ANALYTES)
+    collected = pd.date_range("2024-01-05 08:00", periods=n, freq="h", tz="UTC")
+    values = [(float(b[a]["low"]) + float(b[a]["high"])) / 2 for a in LAB_ANALYTES]
+    return pd.DataFrame({
+        "patient_id": [f"P{i % 3}" for i in range(n)],
+        "encounter_id": "E1",
+        "result_id": [f"R{i}" for i in range(n)],
+        "code": "x", "name": LAB_ANALYTES, "analyte": LAB_ANALYTES,
+        "value_text": [str(v) for v in values], "value_num": values,
+        "censoring": [None] * (n - 1) + ["<"],
+        "unit": [b[a]["unit"] for a in LAB_ANALYTES], "unit_as_sent": "as sent",
+        "ref_low": 1.0, "ref_high": 2.0,
+        "collected_at": collected, "resulted_at": collected + pd.Timedelta("2h"),
+        "status": "F", "_load_id": "L1", "_source_file": "labs.csv", "_source_row": range(n),
+    })
+
+
+def vital_frame() -> pd.DataFrame:
+    b = bounds()["temperature"]
+    measured = pd.date_range("2024-01-05 08:00", periods=4, freq="h", tz="Europe/Berlin")
+    return pd.DataFrame({
+        "patient_id": ["P1", "P1", "P2", "P2"], "encounter_id": "E1",
+        "measurement_id": ["M1", "M2", "M3", "M4"], "code": "8310-5", "analyte": "temperature",
+        "value_text": "37.0", "value_num": [37.0, 38.5, float(b["low"]), float(b["high"])],
+        "unit": b["unit"], "unit_as_sent": "Cel",
+        "measured_at": measured, "recorded_at": measured + pd.Timedelta("5min"),
+        "_load_id": "L1", "_source_file": "vitals.csv", "_source_row": range(4),
+    })
+
+
+def suite_size(path: Path) -> int:
+    return len(json.loads(path.read_text())["expectations"])
+
+
+def only_failure(outcome: ValidationOutcome) -> ExpectationFailure:
+    assert outcome.failed == 1, outcome.failures
+    return outcome.failures[0]
+
+
+# --- passing data -------------------------------------------------------------------------
+
+def test_good_lab_frame_passes_and_counts_generated_expectations():
+    out = validate_frame(lab_frame(), LAB_SUITE, PLAUSIBILITY)
+    assert out.success and not out.critical_failed, out.failures
+    assert (out.suite, out.rows, out.failed, out.failures) == ("lab_results", 13, 0, ())
+    # suite + 1 coverage check + (bounds, unit) for each of the 13 analytes present
+    assert out.evaluated == suite_size(LAB_SUITE) + 1 + 2 * 13
+    assert out.gx_version == "1.24.1"
+
+
+def test_good_vital_frame_passes_with_non_utc_timezone():
+    out = validate_frame(vital_frame(), VITAL_SUITE, PLAUSIBILITY)
+    assert out.success, out.failures
+    assert out.evaluated == suite_size(VITAL_SUITE) + 1 + 2
+
+
+def test_polars_frame_is_accepted():
+    out = validate_frame(pl.from_pandas(lab_frame()), LAB_SUITE, PLAUSIBILITY)
+    assert out.success and out.rows == 13, out.failures
+
+
+def test_duckdb_timestamptz_via_arrow_reader_and_polars():
+    con = duckdb.connect()
+    con.register("src", lab_frame())
+    con.execute("CREATE SCHEMA staging; CREATE TABLE staging.lab_results AS SELECT * FROM src")
+    reader = con.sql("SELECT * FROM staging.lab_results").arrow()  # RecordBatchReader in 1.5
+    assert validate_frame(reader, LAB_SUITE, PLAUSIBILITY).success
+    late = con.sql("SELECT * REPLACE (collected_at - INTERVAL 1 DAY AS resulted_at) "
+                   "FROM staging.lab_results").pl()
+    failure = only_failure(validate_frame(late, LAB_SUITE, PLAUSIBILITY))
+    assert failure.column == "resulted_at,collected_at" and failure.unexpected_count == 13
+
+
+def test_empty_frame_passes_with_zero_rows():
+    out = validate_frame(lab_frame().iloc[0:0], LAB_SUITE, PLAUSIBILITY)
+    assert out.success and out.rows == 0 and out.failed == 0
+    assert out.evaluated == suite_size(LAB_SUITE) + 1  # no analytes present, no generated pairs
+
+
+# --- contract failures ----------------------------------------------------------------------
+
+def test_null_patient_id_fails_critically_with_one_unexpected_row():
+    frame = lab_frame()
+    frame.loc[4, "patient_id"] = None
+    out = validate_frame(frame, LAB_SUITE, PLAUSIBILITY)
+    failure = only_failure(out)
+    assert out.critical_failed and not out.success
+    assert failure == ExpectationFailure(
+        "expect_column_values_to_not_be_null", "patient_id", "critical", 1,
+        failure.detail)
+    assert failure.detail.startswith("1 of 13 rows unexpected")
+
+
+def test_duplicate_result_id_fails():
+    frame = lab_frame()
+    frame.loc[5, "result_id"] = frame.loc[6, "result_id"]
+    failure = only_failure(validate_frame(frame, LAB_SUITE, PLAUSIBILITY))
+    assert failure.expectation == "expect_column_values_to_be_unique"
+    assert (failure.column, failure.severity, failure.unexpected_count) == ("result_id", "critical", 2)
+
+
+def test_resulted_before_collected_is_only_a_warning():
+    frame = lab_frame()
+    frame.loc[0, "resulted_at"] = frame.loc[0, "collected_at"] - pd.Timedelta("1min")
+    out = validate_frame(frame, LAB_SUITE, PLAUSIBILITY)
+    failure = only_failure(out)
+    assert not out.success and not out.critical_failed
+    assert (failure.severity, failure.unexpected_count) == ("warning", 1)
+
+
+# --- plausibility.csv -------------------------------------------------------------------------
+
+def test_implausible_value_fails_for_that_analyte_only_with_csv_severity():
+    frame = lab_frame()
+    i = LAB_ANALYTES.index("ferritin")
+    frame.loc[i, "value_num"] = float(bounds()["ferritin"]["high"]) + 1
+    frame.loc[i + 1, "value_num"] = 0.5  # platelets in range
+    out = validate_frame(frame, LAB_SUITE, PLAUSIBILITY)
+    failure = only_failure(out)
+    assert failure.expectation == "expect_column_values_to_be_between[analyte == 'ferritin']"
+    assert failure.column == "value_num" and failure.unexpected_count == 1
+    assert failure.severity == bounds()["ferritin"]["severity"] == "critical"
+    assert out.critical_failed
+
+
+def test_severity_comes_from_the_csv(tmp_path):
+    text = PLAUSIBILITY.read_text().splitlines()
+    edited = [line.replace(",critical,", ",warning,") if line.startswith("ferritin,") else line
+              for line in text]
+    csv_path = tmp_path / "plausibility.csv"
+    csv_path.write_text("\n".join(edited) + "\n")
+    frame = lab_frame()
+    frame.loc[LAB_ANALYTES.index("ferritin"), "value_num"] = -1.0
+    out = validate_frame(frame, LAB_SUITE, csv_path)
+    assert only_failure(out).severity == "warning"
+    assert not out.critical_failed
+
+
+def test_wrong_unit_fails_for_that_analyte():
+    frame = lab_frame()
+    frame.loc[LAB_ANALYTES.index("crp"), "unit"] = "mg/dL"
+    failure = only_failure(validate_frame(frame, LAB_SUITE, PLAUSIBILITY))
+    assert failure.expectation == "expect_column_values_to_be_in_set[analyte == 'crp']"
+    assert (failure.column, failure.unexpected_count) == ("unit", 1)
+    assert "mg/L" in failure.detail
+
+
+def test_vital_out_of_bounds_and_wrong_unit():
+    frame = vital_frame()
+    frame.loc[0, "value_num"] = 98.6  # Fahrenheit that slipped through
+    frame.loc[1, "unit"] = "[degF]"
+    out = validate_frame(frame, VITAL_SUITE, PLAUSIBILITY)
+    assert sorted((f.column, f.unexpected_count) for f in out.failures) == [("unit", 1), ("value_num", 1)]
+
+
+def test_without_plausibility_csv_only_the_suite_runs():
+    frame = lab_frame()
+    frame.loc[0, "value_num"] = 1e12
+    out = validate_frame(frame, LAB_SUITE)
+    assert out.success and out.evaluated == suite_size(LAB_SUITE)
+
+
+# --- GX errors must never pass silently ---------------------------------------------------------
+
+def test_expectation_that_raises_inside_gx_is_a_failure():
+    out = validate_frame(lab_frame().drop(columns=["status"]), LAB_SUITE, PLAUSIBILITY)
+    by_expectation = {f.expectation: f for f in out.failures}
+    assert set(by_expectation) == {"expect_table_columns_to_match_set", "expect_column_values_to_be_in_set"}
+    raised = by_expectation["expect_column_values_to_be_in_set"]
+    assert raised.column == "status" and raised.unexpected_count is None
+    assert raised.detail.startswith("GX raised:") and "does not exist" in raised.detail
+    assert out.critical_failed
+
+
+def test_unknown_expectation_type_raises_instead_of_being_dropped(tmp_path):
+    suite = json.loads(LAB_SUITE.read_text())
+    suite["expectations"].append({"type": "expect_column_values_to_be_nul", "kwargs": {"column": "x"}})
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(suite))
+    with pytest.raises(Exception, match="not found"):
+        validate_frame(lab_frame(), path)
+
+
+def test_polars_lazyframe_is_rejected():
+    with pytest.raises(TypeError):
+        validate_frame(pl.from_pandas(lab_frame()).lazy(), LAB_SUITE)
+
+
+# --- suite files ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", [LAB_SUITE, VITAL_SUITE], ids=lambda p: p.name)
+def test_suite_json_is_valid_gx_1_24(path):
+    doc = json.loads(path.read_text())
+    assert doc["name"] == path.stem
+    for e in doc["expectations"]:
+        assert set(e) == {"type", "kwargs", "meta", "severity"}
+        assert get_expectation_impl(e["type"]) is not None  # raises if the type is unknown
+        assert e["severity"] in {"critical", "warning", "info"}
+        # plausibility.csv is the one home for value bounds and canonical units
+        assert e["kwargs"].get("column") not in {"value_num", "unit"} or e["type"].endswith("not_be_null")
+
+
+def test_as_metadata_is_flat_and_json_able():
+    frame = lab_frame()
+    frame.loc[0, "patient_id"] = None
+    meta = validate_frame(frame, LAB_SUITE, PLAUSIBILITY).as_metadata()
+    json.dumps(meta)
+    assert meta["failed"] == 1 and meta["critical_failed"] is True
+    assert meta["failures"][0]["column"] == "patient_id"
+    assert all(not isinstance(v, (dict, list)) for k, v in meta.items() if k != "failures")
