@@ -1,0 +1,77 @@
+"""The Dagster code location: loads, has the expected graph, schedule and pools; assets materialize."""
+
+from datetime import datetime
+
+import dagster as dg
+import pytest
+
+from pipelines.defs import checks, features, ingest, screen
+from pipelines.defs.resources import WarehouseResource
+from pipelines.definitions import defs
+from pipelines.settings import REFERENCE_DIR
+
+from conftest import SITE_TZ, lab, vital, write_labs, write_vitals
+
+EXPECTED_ASSETS = {"raw/extracts", "staging/lab_results", "staging/vital_signs", "features/patient_day",
+                   "screen/at_risk_daily"}
+
+
+@pytest.fixture(scope="module")
+def definitions() -> dg.Definitions:
+    return defs()
+
+
+def test_definitions_load_with_the_whole_graph(definitions):
+    graph = definitions.resolve_asset_graph()
+    assert {key.to_user_string() for key in graph.get_all_asset_keys()} == EXPECTED_ASSETS
+    assert graph.get(dg.AssetKey(["screen", "at_risk_daily"])).parent_keys == {dg.AssetKey(["features", "patient_day"])}
+    check_names = {key.name for key in graph.asset_check_keys}
+    assert check_names == {"lab_results_contract", "vital_signs_contract", "rows_reconcile"}
+
+
+def test_every_warehouse_writer_is_in_the_single_duckdb_pool(definitions):
+    for node in definitions.resolve_asset_graph().asset_nodes:
+        assert node.pools == {"duckdb"}, node.key
+
+
+def test_partitioned_assets_share_one_daily_definition_and_backfill_in_one_run(definitions):
+    graph = definitions.resolve_asset_graph()
+    partitioned = [n for n in graph.asset_nodes if n.partitions_def is not None]
+    assert {n.key.to_user_string() for n in partitioned} == {"features/patient_day", "screen/at_risk_daily"}
+    assert len({id(n.partitions_def) for n in partitioned}) == 1
+    assert partitioned[0].partitions_def.timezone == SITE_TZ
+    assert all(n.backfill_policy == dg.BackfillPolicy.single_run() for n in partitioned)
+
+
+def test_nightly_schedule_runs_yesterdays_partition(definitions):
+    schedule = definitions.resolve_schedule_def("mas_screen_nightly")
+    assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 2 * * *", SITE_TZ)
+    context = dg.build_schedule_context(scheduled_execution_time=datetime.fromisoformat("2024-03-05T02:00:00-05:00"))
+    run_requests = list(schedule.evaluate_tick(context).run_requests)
+    assert [request.partition_key for request in run_requests] == ["2024-03-04"]
+
+
+def test_assets_materialize_on_a_temporary_warehouse(tmp_path):
+    landing = tmp_path / "landing"
+    write_labs(landing, "labs_2024-01-10.csv", [
+        lab("f", "2276-4", "1000", "ng/mL", "2024-01-10T06:00:00"),
+        lab("p", "777-3", "150", "K/uL", "2024-01-10T06:00:00"),
+        lab("a", "1920-8", "60", "U/L", "2024-01-10T06:00:00"),
+        lab("x", "1920-8", "hemolyzed", "U/L", "2024-01-10T06:00:00"),
+    ])
+    write_vitals(landing, "vitals_2024-01-10.csv", [vital("t", "39.2", "Cel", "2024-01-10T08:00:00")])
+    warehouse = WarehouseResource(path=str(tmp_path / "w.duckdb"), landing=str(landing), timezone=SITE_TZ,
+                                  rules=str(REFERENCE_DIR / "rules.yaml"))
+    everything = [ingest.raw_extracts, ingest.staging_measurements, features.patient_day, screen.at_risk_daily,
+                  checks.lab_results_contract, checks.vital_signs_contract, checks.rows_reconcile]
+    for _ in range(2):  # a re-run replaces its slice: same tables, no duplicates
+        result = dg.materialize(everything, resources={"warehouse": warehouse}, partition_key="2024-01-10")
+        assert result.success
+        assert all(e.passed for e in result.get_asset_check_evaluations())
+    with warehouse.connect() as con:
+        assert con.execute("SELECT patient_id, as_of_date::VARCHAR, rules_fired FROM screen.at_risk_daily").fetchall() == [
+            ("p1", "2024-01-10", ["eular_acr_2016"])]
+        assert con.execute("SELECT count(*) FROM features.patient_day").fetchone()[0] == 1
+        assert con.execute("SELECT count(*) FROM quarantine.rejected_rows").fetchone()[0] == 1
+        assert con.execute("SELECT count(DISTINCT step) FROM meta.runs").fetchone()[0] == 5
+        assert con.execute("SELECT bool_and(success) FROM meta.validation_results").fetchone()[0]
