@@ -24,5 +24,8 @@ ui: install  ## the Dagster UI on http://127.0.0.1:3000 (after make demo)
 	MASSCREEN_WAREHOUSE=$(CURDIR)/var/demo/warehouse.duckdb MASSCREEN_LANDING=$(CURDIR)/var/demo/landing \
 		$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
+bench: install  ## time the pipeline by stage on a demo-sized hospital (figures for docs/BENCHMARKS.md)
+	$(BIN)/python -m pipelines.bench
+
 clean:
 	rm -rf var .dagster_home/storage .dagster_home/history .dagster_home/schedules .dagster_home/logs

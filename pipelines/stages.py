@@ -16,7 +16,11 @@ from pipelines.rule_set import RuleSet
 from pipelines.settings import EXPECTATIONS_DIR, REFERENCE_DIR
 from pipelines.warehouse import execute, run_script, sql_text, transaction
 
-STAGED_TABLES = {"lab_results": "staging/lab_source.sql", "vital_signs": "staging/vital_source.sql"}
+# Staging table -> (raw kind it is built from, the SQL files that build the temp table `parsed`).
+STAGED_TABLES = {
+    "lab_results": ("labs", ("staging/lab_source.sql", "staging/measurement_parse.sql")),
+    "vital_signs": ("vitals", ("staging/vital_source.sql", "staging/measurement_parse.sql")),
+}
 
 
 def refresh_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -35,9 +39,11 @@ def land(con: duckdb.DuckDBPyConnection, landing: Path, run_id: str) -> list[Loa
 
 def stage(con: duckdb.DuckDBPyConnection, table: str) -> int:
     """Rebuild one staging table, its quarantine and superseded rows, from everything in raw."""
+    raw_kind, parse_scripts = STAGED_TABLES[table]
     with transaction(con):
-        run_script(con, STAGED_TABLES[table])
-        run_script(con, "staging/measurements.sql", {"table_name": table})
+        for script in parse_scripts:
+            run_script(con, script)
+        run_script(con, "staging/dispositions.sql", {"table_name": table, "raw_kind": raw_kind})
         run_script(con, f"staging/{table}.sql")
     return con.execute(f"SELECT count(*) FROM staging.{table}").fetchone()[0]
 

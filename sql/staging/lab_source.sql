@@ -1,6 +1,6 @@
--- Raw labs in the shape every measurement shares, for sql/staging/measurements.sql.
+-- Raw labs in the shape every measurement shares, for sql/staging/measurement_parse.sql.
 CREATE OR REPLACE TEMP VIEW measurement_source AS
-SELECT 'lab_results' AS table_name, 'labs' AS raw_kind, 'lab' AS analyte_kind,
+SELECT 'lab' AS analyte_kind,
        patient_id, encounter_id, result_id AS record_id, code, name, value, unit, ref_low, ref_high,
        collected_at AS taken_at, resulted_at AS available_at,
        coalesce(nullif(upper(trim(status)), ''), 'F') AS status,

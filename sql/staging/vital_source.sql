@@ -1,7 +1,7 @@
--- Raw vitals in the shape every measurement shares, for sql/staging/measurements.sql.
+-- Raw vitals in the shape every measurement shares, for sql/staging/measurement_parse.sql.
 -- Vital signs have no status or reference range: every row is a final measurement.
 CREATE OR REPLACE TEMP VIEW measurement_source AS
-SELECT 'vital_signs' AS table_name, 'vitals' AS raw_kind, 'vital' AS analyte_kind,
+SELECT 'vital' AS analyte_kind,
        patient_id, encounter_id, measurement_id AS record_id, code, NULL AS name, value, unit,
        NULL AS ref_low, NULL AS ref_high,
        measured_at AS taken_at, recorded_at AS available_at, 'F' AS status,

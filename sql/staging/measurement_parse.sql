@@ -1,10 +1,9 @@
--- Parse, validate and de-duplicate one kind of measurement from the temp view measurement_source
--- (sql/staging/lab_source.sql or vital_source.sql). Replaces that table's rows in
--- quarantine.rejected_rows and staging.superseded_rows, and leaves the current version of every
--- record in the temp table measurement_current for the table's own projection.
+-- Parse and validate one kind of measurement from the temp view measurement_source
+-- (sql/staging/lab_source.sql or vital_source.sql) into the temp table `parsed`, in the shape
+-- sql/staging/dispositions.sql expects: typed columns plus record_id, reason, detail, raw_record,
+-- version_time, status_rank, is_cancel, fingerprint and the raw lineage columns.
 --
 -- Reason codes, first match wins:
---   malformed_row      the CSV line could not be split into the file's columns
 --   missing_required   patient, record id, code, value or taken time empty (value optional when cancelled)
 --   invalid_timestamp  a taken/available time that is not a timestamp
 --   unknown_status     status not one of F, C, P, X
@@ -13,7 +12,7 @@
 --   unknown_unit       no conversion for this analyte and unit spelling in meta.unit_conversions
 --   implausible_value  canonical value outside meta.plausibility (quarantined, never clipped)
 
-CREATE OR REPLACE TEMP TABLE measurement_parsed AS
+CREATE OR REPLACE TEMP TABLE parsed AS
 WITH typed AS (
     SELECT s.*,
            c.analyte,
@@ -39,8 +38,9 @@ converted AS (
     FROM typed AS t
     LEFT JOIN meta.unit_conversions AS u ON u.analyte = t.analyte AND u.unit_spelling = t.unit_key
     LEFT JOIN meta.plausibility AS p ON p.analyte = t.analyte
-)
-SELECT *,
+),
+validated AS (
+    SELECT *,
        CASE
            WHEN nullif(trim(patient_id), '') IS NULL OR nullif(trim(record_id), '') IS NULL
                 OR nullif(trim(code), '') IS NULL OR nullif(trim(taken_at), '') IS NULL
@@ -56,12 +56,9 @@ SELECT *,
            WHEN value_num IS NULL THEN 'unknown_unit'
            WHEN value_num < plausible_low OR value_num > plausible_high THEN 'implausible_value'
        END AS reason
-FROM converted;
-
-DELETE FROM quarantine.rejected_rows WHERE table_name = $table_name;
-
-INSERT INTO quarantine.rejected_rows
-SELECT table_name, _load_id, _source_file, _source_row, NULL, reason,
+FROM converted
+)
+SELECT *,
        CASE reason
            WHEN 'missing_required' THEN 'a required field is empty'
            WHEN 'invalid_timestamp' THEN 'not a timestamp: ' || coalesce(taken_at, '') || ' / ' || coalesce(available_at, '')
@@ -71,52 +68,13 @@ SELECT table_name, _load_id, _source_file, _source_row, NULL, reason,
            WHEN 'unknown_unit' THEN 'no conversion for ' || analyte || ' in unit ' || coalesce(unit, '(none)')
            WHEN 'implausible_value' THEN analyte || ' ' || value_num || ' ' || canonical_unit
                 || ' outside ' || plausible_low || '..' || plausible_high
-       END,
+       END AS detail,
        to_json({patient_id: patient_id, encounter_id: encounter_id, record_id: record_id, code: code,
                 name: name, value: value, unit: unit, taken_at: taken_at, available_at: available_at,
-                status: status})
-FROM measurement_parsed
-WHERE reason IS NOT NULL;
+                status: status}) AS raw_record,
+       available_ts AS version_time,
+       CASE status WHEN 'X' THEN 4 WHEN 'C' THEN 3 WHEN 'F' THEN 2 ELSE 1 END AS status_rank,
+       status = 'X' AS is_cancel,
+       md5(concat_ws('|', patient_id, code, value, unit, taken_at, available_at, status)) AS fingerprint
+FROM validated;
 
-INSERT INTO quarantine.rejected_rows
-SELECT $table_name, _load_id, _source_file, NULL, line, 'malformed_row',
-       error_type || ': ' || error_message, to_json({csv_line: csv_line})
-FROM raw.malformed_lines
-WHERE kind = (SELECT any_value(raw_kind) FROM measurement_source);
-
--- Versions of one record: the latest available wins; on a tie, cancelled > corrected > final >
--- preliminary, then the later load and row. A cancelled winner removes the record.
-CREATE OR REPLACE TEMP TABLE measurement_versions AS
-SELECT *,
-       row_number() OVER record_versions AS version_rank,
-       first_value(status) OVER record_versions AS kept_status,
-       first_value(_load_id) OVER record_versions AS kept_load_id,
-       first_value(_source_row) OVER record_versions AS kept_source_row,
-       first_value(md5(concat_ws('|', patient_id, code, value, unit, taken_at, available_at, status)))
-           OVER record_versions AS kept_fingerprint
-FROM measurement_parsed
-WHERE reason IS NULL
-WINDOW record_versions AS (
-    PARTITION BY record_id
-    ORDER BY available_ts DESC,
-             CASE status WHEN 'X' THEN 4 WHEN 'C' THEN 3 WHEN 'F' THEN 2 ELSE 1 END DESC,
-             _load_id DESC, _source_row DESC
-);
-
-DELETE FROM staging.superseded_rows WHERE table_name = $table_name;
-
-INSERT INTO staging.superseded_rows
-SELECT table_name, record_id,
-       CASE
-           WHEN kept_status = 'X' THEN 'cancelled'
-           WHEN md5(concat_ws('|', patient_id, code, value, unit, taken_at, available_at, status))
-                = kept_fingerprint THEN 'duplicate'
-           ELSE 'older_version'
-       END,
-       _load_id, _source_file, _source_row, kept_load_id, kept_source_row
-FROM measurement_versions
-WHERE version_rank > 1 OR kept_status = 'X';
-
-CREATE OR REPLACE TEMP TABLE measurement_current AS
-SELECT * FROM measurement_versions
-WHERE version_rank = 1 AND status <> 'X';

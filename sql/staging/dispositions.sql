@@ -1,0 +1,54 @@
+-- Where every parsed row of one staging table goes: quarantine (it has a reason), superseded (it
+-- lost to another version of the same record), or current (temp table `current`, which the table's
+-- own projection turns into staging.<table>). Reads the temp table `parsed` built by the table's
+-- parse file; replaces this table's rows in quarantine.rejected_rows and staging.superseded_rows.
+--
+-- Versions of one record: the latest version_time wins; on a tie the higher status_rank (for labs:
+-- cancelled > corrected > final > preliminary), then the later load and row. A cancelling winner
+-- removes the record: it and every version it cancels are superseded as 'cancelled'. A loser
+-- identical to the winner (same fingerprint) is a 'duplicate', any other an 'older_version'.
+
+DELETE FROM quarantine.rejected_rows WHERE table_name = $table_name;
+
+INSERT INTO quarantine.rejected_rows
+SELECT $table_name, _load_id, _source_file, _source_row, NULL, reason, detail, raw_record
+FROM parsed
+WHERE reason IS NOT NULL;
+
+-- Lines the CSV reader could not split: quarantined against the table their file feeds.
+INSERT INTO quarantine.rejected_rows
+SELECT $table_name, _load_id, _source_file, NULL, line, 'malformed_row',
+       error_type || ': ' || error_message, to_json({csv_line: csv_line})
+FROM raw.malformed_lines
+WHERE kind = $raw_kind;
+
+CREATE OR REPLACE TEMP TABLE versions AS
+SELECT *,
+       row_number() OVER record_versions AS version_rank,
+       first_value(is_cancel) OVER record_versions AS kept_is_cancel,
+       first_value(_load_id) OVER record_versions AS kept_load_id,
+       first_value(_source_row) OVER record_versions AS kept_source_row,
+       first_value(fingerprint) OVER record_versions AS kept_fingerprint
+FROM parsed
+WHERE reason IS NULL
+WINDOW record_versions AS (
+    PARTITION BY record_id
+    ORDER BY version_time DESC NULLS LAST, status_rank DESC, _load_id DESC, _source_row DESC
+);
+
+DELETE FROM staging.superseded_rows WHERE table_name = $table_name;
+
+INSERT INTO staging.superseded_rows
+SELECT $table_name, record_id,
+       CASE
+           WHEN kept_is_cancel THEN 'cancelled'
+           WHEN fingerprint = kept_fingerprint THEN 'duplicate'
+           ELSE 'older_version'
+       END,
+       _load_id, _source_file, _source_row, kept_load_id, kept_source_row
+FROM versions
+WHERE version_rank > 1 OR kept_is_cancel;
+
+CREATE OR REPLACE TEMP TABLE current AS
+SELECT * FROM versions
+WHERE version_rank = 1 AND NOT is_cancel;
