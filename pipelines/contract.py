@@ -34,7 +34,33 @@ VITALS = FileKind(
     raw_table="raw.vitals",
 )
 
-# Kinds staged by this version of the pipeline. Other kinds of the contract (diagnoses,
-# medications, patients, encounters) are listed by the landing scan but not loaded yet.
-STAGED_KINDS = (LABS, VITALS)
-CONTRACT_KINDS = ("labs", "vitals", "diagnoses", "medications", "patients", "encounters")
+DIAGNOSES = FileKind(
+    name="diagnoses",
+    columns=("patient_id", "encounter_id", "code_system", "code", "recorded_at"),
+    required=("patient_id", "code_system", "code", "recorded_at"),
+    raw_table="raw.diagnoses",
+)
+
+MEDICATIONS = FileKind(
+    name="medications",
+    columns=("patient_id", "encounter_id", "code_system", "code", "name", "dose", "dose_unit", "route",
+             "started_at", "ended_at"),
+    required=("patient_id", "name", "started_at"),
+    raw_table="raw.medications",
+)
+
+PATIENTS = FileKind(
+    name="patients",
+    columns=("patient_id", "birth_date", "sex"),
+    required=("patient_id",),
+    raw_table="raw.patients",
+)
+
+ENCOUNTERS = FileKind(
+    name="encounters",
+    columns=("patient_id", "encounter_id", "admit_at", "discharge_at", "encounter_type", "care_unit"),
+    required=("patient_id", "encounter_id", "admit_at"),
+    raw_table="raw.encounters",
+)
+
+CONTRACT_KINDS = (LABS, VITALS, DIAGNOSES, MEDICATIONS, PATIENTS, ENCOUNTERS)

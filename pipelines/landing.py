@@ -36,13 +36,10 @@ def landed_files(landing: Path, kind: FileKind) -> list[Path]:
     return sorted(p for p in landing.iterdir() if p.is_file() and kind.matches(p.name))
 
 
-def unstaged_files(landing: Path) -> list[str]:
-    """Files of contract kinds this version does not stage yet, so the summary can name them."""
-    staged = ("labs", "vitals")
-    return sorted(
-        p.name for p in landing.iterdir()
-        if p.is_file() and p.name.lower().startswith(CONTRACT_KINDS) and not p.name.lower().startswith(staged)
-    )
+def unrecognised_files(landing: Path) -> list[str]:
+    """Files in the landing folder that are no contract kind: not loaded, named in the run log."""
+    return sorted(p.name for p in landing.iterdir()
+                  if p.is_file() and not any(kind.matches(p.name) for kind in CONTRACT_KINDS))
 
 
 def load_new_files(con: duckdb.DuckDBPyConnection, landing: Path, kind: FileKind, run_id: str) -> list[Load]:

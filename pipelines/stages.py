@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.contract import LABS, VITALS
+from pipelines.contract import CONTRACT_KINDS
 from pipelines.feature_columns import LONGEST_WINDOW_HOURS, windowed_aggregates_sql
 from pipelines.landing import Load, load_new_files
 from pipelines.rule_set import RuleSet
@@ -20,6 +20,10 @@ from pipelines.warehouse import execute, run_script, sql_text, transaction
 STAGED_TABLES = {
     "lab_results": ("labs", ("staging/lab_source.sql", "staging/measurement_parse.sql")),
     "vital_signs": ("vitals", ("staging/vital_source.sql", "staging/measurement_parse.sql")),
+    "diagnoses": ("diagnoses", ("staging/diagnosis_parse.sql",)),
+    "medications": ("medications", ("staging/medication_parse.sql",)),
+    "patients": ("patients", ("staging/patient_parse.sql",)),
+    "encounters": ("encounters", ("staging/encounter_parse.sql",)),
 }
 
 
@@ -33,8 +37,8 @@ def refresh_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def land(con: duckdb.DuckDBPyConnection, landing: Path, run_id: str) -> list[Load]:
-    """Load every new labs and vitals file into raw (each file in its own transaction)."""
-    return [load for kind in (LABS, VITALS) for load in load_new_files(con, landing, kind, run_id)]
+    """Load every new file of every contract kind into raw (each file in its own transaction)."""
+    return [load for kind in CONTRACT_KINDS for load in load_new_files(con, landing, kind, run_id)]
 
 
 def stage(con: duckdb.DuckDBPyConnection, table: str) -> int:

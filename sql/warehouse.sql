@@ -34,6 +34,28 @@ CREATE TABLE IF NOT EXISTS raw.vitals (
     _extra JSON, _load_id VARCHAR NOT NULL, _source_file VARCHAR NOT NULL, _source_row BIGINT NOT NULL
 );
 
+CREATE TABLE IF NOT EXISTS raw.diagnoses (
+    patient_id VARCHAR, encounter_id VARCHAR, code_system VARCHAR, code VARCHAR, recorded_at VARCHAR,
+    _extra JSON, _load_id VARCHAR NOT NULL, _source_file VARCHAR NOT NULL, _source_row BIGINT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS raw.medications (
+    patient_id VARCHAR, encounter_id VARCHAR, code_system VARCHAR, code VARCHAR, name VARCHAR,
+    dose VARCHAR, dose_unit VARCHAR, route VARCHAR, started_at VARCHAR, ended_at VARCHAR,
+    _extra JSON, _load_id VARCHAR NOT NULL, _source_file VARCHAR NOT NULL, _source_row BIGINT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS raw.patients (
+    patient_id VARCHAR, birth_date VARCHAR, sex VARCHAR,
+    _extra JSON, _load_id VARCHAR NOT NULL, _source_file VARCHAR NOT NULL, _source_row BIGINT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS raw.encounters (
+    patient_id VARCHAR, encounter_id VARCHAR, admit_at VARCHAR, discharge_at VARCHAR,
+    encounter_type VARCHAR, care_unit VARCHAR,
+    _extra JSON, _load_id VARCHAR NOT NULL, _source_file VARCHAR NOT NULL, _source_row BIGINT NOT NULL
+);
+
 -- Lines the CSV reader could not split into the file's columns (wrong field count, bad quoting).
 CREATE TABLE IF NOT EXISTS raw.malformed_lines (
     kind VARCHAR NOT NULL, _load_id VARCHAR NOT NULL, _source_file VARCHAR NOT NULL,

@@ -12,7 +12,8 @@ from pipelines.settings import REFERENCE_DIR
 
 from conftest import SITE_TZ, lab, vital, write_labs, write_vitals
 
-EXPECTED_ASSETS = {"raw/extracts", "staging/lab_results", "staging/vital_signs", "features/patient_day",
+EXPECTED_ASSETS = {"raw/extracts", "staging/lab_results", "staging/vital_signs", "staging/diagnoses",
+                   "staging/medications", "staging/patients", "staging/encounters", "features/patient_day",
                    "screen/at_risk_daily"}
 
 
@@ -62,7 +63,7 @@ def test_assets_materialize_on_a_temporary_warehouse(tmp_path):
     write_vitals(landing, "vitals_2024-01-10.csv", [vital("t", "39.2", "Cel", "2024-01-10T08:00:00")])
     warehouse = WarehouseResource(path=str(tmp_path / "w.duckdb"), landing=str(landing), timezone=SITE_TZ,
                                   rules=str(REFERENCE_DIR / "rules.yaml"))
-    everything = [ingest.raw_extracts, ingest.staging_measurements, features.patient_day, screen.at_risk_daily,
+    everything = [ingest.raw_extracts, ingest.staging_tables, features.patient_day, screen.at_risk_daily,
                   checks.lab_results_contract, checks.vital_signs_contract, checks.rows_reconcile]
     for _ in range(2):  # a re-run replaces its slice: same tables, no duplicates
         result = dg.materialize(everything, resources={"warehouse": warehouse}, partition_key="2024-01-10")
@@ -73,5 +74,5 @@ def test_assets_materialize_on_a_temporary_warehouse(tmp_path):
             ("p1", "2024-01-10", ["eular_acr_2016"])]
         assert con.execute("SELECT count(*) FROM features.patient_day").fetchone()[0] == 1
         assert con.execute("SELECT count(*) FROM quarantine.rejected_rows").fetchone()[0] == 1
-        assert con.execute("SELECT count(DISTINCT step) FROM meta.runs").fetchone()[0] == 5
+        assert con.execute("SELECT count(DISTINCT step) FROM meta.runs").fetchone()[0] == 9
         assert con.execute("SELECT bool_and(success) FROM meta.validation_results").fetchone()[0]

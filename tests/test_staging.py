@@ -117,3 +117,37 @@ def test_timestamps_without_offset_are_site_local_and_offsets_are_honoured(con, 
     load_and_stage(con, tmp_path)
     instants = con.execute("SELECT DISTINCT epoch(collected_at) FROM staging.lab_results").fetchall()
     assert len(instants) == 1  # 06:00 New York = 11:00 UTC
+
+
+def test_diagnoses_patients_encounters_and_medications_are_staged_or_quarantined(con, tmp_path):
+    from conftest import write_extract
+    from pipelines.contract import DIAGNOSES, ENCOUNTERS, MEDICATIONS, PATIENTS
+
+    dx = {"patient_id": "p1", "encounter_id": "e1", "code_system": "ICD10CM", "code": "M08.20",
+          "recorded_at": "2024-01-02T10:00:00"}
+    write_extract(tmp_path / "diagnoses_1.csv", DIAGNOSES.columns, [
+        dx, dx, {**dx, "code_system": "READ"}, {**dx, "recorded_at": "yesterday"}])
+    write_extract(tmp_path / "patients_1.csv", PATIENTS.columns, [
+        {"patient_id": "p1", "birth_date": "2012-05-01", "sex": "female"},
+        {"patient_id": "p2", "birth_date": "31/02/2010", "sex": "M"}])
+    write_extract(tmp_path / "patients_2.csv", PATIENTS.columns, [
+        {"patient_id": "p1", "birth_date": "2012-05-02", "sex": "F"}])
+    write_extract(tmp_path / "encounters_1.csv", ENCOUNTERS.columns, [
+        {"patient_id": "p1", "encounter_id": "e1", "admit_at": "2024-01-02T08:00:00", "discharge_at": ""},
+        {"patient_id": "p1", "encounter_id": "e2", "admit_at": "2024-01-05T08:00:00",
+         "discharge_at": "2024-01-04T08:00:00"}])
+    write_extract(tmp_path / "medications_1.csv", MEDICATIONS.columns, [
+        {"patient_id": "p1", "encounter_id": "e1", "code_system": "RXNORM", "code": "6902",
+         "name": "methylprednisolone", "started_at": "2024-01-03T09:00:00"}])
+    load_and_stage(con, tmp_path)
+    assert con.execute("SELECT code, code_compact FROM staging.diagnoses").fetchall() == [("M08.20", "M0820")]
+    assert con.execute("SELECT patient_id, CAST(birth_date AS VARCHAR), sex FROM staging.patients").fetchall() == [
+        ("p1", "2012-05-02", "F")]
+    assert con.execute("SELECT encounter_id FROM staging.encounters").fetchall() == [("e1",)]
+    assert con.execute("SELECT code FROM staging.medications").fetchall() == [("6902",)]
+    quarantined = sorted(con.execute("SELECT table_name, reason FROM quarantine.rejected_rows").fetchall())
+    assert quarantined == [("diagnoses", "invalid_timestamp"), ("diagnoses", "unknown_code_system"),
+                           ("encounters", "discharge_before_admit"), ("patients", "invalid_date")]
+    superseded = sorted(con.execute("SELECT table_name, reason FROM staging.superseded_rows").fetchall())
+    assert superseded == [("diagnoses", "duplicate"), ("patients", "older_version")]
+    assert all(load["balanced"] for load in stages.reconcile(con))

@@ -6,7 +6,7 @@ import json
 import dagster as dg
 
 from pipelines import stages
-from pipelines.defs.ingest import LAB_RESULTS, VITAL_SIGNS
+from pipelines.defs.ingest import LAB_RESULTS, STAGING, VITAL_SIGNS
 from pipelines.defs.resources import WarehouseResource
 from pipelines.gx_validation import validate_frame
 from pipelines.settings import EXPECTATIONS_DIR
@@ -46,7 +46,8 @@ def vital_signs_contract(context: dg.AssetCheckExecutionContext, warehouse: Ware
     return _validate_staged(context, warehouse, "vital_signs")
 
 
-@dg.asset_check(asset=LAB_RESULTS, additional_deps=[VITAL_SIGNS], blocking=True, pool="duckdb",
+@dg.asset_check(asset=LAB_RESULTS, additional_deps=[k for k in STAGING.values() if k != LAB_RESULTS],
+                blocking=True, pool="duckdb",
                 description="Every load: rows in = staged + quarantined + superseded")
 def rows_reconcile(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.connect() as con:

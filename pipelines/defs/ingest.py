@@ -8,17 +8,26 @@ import dagster as dg
 
 from pipelines import stages
 from pipelines.defs.resources import WarehouseResource
-from pipelines.landing import unstaged_files
+from pipelines.landing import unrecognised_files
 from pipelines.run_log import record_step
 
 RAW_EXTRACTS = dg.AssetKey(["raw", "extracts"])
-LAB_RESULTS = dg.AssetKey(["staging", "lab_results"])
-VITAL_SIGNS = dg.AssetKey(["staging", "vital_signs"])
+STAGING_DESCRIPTIONS = {
+    "lab_results": "One current version of every lab result, typed, canonical units.",
+    "vital_signs": "One current version of every vital sign, canonical units.",
+    "diagnoses": "Coded diagnoses (ICD-10-CM, ICD-9-CM, SNOMED), de-duplicated.",
+    "medications": "Medication orders, latest version of each.",
+    "patients": "One row per patient: birth date and sex.",
+    "encounters": "One row per encounter: admission and discharge.",
+}
+STAGING = {table: dg.AssetKey(["staging", table]) for table in STAGING_DESCRIPTIONS}
+LAB_RESULTS = STAGING["lab_results"]
+VITAL_SIGNS = STAGING["vital_signs"]
 
 
 @dg.asset(key=RAW_EXTRACTS, group_name="ingest", pool="duckdb", kinds={"duckdb"})
 def raw_extracts(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """Labs and vitals CSV files from the landing folder, as landed (all text), each file once."""
+    """Extract files from the landing folder, as landed (all text), each file once."""
     started = datetime.now(timezone.utc)
     landing = Path(warehouse.landing)
     with warehouse.connect() as con:
@@ -26,30 +35,26 @@ def raw_extracts(context: dg.AssetExecutionContext, warehouse: WarehouseResource
         loads = stages.land(con, landing, context.run_id)
         record_step(con, context.run_id, "raw.extracts", started, sum(l.rows_in for l in loads),
                     detail={"files": [l.source_file for l in loads]})
-    skipped = unstaged_files(landing)
+    skipped = unrecognised_files(landing)
     if skipped:
-        context.log.info(f"not loaded (kinds not staged by this version): {', '.join(skipped)}")
+        context.log.warning(f"not loaded (name does not start with a contract kind): {', '.join(skipped)}")
     return dg.MaterializeResult(metadata={
         "files_loaded": len(loads),
         "rows_in": sum(l.rows_in for l in loads),
         "malformed_lines": sum(l.malformed_lines for l in loads),
-        "files_not_staged": len(skipped),
+        "files_not_recognised": len(skipped),
     })
 
 
 @dg.multi_asset(
-    specs=[
-        dg.AssetSpec(LAB_RESULTS, deps=[RAW_EXTRACTS], group_name="ingest", kinds={"duckdb"},
-                     description="One current version of every lab result, typed, canonical units."),
-        dg.AssetSpec(VITAL_SIGNS, deps=[RAW_EXTRACTS], group_name="ingest", kinds={"duckdb"},
-                     description="One current version of every vital sign, canonical units."),
-    ],
+    specs=[dg.AssetSpec(key, deps=[RAW_EXTRACTS], group_name="ingest", kinds={"duckdb"},
+                        description=STAGING_DESCRIPTIONS[table]) for table, key in STAGING.items()],
     pool="duckdb",
 )
-def staging_measurements(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+def staging_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Rebuild staging (and its quarantine and superseded rows) from raw."""
     with warehouse.connect() as con:
-        for key, table in ((LAB_RESULTS, "lab_results"), (VITAL_SIGNS, "vital_signs")):
+        for table, key in STAGING.items():
             started = datetime.now(timezone.utc)
             rows = stages.stage(con, table)
             quarantined = dict(con.execute(

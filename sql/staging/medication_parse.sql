@@ -1,0 +1,41 @@
+-- Parse and validate raw.medications into the temp table `parsed` (shape: sql/staging/dispositions.sql).
+-- An order has no id in the contract: the record is (patient, encounter, code or name, start), so
+-- a re-sent order with its end time filled in replaces the earlier version (latest load wins).
+-- Reasons: missing_required, invalid_timestamp, unknown_code_system (not RXNORM, NDC or empty).
+CREATE OR REPLACE TEMP TABLE parsed AS
+WITH typed AS (
+    SELECT *,
+           upper(trim(coalesce(code_system, ''))) AS system_key,
+           parse_timestamp(started_at) AS started_ts,
+           parse_timestamp(ended_at) AS ended_ts
+    FROM raw.medications
+),
+validated AS (
+    SELECT *,
+           CASE
+               WHEN nullif(trim(patient_id), '') IS NULL OR nullif(trim(name), '') IS NULL
+                    OR nullif(trim(started_at), '') IS NULL
+                   THEN 'missing_required'
+               WHEN started_ts IS NULL OR (nullif(trim(ended_at), '') IS NOT NULL AND ended_ts IS NULL)
+                   THEN 'invalid_timestamp'
+               WHEN system_key NOT IN ('RXNORM', 'NDC', '') THEN 'unknown_code_system'
+           END AS reason
+    FROM typed
+)
+SELECT *,
+       CASE reason
+           WHEN 'missing_required' THEN 'a required field is empty'
+           WHEN 'invalid_timestamp' THEN 'not a timestamp: ' || started_at || ' / ' || coalesce(ended_at, '')
+           WHEN 'unknown_code_system' THEN 'code system ' || code_system || ' is not RXNORM or NDC'
+       END AS detail,
+       to_json({patient_id: patient_id, encounter_id: encounter_id, code_system: code_system, code: code,
+                name: name, dose: dose, dose_unit: dose_unit, route: route, started_at: started_at,
+                ended_at: ended_at}) AS raw_record,
+       concat_ws('|', trim(patient_id), coalesce(trim(encounter_id), ''),
+                 coalesce(nullif(trim(code), ''), lower(trim(name))), CAST(started_ts AS VARCHAR)) AS record_id,
+       NULL::TIMESTAMPTZ AS version_time,
+       0 AS status_rank,
+       false AS is_cancel,
+       md5(concat_ws('|', patient_id, encounter_id, code_system, code, name, dose, dose_unit, route,
+                     started_at, ended_at)) AS fingerprint
+FROM validated;
