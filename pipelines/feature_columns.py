@@ -16,29 +16,27 @@ ANALYTES = (
 WINDOWS = {"24h": 24, "72h": 72, "7d": 168}
 LONGEST_WINDOW_HOURS = max(WINDOWS.values())
 
-# Ties: 'last' is the latest taken value (the higher one if two share a time); min_at/max_at are
-# the latest time at which the extreme was seen.
-AGGREGATES = {
-    "last": "arg_max(value_num, (taken_at, value_num))",
-    "last_at": "max(taken_at)",
-    "min": "min(value_num)",
-    "min_at": "arg_min(taken_at, (value_num, -epoch(taken_at)))",
-    "max": "max(value_num)",
-    "max_at": "arg_max(taken_at, (value_num, taken_at))",
-    "n": "count(*)",
-}
+AGGREGATES = ("last", "last_at", "min", "min_at", "max", "max_at", "n")
 
 
 def column_name(analyte: str, window: str, aggregate: str) -> str:
     return f"{analyte}__{window}__{aggregate}"
 
 
+def windows_sql() -> str:
+    """VALUES rows (window_name, hours) for sql/features/patient_day.sql."""
+    return ", ".join(f"('{window}', {hours})" for window, hours in WINDOWS.items())
+
+
 def windowed_aggregates_sql() -> str:
-    """SELECT-list entries, one per analyte x window x aggregate, for sql/features/patient_day.sql."""
-    lines = []
+    """SELECT-list entries pivoting the per-window aggregates into one column each (n is 0, not
+    NULL, when the window holds no value)."""
+    entries = []
     for analyte in ANALYTES:
-        for window, hours in WINDOWS.items():
-            condition = f"analyte = '{analyte}' AND taken_at > cutoff - INTERVAL {hours} HOUR"
-            for aggregate, expression in AGGREGATES.items():
-                lines.append(f"{expression} FILTER (WHERE {condition}) AS {column_name(analyte, window, aggregate)}")
-    return ",\n        ".join(lines)
+        for window in WINDOWS:
+            for aggregate in AGGREGATES:
+                pick = f"any_value({aggregate}) FILTER (WHERE analyte = '{analyte}' AND window_name = '{window}')"
+                if aggregate == "n":
+                    pick = f"coalesce({pick}, 0)"
+                entries.append(f"{pick} AS {column_name(analyte, window, aggregate)}")
+    return ",\n        ".join(entries)

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.contract import CONTRACT_KINDS
-from pipelines.feature_columns import LONGEST_WINDOW_HOURS, windowed_aggregates_sql
+from pipelines.feature_columns import LONGEST_WINDOW_HOURS, windowed_aggregates_sql, windows_sql
 from pipelines.landing import Load, load_new_files
 from pipelines.rule_set import RuleSet
 from pipelines.settings import EXPECTATIONS_DIR, REFERENCE_DIR
@@ -63,15 +63,18 @@ def replace_daily_slice(con: duckdb.DuckDBPyConnection, table: str, query: str,
     """Delete then insert the days [start, end] of a daily table, in one transaction."""
     params = {**params, "start": start, "end": end}
     with transaction(con):
-        execute(con, f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM ({query}) WHERE false", params)
+        execute(con, f"CREATE OR REPLACE TEMP TABLE daily_slice AS {query}", params)
+        con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM daily_slice LIMIT 0")
         execute(con, f"DELETE FROM {table} WHERE as_of_date BETWEEN $start AND $end", params)
-        execute(con, f"INSERT INTO {table} BY NAME {query}", params)
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM daily_slice")
+        con.execute("DROP TABLE daily_slice")
     return con.execute(f"SELECT count(*) FROM {table} WHERE as_of_date BETWEEN ? AND ?", [start, end]).fetchone()[0]
 
 
 def patient_day_query() -> str:
     return (sql_text("features/patient_day.sql")
             .replace("{{windowed_aggregates}}", windowed_aggregates_sql())
+            .replace("{{windows}}", windows_sql())
             .replace("{{longest_window_hours}}", str(LONGEST_WINDOW_HOURS)))
 
 

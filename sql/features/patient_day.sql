@@ -6,13 +6,16 @@
 -- cutoff. So D's row is what could have been known at the end of D, and it does not change when
 -- later results arrive (no look-ahead).
 --
--- The windowed_aggregates placeholder is rendered from pipelines/feature_columns.py: for every analyte, window
--- (24h, 72h, 7d) and aggregate (last, last_at, min, min_at, max, max_at, n) a column
--- <analyte>__<window>__<agg>, in the analyte's canonical unit.
+-- The windows and windowed_aggregates placeholders are rendered from pipelines/feature_columns.py:
+-- for every analyte, window (24h, 72h, 7d) and aggregate (last, last_at, min, min_at, max, max_at,
+-- n) a column <analyte>__<window>__<agg>, in the analyte's canonical unit.
 WITH days AS (
     SELECT CAST(day AS DATE) AS as_of_date,
            CAST(CAST(day AS DATE) + 1 AS TIMESTAMPTZ) AS cutoff
     FROM range(CAST($start AS DATE), CAST($end AS DATE) + 1, INTERVAL 1 DAY) AS t(day)
+),
+windows AS (
+    SELECT * FROM (VALUES {{windows}}) AS t(window_name, hours)
 ),
 observations AS (
     SELECT patient_id, analyte, value_num, collected_at AS taken_at, resulted_at AS known_at
@@ -22,12 +25,29 @@ observations AS (
     FROM staging.vital_signs
 ),
 windowed AS (
-    SELECT d.as_of_date, d.cutoff, o.*
+    -- each value, once for every (day, window) whose window holds it
+    SELECT d.as_of_date, d.cutoff, w.window_name, o.*
     FROM days AS d
     JOIN observations AS o
       ON o.taken_at > d.cutoff - INTERVAL {{longest_window_hours}} HOUR
      AND o.taken_at < d.cutoff
      AND o.known_at < d.cutoff
+    JOIN windows AS w
+      ON o.taken_at > d.cutoff - to_hours(w.hours)
+),
+per_window AS (
+    -- Ties: 'last' is the latest taken value (the higher if two share a time); min_at/max_at are
+    -- the latest time at which the extreme was seen.
+    SELECT patient_id, as_of_date, cutoff, analyte, window_name,
+           arg_max(value_num, (taken_at, value_num)) AS last,
+           max(taken_at) AS last_at,
+           min(value_num) AS min,
+           arg_min(taken_at, (value_num, -epoch(taken_at))) AS min_at,
+           max(value_num) AS max,
+           arg_max(taken_at, (value_num, taken_at)) AS max_at,
+           count(*) AS n
+    FROM windowed
+    GROUP BY ALL
 ),
 aggregated AS (
     SELECT
@@ -35,7 +55,7 @@ aggregated AS (
         as_of_date,
         cutoff AS as_of_cutoff,
         {{windowed_aggregates}}
-    FROM windowed
+    FROM per_window
     GROUP BY patient_id, as_of_date, cutoff
 )
 SELECT
