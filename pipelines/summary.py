@@ -29,6 +29,13 @@ def episode_detection(con: duckdb.DuckDBPyConnection, truth_csv: Path) -> list[d
     return result.pl().to_dicts()
 
 
+def flag_breakdown(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> list[tuple[str, int]]:
+    return execute(con, sql_text("audit/synthetic_flag_breakdown.sql"), {
+        "episodes_csv": str(truth_dir / "mas_episodes.csv"),
+        "confounders_csv": str(truth_dir / "confounders.csv"),
+    }).fetchall()
+
+
 def render(con: duckdb.DuckDBPyConnection, truth_csv: Path | None = None) -> str:
     lines = ["Rows per stage:"]
     lines += [f"  {stage:<11}{table:<18}{rows:>10,}" for stage, table, rows in stage_rows(con)]
@@ -47,4 +54,6 @@ def render(con: duckdb.DuckDBPyConnection, truth_csv: Path | None = None) -> str
             lead = f"{e['lead_hours']:>6.1f} h before diagnosis" if e["flagged_before_diagnosis"] else (
                 "flagged only after diagnosis" if e["first_flag_cutoff"] else "never flagged")
             lines.append(f"  {e['patient_id']:<10}{e['underlying']:<6}diagnosed {e['diagnosis_at']:%Y-%m-%d %H:%M}  {lead}")
+        lines.append("Patients ever flagged, by their synthetic truth:")
+        lines += [f"  {truth:<40}{n:>6,}" for truth, n in flag_breakdown(con, truth_csv.parent)]
     return "\n".join(lines)
