@@ -29,13 +29,13 @@ def windows_sql() -> str:
 
 
 def windowed_aggregates_sql() -> str:
-    """SELECT-list entries pivoting the per-window aggregates into one column each (n is 0, not
+    """SELECT-list entries unpacking each window's aggregates into one column each (n is 0, not
     NULL, when the window holds no value)."""
     entries = []
     for analyte in ANALYTES:
         for window in WINDOWS:
             for aggregate in AGGREGATES:
-                pick = f"any_value({aggregate}) FILTER (WHERE analyte = '{analyte}' AND window_name = '{window}')"
+                pick = f"by_window['{analyte}__{window}'].{aggregate}"
                 if aggregate == "n":
                     pick = f"coalesce({pick}, 0)"
                 entries.append(f"{pick} AS {column_name(analyte, window, aggregate)}")

@@ -49,14 +49,22 @@ per_window AS (
     FROM windowed
     GROUP BY ALL
 ),
+by_patient_day AS (
+    -- one map per patient and day: '<analyte>__<window>' -> the window's aggregates
+    SELECT patient_id, as_of_date, cutoff,
+           map_from_entries(list((analyte || '__' || window_name,
+               {'last': last, 'last_at': last_at, 'min': min, 'min_at': min_at,
+                'max': max, 'max_at': max_at, 'n': n}))) AS by_window
+    FROM per_window
+    GROUP BY ALL
+),
 aggregated AS (
     SELECT
         patient_id,
         as_of_date,
         cutoff AS as_of_cutoff,
         {{windowed_aggregates}}
-    FROM per_window
-    GROUP BY patient_id, as_of_date, cutoff
+    FROM by_patient_day
 )
 SELECT
     *,
