@@ -8,7 +8,7 @@ a value taken exactly W before the cutoff is outside the window.
 
 ANALYTES = (
     "ferritin", "platelets", "wbc", "anc", "hemoglobin", "ast", "alt", "ldh",
-    "triglycerides", "fibrinogen", "ddimer", "crp", "esr", "temperature",
+    "triglycerides", "fibrinogen", "ddimer", "crp", "esr", "scd25_u", "scd25_pg", "temperature",
 )
 
 # Window lengths in hours. Engineering choices (the published criteria give no pairing window;

@@ -82,6 +82,10 @@ def build_patient_day(con: duckdb.DuckDBPyConnection, start: date, end: date) ->
     return replace_daily_slice(con, "features.patient_day", patient_day_query(), {}, start, end)
 
 
-def build_at_risk_daily(con: duckdb.DuckDBPyConnection, start: date, end: date, rule_set: RuleSet) -> int:
-    return replace_daily_slice(con, "screen.at_risk_daily", sql_text("screen/at_risk_daily.sql"),
-                               rule_set.parameters(), start, end)
+def build_screen(con: duckdb.DuckDBPyConnection, start: date, end: date, rule_set: RuleSet) -> int:
+    """Evaluate every rule for the days (screen.rule_evaluations), then write the flagged rows."""
+    params = rule_set.parameters()
+    replace_daily_slice(con, "screen.rule_evaluations", rule_set.render(sql_text("screen/rule_evaluations.sql")),
+                        params, start, end)
+    return replace_daily_slice(con, "screen.at_risk_daily", rule_set.render(sql_text("screen/at_risk_daily.sql")),
+                               params, start, end)

@@ -29,7 +29,8 @@ CREATE OR REPLACE TEMP MACRO value_number(v) AS
 -- which the warehouse connection sets to the site's zone.
 CREATE OR REPLACE TEMP MACRO parse_timestamp(t) AS TRY_CAST(trim(t) AS TIMESTAMPTZ);
 
--- Compare a value with a threshold using the boundary written in the rule file.
+-- Compare a value with a threshold using the boundary written in the rule file (which
+-- pipelines/rule_set.py validates: one of >, >=, <, <=).
 -- A NULL value gives NULL: a missing item is neither normal nor abnormal.
 CREATE OR REPLACE TEMP MACRO meets(v, op, threshold) AS
     CASE op
@@ -37,7 +38,6 @@ CREATE OR REPLACE TEMP MACRO meets(v, op, threshold) AS
         WHEN '>=' THEN v >= threshold
         WHEN '<' THEN v < threshold
         WHEN '<=' THEN v <= threshold
-        ELSE error('unknown comparison operator in rule file: ' || op)
     END;
 
 -- The value a threshold should be tested on within a window: the maximum for an upper cut-off
@@ -49,3 +49,25 @@ CREATE OR REPLACE TEMP MACRO most_abnormal(op, window_min, window_max) AS
 CREATE OR REPLACE TEMP MACRO evidence_item(v, taken_at, unit, op, threshold) AS
     json_object('value', v, 'unit', unit, 'taken_at', taken_at, 'op', op, 'threshold', threshold,
                 'met', meets(v, op, threshold));
+
+-- Points of a banded score item (HScore): the highest band whose boundary the value meets, 0 when
+-- it meets none, NULL when the value is missing.
+CREATE OR REPLACE TEMP MACRO band_points(v, ops, thresholds, points) AS
+    CASE WHEN v IS NOT NULL THEN coalesce(list_max(list_transform(range(1, len(ops) + 1),
+        i -> CASE WHEN meets(v, ops[i], thresholds[i]) THEN points[i] ELSE 0 END)), 0) END;
+
+-- Count of true / of NULL (unknown) entries in a list of item results.
+CREATE OR REPLACE TEMP MACRO count_true(items) AS len(list_filter(items, x -> x));
+CREATE OR REPLACE TEMP MACRO count_unknown(items) AS len(list_filter(items, x -> x IS NULL));
+
+-- A published lookup (score anchors -> percent text): the percent at an anchor, or the pair of
+-- anchors a score falls between ('40 to 54'); open-ended below the first and above the last anchor.
+CREATE OR REPLACE TEMP MACRO lookup_between(score, anchors, labels) AS
+    CASE
+        WHEN score IS NULL THEN NULL
+        WHEN score <= anchors[1] THEN labels[1]
+        WHEN score >= anchors[len(anchors)] THEN labels[len(anchors)]
+        WHEN list_contains(anchors, score) THEN labels[list_position(anchors, score)]
+        ELSE labels[len(list_filter(anchors, a -> a < score))] || ' to '
+             || labels[len(list_filter(anchors, a -> a < score)) + 1]
+    END;

@@ -10,7 +10,8 @@ from pipelines.defs.resources import WarehouseResource
 from pipelines.definitions import defs
 from pipelines.settings import REFERENCE_DIR
 
-from conftest import SITE_TZ, lab, vital, write_labs, write_vitals
+from conftest import SITE_TZ, lab, vital, write_extract, write_labs, write_vitals
+from pipelines.contract import DIAGNOSES
 
 EXPECTED_ASSETS = {"raw/extracts", "staging/lab_results", "staging/vital_signs", "staging/diagnoses",
                    "staging/medications", "staging/patients", "staging/encounters", "features/patient_day",
@@ -61,6 +62,9 @@ def test_assets_materialize_on_a_temporary_warehouse(tmp_path):
         lab("x", "1920-8", "hemolyzed", "U/L", "2024-01-10T06:00:00"),
     ])
     write_vitals(landing, "vitals_2024-01-10.csv", [vital("t", "39.2", "Cel", "2024-01-10T08:00:00")])
+    write_extract(landing / "diagnoses.csv", DIAGNOSES.columns, [
+        {"patient_id": "p1", "encounter_id": "e1", "code_system": "ICD10CM", "code": "M08.20",
+         "recorded_at": "2024-01-09T10:00:00"}])
     warehouse = WarehouseResource(path=str(tmp_path / "w.duckdb"), landing=str(landing), timezone=SITE_TZ,
                                   rules=str(REFERENCE_DIR / "rules.yaml"))
     everything = [ingest.raw_extracts, ingest.staging_tables, features.patient_day, screen.at_risk_daily,
@@ -70,8 +74,8 @@ def test_assets_materialize_on_a_temporary_warehouse(tmp_path):
         assert result.success
         assert all(e.passed for e in result.get_asset_check_evaluations())
     with warehouse.connect() as con:
-        assert con.execute("SELECT patient_id, as_of_date::VARCHAR, rules_fired FROM screen.at_risk_daily").fetchall() == [
-            ("p1", "2024-01-10", ["eular_acr_2016"])]
+        assert con.execute("SELECT patient_id, as_of_date::VARCHAR, tier, rules_fired FROM screen.at_risk_daily").fetchall() == [
+            ("p1", "2024-01-10", "criteria_met", ["eular_acr_2016"])]
         assert con.execute("SELECT count(*) FROM features.patient_day").fetchone()[0] == 1
         assert con.execute("SELECT count(*) FROM quarantine.rejected_rows").fetchone()[0] == 1
         assert con.execute("SELECT count(DISTINCT step) FROM meta.runs").fetchone()[0] == 9

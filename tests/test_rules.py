@@ -1,8 +1,9 @@
-"""screen.at_risk_daily: each rule at its exact boundary, units, missing items, evidence, version."""
+"""Rule conformance: every rule at its exact boundaries, in either unit, with missing items giving
+bounds rather than zeros; context, tiers, evidence and versioning (screen.rule_evaluations and
+screen.at_risk_daily)."""
 
-import shutil
+import json
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -10,34 +11,45 @@ from pipelines import stages
 from pipelines.rule_set import RuleFileError, load_rule_set
 from pipelines.settings import REFERENCE_DIR
 
-from conftest import lab, load_and_stage, vital, write_labs, write_vitals
+from conftest import lab, load_and_stage, vital, write_extract, write_labs, write_vitals
 
 D = date(2024, 1, 10)
 T = "2024-01-10T06:00:00"
 RULES = load_rule_set(REFERENCE_DIR / "rules.yaml")
-CODES = {"ferritin": ("2276-4", "ng/mL"), "platelets": ("777-3", "K/uL"), "ast": ("1920-8", "U/L"),
-         "triglycerides": ("2571-8", "mg/dL"), "fibrinogen": ("3255-7", "mg/dL")}
-# One febrile patient with ferritin 1000 and exactly one other 2016 item abnormal (platelets),
-# so the criteria are met exactly when the item under test is abnormal too.
+CODES = {"ferritin": "2276-4", "platelets": "777-3", "ast": "1920-8", "triglycerides": "2571-8",
+         "fibrinogen": "3255-7", "hemoglobin": "718-7", "wbc": "6690-2", "anc": "751-8", "ldh": "2532-0",
+         "esr": "4537-7", "crp": "1988-5", "scd25_u": "SCD25U"}
+UNITS = {"ferritin": "ng/mL", "platelets": "K/uL", "ast": "U/L", "triglycerides": "mg/dL", "fibrinogen": "mg/dL",
+         "hemoglobin": "g/dL", "wbc": "K/uL", "anc": "K/uL", "ldh": "U/L", "esr": "mm/h", "crp": "mg/L",
+         "scd25_u": "U/mL"}
+SJIA = [("ICD10CM", "M08.20")]
+# A febrile sJIA patient with ferritin 1000 and exactly one other 2016 item abnormal (platelets):
+# the 2016 criteria are met exactly when the item under test is abnormal too.
 BASE = {"ferritin": "1000", "platelets": "150", "ast": "30", "triglycerides": "100", "fibrinogen": "400"}
 
 
-def screen(con, tmp_path, labs: dict, temperature: tuple[str, str] | None = ("39.0", "Cel"), units: dict = {}):
-    rows = [lab(f"r-{name}", CODES[name][0], value, units.get(name, CODES[name][1]), T)
-            for name, value in labs.items() if value is not None]
-    write_labs(tmp_path, "labs_1.csv", rows)
+def evaluate(con, tmp_path, labs: dict, temperature=("39.0", "Cel"), units: dict | None = None,
+             diagnoses=SJIA, birth_date="2012-01-01", table="screen.rule_evaluations"):
+    """Land one patient's values taken at T, run features and screen for D, return its row."""
+    units = {**UNITS, **(units or {})}
+    con.execute("INSERT INTO meta.analyte_codes VALUES ('scd25_u', 'lab', 'SCD25U', 'LOCAL', 'U/mL', 'test site mapping')")
+    write_labs(tmp_path, "labs_1.csv", [lab(f"r-{name}", CODES[name], value, units[name], T)
+                                        for name, value in labs.items() if value is not None])
     if temperature:
         write_vitals(tmp_path, "vitals_1.csv", [vital("m1", temperature[0], temperature[1], T)])
+    write_extract(tmp_path / "diagnoses_1.csv", ("patient_id", "encounter_id", "code_system", "code", "recorded_at"),
+                  [{"patient_id": "p1", "encounter_id": "e1", "code_system": system, "code": code,
+                    "recorded_at": "2024-01-09T10:00:00"} for system, code in diagnoses])
+    write_extract(tmp_path / "patients_1.csv", ("patient_id", "birth_date", "sex"),
+                  [{"patient_id": "p1", "birth_date": birth_date, "sex": "F"}])
     load_and_stage(con, tmp_path)
     stages.build_patient_day(con, D, D)
-    stages.build_at_risk_daily(con, D, D, RULES)
-    rows = con.execute("SELECT * FROM screen.at_risk_daily").pl().to_dicts()
+    stages.build_screen(con, D, D, RULES)
+    rows = con.execute(f"SELECT * FROM {table}").pl().to_dicts()
     return rows[0] if rows else None
 
 
-def eular_met(row) -> bool:
-    return bool(row) and row["eular_acr_2016_met"]
-
+# --- 2016 EULAR/ACR/PRINTO ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("item, value, met", [
     ("platelets", "181", True), ("platelets", "181.1", False), ("platelets", "180.9", True),
@@ -47,19 +59,19 @@ def eular_met(row) -> bool:
 ])
 def test_eular_acr_2016_second_item_at_its_boundary(con, tmp_path, item, value, met):
     base = dict(BASE, ast="60") if item == "platelets" else dict(BASE)
-    assert eular_met(screen(con, tmp_path, {**base, item: value})) is met
+    assert evaluate(con, tmp_path, {**base, item: value})["eular_acr_2016__met"] is met
 
 
 @pytest.mark.parametrize("value, met", [("684", False), ("684.1", True), ("683.9", False)])
 def test_eular_acr_2016_ferritin_is_strictly_above_684(con, tmp_path, value, met):
-    assert eular_met(screen(con, tmp_path, {**BASE, "ast": "60", "ferritin": value})) is met
+    assert evaluate(con, tmp_path, {**BASE, "ast": "60", "ferritin": value})["eular_acr_2016__met"] is met
 
 
 @pytest.mark.parametrize("temperature, met", [
     (("38.5", "Cel"), True), (("38.4", "Cel"), False), (("101.3", "[degF]"), True), (("101.1", "degF"), False),
 ])
 def test_fever_parameter_boundary_in_either_unit(con, tmp_path, temperature, met):
-    assert eular_met(screen(con, tmp_path, {**BASE, "ast": "60"}, temperature)) is met
+    assert evaluate(con, tmp_path, {**BASE, "ast": "60"}, temperature)["eular_acr_2016__met"] is met
 
 
 @pytest.mark.parametrize("item, value, unit, met", [
@@ -68,40 +80,168 @@ def test_fever_parameter_boundary_in_either_unit(con, tmp_path, temperature, met
     ("fibrinogen", "3.6", "g/L", True),          # 360 mg/dL, boundary included
     ("fibrinogen", "3.61", "g/L", False),
 ])
-def test_the_same_rule_in_si_units(con, tmp_path, item, value, unit, met):
-    assert eular_met(screen(con, tmp_path, {**BASE, item: value}, units={item: unit})) is met
+def test_eular_acr_2016_in_si_units(con, tmp_path, item, value, unit, met):
+    assert evaluate(con, tmp_path, {**BASE, item: value}, units={item: unit})["eular_acr_2016__met"] is met
 
 
-def test_missing_items_are_neither_normal_nor_abnormal(con, tmp_path):
-    row = screen(con, tmp_path, {"ferritin": "1000", "platelets": "150", "ast": "60",
-                                 "triglycerides": None, "fibrinogen": None})
-    assert row["eular_acr_2016_met"]
-    assert (row["eular_acr_2016_other_items_met"], row["eular_acr_2016_other_items_missing"]) == (2, 2)
+@pytest.mark.parametrize("diagnoses, in_context", [
+    (SJIA, True), ([("ICD10CM", "M06.1")], True), ([("ICD10CM", "M32.9")], False), ([], False),
+])
+def test_mas_specific_criteria_apply_only_in_their_context(con, tmp_path, diagnoses, in_context):
+    row = evaluate(con, tmp_path, {**BASE, "ast": "60"}, diagnoses=diagnoses)
+    assert row["eular_acr_2016__met_without_context"] is True
+    assert (row["eular_acr_2016__in_context"], row["eular_acr_2016__met"]) == (in_context, in_context)
 
 
-def test_without_a_temperature_the_2016_criteria_do_not_fire(con, tmp_path):
-    assert screen(con, tmp_path, {**BASE, "ast": "60"}, temperature=None) is None
+def test_missing_2016_items_are_neither_normal_nor_abnormal(con, tmp_path):
+    row = evaluate(con, tmp_path, {"ferritin": "1000", "platelets": "150", "ast": "60"})
+    assert row["eular_acr_2016__met"]
+    assert (row["eular_acr_2016__other_items_met"], row["eular_acr_2016__other_items_unknown"]) == (2, 2)
 
 
-def test_evidence_carries_values_units_times_and_version(con, tmp_path):
-    row = screen(con, tmp_path, {**BASE, "ast": "60"})
-    import json
-    evidence = json.loads(row["evidence"])["eular_acr_2016"]
-    assert evidence["ferritin"] == {"value": 1000.0, "unit": "ng/mL", "taken_at": evidence["ferritin"]["taken_at"],
-                                    "op": ">", "threshold": 684.0, "met": True}
-    assert evidence["ferritin"]["taken_at"].startswith("2024-01-10 06:00:00")
-    assert evidence["triglycerides"]["met"] is False
-    assert row["rules_fired"] == ["eular_acr_2016"]
-    assert row["rule_set_version"] == RULES.version
+def test_without_a_temperature_the_2016_criteria_cannot_be_met(con, tmp_path):
+    row = evaluate(con, tmp_path, {**BASE, "ast": "60"}, temperature=None)
+    assert row["fever__met"] is None and row["eular_acr_2016__met"] is False
 
 
-def _dynamic_labs(tmp_path, ferritin_before, ferritin_now, platelets_before, platelets_now):
-    write_labs(tmp_path, "labs_0.csv", [
-        lab("f0", "2276-4", ferritin_before, "ng/mL", "2024-01-05T06:00:00"),
-        lab("p0", "777-3", platelets_before, "K/uL", "2024-01-05T06:00:00"),
-    ])
-    return {"ferritin": ferritin_now, "platelets": platelets_now, "ast": "30", "triglycerides": "100",
-            "fibrinogen": "400"}
+# --- HLH-2004 -------------------------------------------------------------------------------------
+
+ALL_HLH = {"hemoglobin": "8.5", "platelets": "90", "anc": "0.9", "triglycerides": "300", "ferritin": "600"}
+
+
+def test_hlh_2004_counts_computable_criteria_with_bounds(con, tmp_path):
+    row = evaluate(con, tmp_path, ALL_HLH)
+    # fever, cytopenias, triglycerides, ferritin met; sCD25 not drawn; 3 never computable
+    assert (row["hlh_2004__criteria_met"], row["hlh_2004__criteria_unknown"], row["hlh_2004__criteria_max"]) == (4, 4, 8)
+    assert row["hlh_2004__met"] is False and row["hlh_2004__possible"] is True
+    row = evaluate(con, tmp_path / "b", {**ALL_HLH, "scd25_u": "2400"})
+    assert (row["hlh_2004__criteria_met"], row["hlh_2004__met"]) == (5, True)
+
+
+@pytest.mark.parametrize("labs, criterion, met", [
+    ({"ferritin": "500"}, "hlh_2004__ferritin", True),
+    ({"ferritin": "499.9"}, "hlh_2004__ferritin", False),
+    ({"triglycerides": "3.0", "fibrinogen": "200"}, "hlh_2004__triglycerides_fibrinogen", True),
+    ({"triglycerides": "2.99", "fibrinogen": "200"}, "hlh_2004__triglycerides_fibrinogen", False),
+    ({"triglycerides": "2.99"}, "hlh_2004__triglycerides_fibrinogen", None),  # fibrinogen unknown
+    ({"fibrinogen": "150"}, "hlh_2004__triglycerides_fibrinogen", True),        # and/or
+    ({"hemoglobin": "8.99", "platelets": "99.9"}, "hlh_2004__cytopenias", True),
+    ({"hemoglobin": "9.0", "platelets": "99.9"}, "hlh_2004__cytopenias", None),   # ANC unknown
+    ({"hemoglobin": "9.0", "platelets": "100", "anc": "0.5"}, "hlh_2004__cytopenias", False),
+])
+def test_hlh_2004_criteria_at_their_boundaries(con, tmp_path, labs, criterion, met):
+    units = {"triglycerides": "mmol/L"} if "triglycerides" in labs else {}
+    assert evaluate(con, tmp_path, labs, units=units)[criterion] is met
+
+
+def test_hlh_2004_infants_under_four_weeks_use_the_higher_haemoglobin_cut_off(con, tmp_path):
+    labs = {"hemoglobin": "9.5", "platelets": "90"}
+    assert evaluate(con, tmp_path, labs, birth_date="2023-12-25")["hlh_2004__cytopenias"] is True
+    assert evaluate(con, tmp_path / "b", labs, birth_date="2023-12-01")["hlh_2004__cytopenias"] is None
+
+
+# --- HScore ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("labs, temperature, units, item, points", [
+    ({}, "38.39", {}, "temperature", 0), ({}, "38.4", {}, "temperature", 33),
+    ({}, "39.4", {}, "temperature", 33), ({}, "39.41", {}, "temperature", 49),
+    ({"ferritin": "1999"}, None, {}, "ferritin", 0), ({"ferritin": "2000"}, None, {}, "ferritin", 35),
+    ({"ferritin": "6000"}, None, {}, "ferritin", 35), ({"ferritin": "6001"}, None, {}, "ferritin", 50),
+    ({"triglycerides": "1.49"}, None, {"triglycerides": "mmol/L"}, "triglycerides", 0),
+    ({"triglycerides": "1.5"}, None, {"triglycerides": "mmol/L"}, "triglycerides", 44),
+    ({"triglycerides": "4"}, None, {"triglycerides": "mmol/L"}, "triglycerides", 44),
+    ({"triglycerides": "4.01"}, None, {"triglycerides": "mmol/L"}, "triglycerides", 64),
+    ({"fibrinogen": "2.5"}, None, {"fibrinogen": "g/L"}, "fibrinogen", 30),
+    ({"fibrinogen": "2.51"}, None, {"fibrinogen": "g/L"}, "fibrinogen", 0),
+    ({"ast": "29"}, None, {}, "ast", 0), ({"ast": "30"}, None, {}, "ast", 19),
+    ({"hemoglobin": "9.2", "wbc": "5.1", "platelets": "111"}, None, {}, "cytopenias", 0),
+    ({"hemoglobin": "9.2", "wbc": "5.0", "platelets": "111"}, None, {}, "cytopenias", 24),
+    ({"hemoglobin": "9.2", "wbc": "5.0", "platelets": "110"}, None, {}, "cytopenias", 34),
+])
+def test_hscore_bands(con, tmp_path, labs, temperature, units, item, points):
+    row = evaluate(con, tmp_path, labs or {"ldh": "200"}, (temperature, "Cel") if temperature else None, units)
+    assert row["hscore__points"][item] == points
+
+
+def test_hscore_missing_items_widen_the_upper_bound_never_count_as_zero(con, tmp_path):
+    row = evaluate(con, tmp_path, {"ferritin": "7000"}, temperature=None)
+    assert row["hscore__lower"] == 50
+    # + temperature 49 + cytopenias 34 + triglycerides 64 + fibrinogen 30 + AST 19
+    # + immunosuppression 18 + organomegaly 38 + haemophagocytosis 35
+    assert row["hscore__upper"] == 50 + 49 + 34 + 64 + 30 + 19 + 18 + 38 + 35 == 337
+    assert row["hscore__labs_complete"] is False and row["hscore__met"] is False and row["hscore__possible"] is True
+
+
+def test_hscore_immunosuppression_from_a_long_running_order(con, tmp_path):
+    write_extract(tmp_path / "medications_1.csv",
+                  ("patient_id", "encounter_id", "code_system", "code", "name", "started_at", "ended_at"),
+                  [{"patient_id": "p1", "code_system": "", "code": "", "name": "Azathioprine 50 mg tablet",
+                    "started_at": "2023-10-01T08:00:00", "ended_at": ""}])
+    row = evaluate(con, tmp_path, {"ferritin": "7000"}, temperature=None)
+    assert row["hscore__points"]["immunosuppression"] == 18
+    assert (row["hscore__lower"], row["hscore__upper"]) == (68, 337)
+
+
+PUBLISHED_PROBABILITY = {90: "<1", 100: "1", 110: "3", 120: "5", 130: "9", 140: "16", 150: "25", 160: "40",
+                         170: "54", 180: "70", 190: "80", 200: "88", 210: "93", 220: "96", 230: "98", 240: "99",
+                         250: ">99"}
+
+
+def test_hscore_probability_is_the_published_lookup(con):
+    params = RULES.parameters()
+    lookup = lambda score: con.execute("SELECT lookup_between(?, ?, ?)", [  # noqa: E731
+        score, params["hscore__probability_scores"], params["hscore__probability_percent"]]).fetchone()[0]
+    assert {score: lookup(score) for score in PUBLISHED_PROBABILITY} == PUBLISHED_PROBABILITY
+    assert (lookup(0), lookup(169), lookup(337)) == ("<1", "40 to 54", ">99")
+
+
+# --- MS score -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("labs, lab_part, lower, upper, met", [
+    # clinical-criteria.md section 4 worked examples: -4.25 with active arthritis; +1.10 with none
+    ({"platelets": "450", "ldh": "300", "fibrinogen": "500", "ferritin": "1000"}, -2.95, -4.25, 1.03, False),
+    ({"platelets": "100", "ldh": "1000", "fibrinogen": "150", "ferritin": "10000"}, 1.1, -0.2, 5.08, True),
+    # the lower bound exactly at the -2.1 cut-off is met (>=); just under is not
+    ({"platelets": "300", "ldh": "500", "fibrinogen": "200", "ferritin": "4000"}, -0.8, -2.1, 3.18, True),
+    ({"platelets": "300", "ldh": "500", "fibrinogen": "200", "ferritin": "3999"}, -0.8001, -2.1001, 3.1799, False),
+])
+def test_ms_score_lab_part_and_interval(con, tmp_path, labs, lab_part, lower, upper, met):
+    row = evaluate(con, tmp_path, labs)
+    assert (row["ms_score__lab_part"], row["ms_score__lower"], row["ms_score__upper"]) == pytest.approx((lab_part, lower, upper))
+    assert row["ms_score__met"] is met
+
+
+def test_ms_score_with_a_missing_lab_is_incomplete_not_zero(con, tmp_path):
+    row = evaluate(con, tmp_path, {"platelets": "100", "ldh": "1000", "ferritin": "10000"})
+    assert row["ms_score__labs_complete"] is False and row["ms_score__lower"] is None and row["ms_score__met"] is False
+
+
+# --- Ratio, isolated markers, OHI -----------------------------------------------------------------
+
+@pytest.mark.parametrize("esr, met", [("100", True), ("100.1", False), ("0", False)])
+def test_ferritin_esr_ratio_at_21_5(con, tmp_path, esr, met):
+    row = evaluate(con, tmp_path, {"ferritin": "2150", "esr": esr})
+    assert row["ferritin_esr_ratio__met"] is met
+    if esr == "0":
+        assert row["ferritin_esr_ratio__value"] is None
+
+
+@pytest.mark.parametrize("ferritin, met", [("10000", False), ("10000.1", True)])
+def test_ferritin_above_10000(con, tmp_path, ferritin, met):
+    assert evaluate(con, tmp_path, {"ferritin": ferritin})["ferritin_above_10000__met"] is met
+
+
+@pytest.mark.parametrize("scd25, ferritin, met", [("3900.1", "1000.1", True), ("3900", "1000.1", False),
+                                                  ("3900.1", "1000", False)])
+def test_ohi_needs_both_above_their_cut_offs(con, tmp_path, scd25, ferritin, met):
+    assert evaluate(con, tmp_path, {"scd25_u": scd25, "ferritin": ferritin})["ohi__met"] is met
+
+
+# --- Dynamics -------------------------------------------------------------------------------------
+
+def _week_before(tmp_path, rows: dict):
+    write_labs(tmp_path, "labs_0.csv", [lab(f"w-{name}", CODES[name], value, UNITS[name], "2024-01-05T06:00:00")
+                                        for name, value in rows.items()])
 
 
 @pytest.mark.parametrize("ferritin_before, ferritin_now, platelets_before, platelets_now, met", [
@@ -110,11 +250,58 @@ def _dynamic_labs(tmp_path, ferritin_before, ferritin_now, platelets_before, pla
     ("300", "600", "300", "211", False),   # drop just under 30 %
     ("240", "480", "300", "150", False),   # below the ferritin floor of 500
 ])
-def test_dynamic_rule_at_its_boundaries(con, tmp_path, ferritin_before, ferritin_now, platelets_before,
-                                        platelets_now, met):
-    labs = _dynamic_labs(tmp_path, ferritin_before, ferritin_now, platelets_before, platelets_now)
-    row = screen(con, tmp_path, labs, temperature=None)
-    assert (row is not None and row["dynamic_ferritin_platelets_met"]) is met
+def test_dynamic_ferritin_platelets_at_its_boundaries(con, tmp_path, ferritin_before, ferritin_now,
+                                                      platelets_before, platelets_now, met):
+    _week_before(tmp_path, {"ferritin": ferritin_before, "platelets": platelets_before})
+    row = evaluate(con, tmp_path, {"ferritin": ferritin_now, "platelets": platelets_now}, temperature=None)
+    assert row["dynamic_ferritin_platelets__met"] is met
+
+
+@pytest.mark.parametrize("esr_now, crp_now, met", [("70", "50", True), ("71", "50", False), ("70", "49.9", False)])
+def test_esr_falling_while_crp_stays_high(con, tmp_path, esr_now, crp_now, met):
+    _week_before(tmp_path, {"esr": "100", "crp": "80"})
+    row = evaluate(con, tmp_path, {"esr": esr_now, "crp": crp_now}, temperature=None)
+    assert row["dynamic_other__met"] is met
+
+
+# --- Units, tiers, evidence, versions -------------------------------------------------------------
+
+def test_the_same_patient_in_si_and_conventional_units_gives_the_same_evaluation(con, tmp_path):
+    labs = {**ALL_HLH, "ast": "60", "fibrinogen": "140", "ldh": "900"}
+    conventional = evaluate(con, tmp_path, labs)
+    si = evaluate(con, tmp_path / "si", {**labs, "triglycerides": str(300 / 88.57), "fibrinogen": "1.4",
+                                         "hemoglobin": "85"},
+                  units={"triglycerides": "mmol/L", "fibrinogen": "g/L", "hemoglobin": "g/L"})
+    assert si.keys() == conventional.keys()
+    for key, value in conventional.items():
+        if isinstance(value, float):
+            assert si[key] == pytest.approx(value, rel=1e-6), key
+        else:
+            assert si[key] == value, key
+
+
+def test_at_risk_row_carries_tier_rules_evidence_and_version(con, tmp_path):
+    row = evaluate(con, tmp_path, {**BASE, "ast": "60"}, table="screen.at_risk_daily")
+    assert row["tier"] == "criteria_met"
+    assert row["rules_fired"] == ["eular_acr_2016"]
+    assert row["contexts"] == ["sjia"]
+    evidence = json.loads(row["evidence"])["eular_acr_2016"]
+    assert evidence["ferritin"] == {"value": 1000.0, "unit": "ng/mL", "taken_at": evidence["ferritin"]["taken_at"],
+                                    "op": ">", "threshold": 684.0, "met": True}
+    assert evidence["ferritin"]["taken_at"].startswith("2024-01-10 06:00:00")
+    assert evidence["triglycerides"]["met"] is False
+    assert row["rule_set_version"] == RULES.version
+
+
+def test_a_patient_meeting_no_rule_is_evaluated_but_not_flagged(con, tmp_path):
+    assert evaluate(con, tmp_path, {"ferritin": "100", "platelets": "250"}, table="screen.at_risk_daily") is None
+    assert con.execute("SELECT count(*) FROM screen.rule_evaluations").fetchone()[0] == 1
+
+
+def test_tiers_take_the_first_tier_whose_rules_hold(tmp_path):
+    tier_sql = RULES.render("{{tier}}")
+    assert tier_sql.startswith("CASE WHEN eular_acr_2016__met OR hlh_2004__met OR ms_score__met THEN 'criteria_met'")
+    assert tier_sql.endswith("WHEN ferritin_above_10000__met OR dynamic_other__met THEN 'watch' END")
 
 
 def test_changing_a_threshold_changes_the_rule_set_version(tmp_path):
@@ -124,8 +311,17 @@ def test_changing_a_threshold_changes_the_rule_set_version(tmp_path):
     assert load_rule_set(changed).parameters()["eular_acr_2016__ferritin__threshold"] == 685
 
 
-def test_a_rule_file_with_an_unknown_boundary_is_refused(tmp_path):
+@pytest.mark.parametrize("old, new, message", [
+    ('op: ">", threshold: 684', 'op: "=>", threshold: 684', "eular_acr_2016, item ferritin: op must be one of"),
+    ("applies_to: [sjia, aosd]\n    context_note", "applies_to: [sjia, gout]\n    context_note", "unknown context"),
+    ("any_of: [hscore, ohi", "any_of: [hscor, ohi", "tier score_high names unknown rule"),
+    ("unit: mmol/L\n        status: V\n        reasoning: the guideline", "unit: mmol/h\n        status: V\n        reasoning: the guideline",
+     "no conversion for triglycerides in mmol/h"),
+])
+def test_a_malformed_rule_file_is_refused_with_the_place_named(tmp_path, old, new, message):
+    text = (REFERENCE_DIR / "rules.yaml").read_text()
+    assert old in text
     broken = tmp_path / "rules.yaml"
-    broken.write_text((REFERENCE_DIR / "rules.yaml").read_text().replace('op: ">", threshold: 684', 'op: "=>", threshold: 684'))
-    with pytest.raises(RuleFileError, match="eular_acr_2016, item ferritin: op must be one of"):
+    broken.write_text(text.replace(old, new, 1))
+    with pytest.raises(RuleFileError, match=message):
         load_rule_set(broken)

@@ -28,7 +28,7 @@ def at_risk_daily(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     rule_set = warehouse.rule_set()
     started = datetime.now(timezone.utc)
     with warehouse.connect() as con:
-        rows = stages.build_at_risk_daily(con, start, end, rule_set)
+        rows = stages.build_screen(con, start, end, rule_set)
         patients = con.execute(
             "SELECT count(DISTINCT patient_id) FROM screen.at_risk_daily WHERE as_of_date BETWEEN ? AND ?",
             [start, end]).fetchone()[0]

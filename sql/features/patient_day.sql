@@ -71,5 +71,8 @@ SELECT
     -- Dynamics relative to the patient's own week (engineering features; no published cut-off).
     ferritin__72h__last / nullif(ferritin__7d__min, 0) AS ferritin__7d__fold_rise,
     100 * (platelets__7d__max - platelets__72h__last) / nullif(platelets__7d__max, 0) AS platelets__7d__pct_drop,
-    100 * (fibrinogen__7d__max - fibrinogen__72h__last) / nullif(fibrinogen__7d__max, 0) AS fibrinogen__7d__pct_drop
+    100 * (fibrinogen__7d__max - fibrinogen__72h__last) / nullif(fibrinogen__7d__max, 0) AS fibrinogen__7d__pct_drop,
+    ast__72h__last / nullif(ast__7d__min, 0) AS ast__7d__fold_rise,
+    ldh__72h__last / nullif(ldh__7d__min, 0) AS ldh__7d__fold_rise,
+    100 * (esr__7d__max - esr__72h__last) / nullif(esr__7d__max, 0) AS esr__7d__pct_drop
 FROM aggregated

@@ -2,7 +2,7 @@
 -- stay their one home and the warehouse shows which version a run used.
 CREATE OR REPLACE TABLE meta.analyte_codes AS
 SELECT analyte, kind, code, code_system, canonical_unit, source
-FROM read_csv($analytes_csv, header = true, all_varchar = true);
+FROM read_csv($analytes_csv, header = true, all_varchar = true, delim = ',', quote = '"');
 
 CREATE OR REPLACE TABLE meta.unit_conversions AS
 SELECT analyte, unit_spelling,
@@ -10,8 +10,8 @@ SELECT analyte, unit_spelling,
        CAST(numerator AS DOUBLE) AS numerator,
        CAST(denominator AS DOUBLE) AS denominator,
        note
-FROM read_csv($units_csv, header = true, all_varchar = true);
+FROM read_csv($units_csv, header = true, all_varchar = true, delim = ',', quote = '"');
 
 CREATE OR REPLACE TABLE meta.plausibility AS
 SELECT analyte, unit, CAST(low AS DOUBLE) AS low, CAST(high AS DOUBLE) AS high, severity, source, notes
-FROM read_csv($plausibility_csv, header = true, all_varchar = true);
+FROM read_csv($plausibility_csv, header = true, all_varchar = true, delim = ',', quote = '"');

@@ -1,112 +1,110 @@
--- screen.at_risk_daily: patients who, as of day D in [$start, $end], meet a rule of the rule file.
--- One row per patient and day on which at least one rule fired, with the evidence (values, units,
--- times, boundaries) and the rule set version, so a reviewer sees why without re-running anything.
+-- screen.at_risk_daily: the patients flagged on day D in [$start, $end]: one row per patient and
+-- day whose rule evaluations (screen.rule_evaluations) reach a tier of the rule file. Each row
+-- carries its tier, the rules fired, the context, the scores with their bounds, and the evidence:
+-- for every rule, the values, units and collection times used and the boundaries applied, so a
+-- reviewer sees why without re-running anything.
 --
--- Pairing: every item of a criterion is read from the same 72 h look-back window of
--- features.patient_day, and tested on its most abnormal value there (max for an upper cut-off,
--- min for a lower one). A missing item is NULL: never counted as normal, never as abnormal.
-WITH day_features AS (
-    SELECT * FROM features.patient_day WHERE as_of_date BETWEEN $start AND $end
+-- {{tier}} and {{rules_fired}} are rendered from the rule file's tiers (pipelines/rule_set.py);
+-- {{w}} is its pairing window.
+WITH evaluated AS (
+    SELECT r.*, f.*  EXCLUDE (patient_id, as_of_date, ferritin__7d__fold_rise, platelets__7d__pct_drop,
+                               fibrinogen__7d__pct_drop, ast__7d__fold_rise, ldh__7d__fold_rise, esr__7d__pct_drop)
+    FROM screen.rule_evaluations AS r
+    JOIN features.patient_day AS f USING (patient_id, as_of_date)
+    WHERE r.as_of_date BETWEEN $start AND $end
 ),
-tested AS (
-    SELECT
-        patient_id,
-        as_of_date,
-        -- 2016 EULAR/ACR/PRINTO items
-        most_abnormal($eular_acr_2016__ferritin__op, ferritin__72h__min, ferritin__72h__max) AS ferritin_value,
-        most_abnormal($eular_acr_2016__ferritin__op, ferritin__72h__min_at, ferritin__72h__max_at) AS ferritin_at,
-        most_abnormal($eular_acr_2016__platelets__op, platelets__72h__min, platelets__72h__max) AS platelets_value,
-        most_abnormal($eular_acr_2016__platelets__op, platelets__72h__min_at, platelets__72h__max_at) AS platelets_at,
-        most_abnormal($eular_acr_2016__ast__op, ast__72h__min, ast__72h__max) AS ast_value,
-        most_abnormal($eular_acr_2016__ast__op, ast__72h__min_at, ast__72h__max_at) AS ast_at,
-        most_abnormal($eular_acr_2016__triglycerides__op, triglycerides__72h__min, triglycerides__72h__max) AS triglycerides_value,
-        most_abnormal($eular_acr_2016__triglycerides__op, triglycerides__72h__min_at, triglycerides__72h__max_at) AS triglycerides_at,
-        most_abnormal($eular_acr_2016__fibrinogen__op, fibrinogen__72h__min, fibrinogen__72h__max) AS fibrinogen_value,
-        most_abnormal($eular_acr_2016__fibrinogen__op, fibrinogen__72h__min_at, fibrinogen__72h__max_at) AS fibrinogen_at,
-        most_abnormal($fever__temperature__op, temperature__72h__min, temperature__72h__max) AS temperature_value,
-        most_abnormal($fever__temperature__op, temperature__72h__min_at, temperature__72h__max_at) AS temperature_at,
-        -- dynamics
-        ferritin__7d__fold_rise,
-        platelets__7d__pct_drop,
-        ferritin__72h__last,
-        ferritin__72h__last_at,
-        platelets__72h__last_at
-    FROM day_features
-),
-evaluated AS (
-    SELECT
-        *,
-        meets(ferritin_value, $eular_acr_2016__ferritin__op, $eular_acr_2016__ferritin__threshold) AS ferritin_met,
-        meets(temperature_value, $fever__temperature__op, $fever__temperature__threshold) AS febrile,
-        [meets(platelets_value, $eular_acr_2016__platelets__op, $eular_acr_2016__platelets__threshold),
-         meets(ast_value, $eular_acr_2016__ast__op, $eular_acr_2016__ast__threshold),
-         meets(triglycerides_value, $eular_acr_2016__triglycerides__op, $eular_acr_2016__triglycerides__threshold),
-         meets(fibrinogen_value, $eular_acr_2016__fibrinogen__op, $eular_acr_2016__fibrinogen__threshold)]
-            AS other_items,
-        coalesce(meets(ferritin__7d__fold_rise, $dynamic_ferritin_platelets__ferritin_fold_rise__op,
-                       $dynamic_ferritin_platelets__ferritin_fold_rise__threshold)
-             AND meets(platelets__7d__pct_drop, $dynamic_ferritin_platelets__platelet_drop_pct__op,
-                       $dynamic_ferritin_platelets__platelet_drop_pct__threshold)
-             AND meets(ferritin__72h__last, $dynamic_ferritin_platelets__ferritin_floor__op,
-                       $dynamic_ferritin_platelets__ferritin_floor__threshold), false)
-            AS dynamic_ferritin_platelets_met
-    FROM tested
-),
-ruled AS (
-    SELECT
-        *,
-        len(list_filter(other_items, x -> x)) AS eular_acr_2016_other_items_met,
-        len(list_filter(other_items, x -> x IS NULL)) AS eular_acr_2016_other_items_missing,
-        coalesce(ferritin_met AND febrile
-                 AND len(list_filter(other_items, x -> x)) >= $eular_acr_2016__min_other_items, false)
-            AS eular_acr_2016_met
+tiered AS (
+    SELECT *, {{tier}} AS tier, {{rules_fired}} AS rules_fired
     FROM evaluated
 )
 SELECT
     patient_id,
     as_of_date,
-    list_filter([CASE WHEN eular_acr_2016_met THEN 'eular_acr_2016' END,
-                 CASE WHEN dynamic_ferritin_platelets_met THEN 'dynamic_ferritin_platelets' END],
-                x -> x IS NOT NULL) AS rules_fired,
-    eular_acr_2016_met,
-    eular_acr_2016_other_items_met,
-    eular_acr_2016_other_items_missing,
-    dynamic_ferritin_platelets_met,
-    ferritin_value AS ferritin__72h__max,
-    platelets_value AS platelets__72h__min,
-    temperature_value AS temperature__72h__max,
+    tier,
+    rules_fired,
+    contexts,
+    age_days,
+    eular_acr_2016__met,
+    hlh_2004__criteria_met,
+    hlh_2004__criteria_max,
+    hscore__lower,
+    hscore__upper,
+    hscore__probability_lower,
+    hscore__probability_upper,
+    ms_score__lower,
+    ms_score__upper,
+    ferritin__{{w}}__max,
+    platelets__{{w}}__min,
+    temperature__{{w}}__max,
     json_object(
         'eular_acr_2016', json_object(
-            'met', eular_acr_2016_met,
-            'other_items_met', eular_acr_2016_other_items_met,
-            'other_items_missing', eular_acr_2016_other_items_missing,
-            'ferritin', evidence_item(ferritin_value, ferritin_at, $eular_acr_2016__ferritin__unit,
-                                      $eular_acr_2016__ferritin__op, $eular_acr_2016__ferritin__threshold),
-            'platelets', evidence_item(platelets_value, platelets_at, $eular_acr_2016__platelets__unit,
-                                       $eular_acr_2016__platelets__op, $eular_acr_2016__platelets__threshold),
-            'ast', evidence_item(ast_value, ast_at, $eular_acr_2016__ast__unit,
-                                 $eular_acr_2016__ast__op, $eular_acr_2016__ast__threshold),
-            'triglycerides', evidence_item(triglycerides_value, triglycerides_at, $eular_acr_2016__triglycerides__unit,
-                                           $eular_acr_2016__triglycerides__op, $eular_acr_2016__triglycerides__threshold),
-            'fibrinogen', evidence_item(fibrinogen_value, fibrinogen_at, $eular_acr_2016__fibrinogen__unit,
-                                        $eular_acr_2016__fibrinogen__op, $eular_acr_2016__fibrinogen__threshold),
-            'fever', evidence_item(temperature_value, temperature_at, $fever__temperature__unit,
-                                   $fever__temperature__op, $fever__temperature__threshold)),
+            'met', eular_acr_2016__met,
+            'in_context', eular_acr_2016__in_context,
+            'other_items_met', eular_acr_2016__other_items_met,
+            'other_items_unknown', eular_acr_2016__other_items_unknown,
+            'fever', evidence_item(fever__value,
+                most_abnormal($fever__temperature__op, temperature__{{w}}__min_at, temperature__{{w}}__max_at),
+                $fever__temperature__unit, $fever__temperature__op, $fever__temperature__threshold),
+            'ferritin', evidence_item(eular_acr_2016__ferritin,
+                most_abnormal($eular_acr_2016__ferritin__op, ferritin__{{w}}__min_at, ferritin__{{w}}__max_at),
+                $eular_acr_2016__ferritin__unit, $eular_acr_2016__ferritin__op, $eular_acr_2016__ferritin__threshold),
+            'platelets', evidence_item(eular_acr_2016__platelets,
+                most_abnormal($eular_acr_2016__platelets__op, platelets__{{w}}__min_at, platelets__{{w}}__max_at),
+                $eular_acr_2016__platelets__unit, $eular_acr_2016__platelets__op, $eular_acr_2016__platelets__threshold),
+            'ast', evidence_item(eular_acr_2016__ast,
+                most_abnormal($eular_acr_2016__ast__op, ast__{{w}}__min_at, ast__{{w}}__max_at),
+                $eular_acr_2016__ast__unit, $eular_acr_2016__ast__op, $eular_acr_2016__ast__threshold),
+            'triglycerides', evidence_item(eular_acr_2016__triglycerides,
+                most_abnormal($eular_acr_2016__triglycerides__op, triglycerides__{{w}}__min_at, triglycerides__{{w}}__max_at),
+                $eular_acr_2016__triglycerides__unit, $eular_acr_2016__triglycerides__op, $eular_acr_2016__triglycerides__threshold),
+            'fibrinogen', evidence_item(eular_acr_2016__fibrinogen,
+                most_abnormal($eular_acr_2016__fibrinogen__op, fibrinogen__{{w}}__min_at, fibrinogen__{{w}}__max_at),
+                $eular_acr_2016__fibrinogen__unit, $eular_acr_2016__fibrinogen__op, $eular_acr_2016__fibrinogen__threshold)),
+        'hlh_2004', json_object(
+            'met', hlh_2004__met, 'criteria_met', hlh_2004__criteria_met,
+            'criteria_unknown', hlh_2004__criteria_unknown, 'criteria_max', hlh_2004__criteria_max,
+            'fever', fever__met, 'cytopenias', hlh_2004__cytopenias,
+            'triglycerides_fibrinogen', hlh_2004__triglycerides_fibrinogen,
+            'ferritin', hlh_2004__ferritin, 'scd25', hlh_2004__scd25),
+        'hscore', json_object(
+            'met', hscore__met, 'lower', hscore__lower, 'upper', hscore__upper,
+            'labs_complete', hscore__labs_complete, 'points', hscore__points,
+            'probability_percent', json_object('lower', hscore__probability_lower, 'upper', hscore__probability_upper)),
+        'ms_score', json_object(
+            'met', ms_score__met, 'in_context', ms_score__in_context, 'lab_part', ms_score__lab_part,
+            'lower', ms_score__lower, 'upper', ms_score__upper, 'labs_complete', ms_score__labs_complete,
+            'values', json_object(
+                'platelets', json_object('value', platelets__{{w}}__last, 'taken_at', platelets__{{w}}__last_at),
+                'ldh', json_object('value', ldh__{{w}}__last, 'taken_at', ldh__{{w}}__last_at),
+                'fibrinogen', json_object('value', fibrinogen__{{w}}__last, 'taken_at', fibrinogen__{{w}}__last_at),
+                'ferritin', json_object('value', ferritin__{{w}}__last, 'taken_at', ferritin__{{w}}__last_at))),
+        'ferritin_esr_ratio', json_object(
+            'met', ferritin_esr_ratio__met, 'in_context', ferritin_esr_ratio__in_context,
+            'ratio', evidence_item(ferritin_esr_ratio__value, esr__{{w}}__last_at, $ferritin_esr_ratio__ratio__unit,
+                                   $ferritin_esr_ratio__ratio__op, $ferritin_esr_ratio__ratio__threshold)),
+        'ferritin_above_10000', evidence_item(ferritin__{{w}}__max, ferritin__{{w}}__max_at,
+            $ferritin_above_10000__ferritin__unit, $ferritin_above_10000__ferritin__op, $ferritin_above_10000__ferritin__threshold),
+        'ohi', json_object(
+            'met', ohi__met,
+            'scd25', evidence_item(ohi__scd25, scd25_u__{{w}}__max_at, $ohi__scd25__unit, $ohi__scd25__op, $ohi__scd25__threshold),
+            'ferritin', evidence_item(ferritin__{{w}}__max, ferritin__{{w}}__max_at, $ohi__ferritin__unit,
+                                      $ohi__ferritin__op, $ohi__ferritin__threshold)),
         'dynamic_ferritin_platelets', json_object(
-            'met', dynamic_ferritin_platelets_met,
+            'met', dynamic_ferritin_platelets__met,
             'ferritin_fold_rise', evidence_item(ferritin__7d__fold_rise, ferritin__72h__last_at,
-                $dynamic_ferritin_platelets__ferritin_fold_rise__unit,
-                $dynamic_ferritin_platelets__ferritin_fold_rise__op,
+                $dynamic_ferritin_platelets__ferritin_fold_rise__unit, $dynamic_ferritin_platelets__ferritin_fold_rise__op,
                 $dynamic_ferritin_platelets__ferritin_fold_rise__threshold),
             'platelet_drop_pct', evidence_item(platelets__7d__pct_drop, platelets__72h__last_at,
-                $dynamic_ferritin_platelets__platelet_drop_pct__unit,
-                $dynamic_ferritin_platelets__platelet_drop_pct__op,
+                $dynamic_ferritin_platelets__platelet_drop_pct__unit, $dynamic_ferritin_platelets__platelet_drop_pct__op,
                 $dynamic_ferritin_platelets__platelet_drop_pct__threshold),
             'ferritin_floor', evidence_item(ferritin__72h__last, ferritin__72h__last_at,
-                $dynamic_ferritin_platelets__ferritin_floor__unit,
-                $dynamic_ferritin_platelets__ferritin_floor__op,
-                $dynamic_ferritin_platelets__ferritin_floor__threshold))
+                $dynamic_ferritin_platelets__ferritin_floor__unit, $dynamic_ferritin_platelets__ferritin_floor__op,
+                $dynamic_ferritin_platelets__ferritin_floor__threshold)),
+        'dynamic_other', json_object(
+            'met', dynamic_other__met,
+            'fibrinogen_drop_pct', fibrinogen__7d__pct_drop, 'ast_fold_rise', ast__7d__fold_rise,
+            'ldh_fold_rise', ldh__7d__fold_rise, 'esr_drop_pct', esr__7d__pct_drop, 'crp_last', crp__{{w}}__last)
     ) AS evidence,
-    $rule_set_version AS rule_set_version
-FROM ruled
-WHERE eular_acr_2016_met OR dynamic_ferritin_platelets_met
+    rule_set_version
+FROM tiered
+WHERE tier IS NOT NULL

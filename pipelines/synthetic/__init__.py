@@ -1,0 +1,14 @@
+"""Deterministic synthetic hospital: canonical lab/vitals extracts with known MAS truth.
+
+    from pipelines.synthetic import generate
+    summary = generate(Path("var/demo"), patients=3000, days=90, start=date(2024, 1, 1), seed=7)
+
+Writes `out_dir/landing/` (patients.csv, encounters.csv, diagnoses.csv, labs_YYYY-MM-DD.csv,
+vitals_YYYY-MM-DD.csv) and `out_dir/truth/` (mas_episodes.csv, confounders.csv,
+injected_defects.csv, superseded.csv). Formats and the defects injected: see the docstrings of
+generator.py, messiness.py and writer.py.
+"""
+
+from pipelines.synthetic.generator import GenerationError, GenerationSummary, generate
+
+__all__ = ["generate", "GenerationSummary", "GenerationError"]

@@ -1,0 +1,400 @@
+"""`generate`: a deterministic synthetic hospital, written as canonical extracts plus ground truth.
+
+Same arguments, same bytes: every random draw comes from one `numpy.random.default_rng(seed)` in a
+fixed order, every table is sorted before it is written, and numbers are written from integers
+(never from float formatting).
+
+out_dir/landing/ (the canonical extract contract, DESIGN.md):
+  patients.csv        patient_id, birth_date, sex (F|M)
+  encounters.csv      patient_id, encounter_id, admit_at, discharge_at (empty: still admitted at the
+                      end of the period), encounter_type (inpatient), care_unit
+  diagnoses.csv       patient_id, encounter_id, code_system (ICD10CM), code, recorded_at
+  labs_YYYY-MM-DD.csv one per day of resulted_at: patient_id, encounter_id, result_id, code, name,
+                      value, unit, ref_low, ref_high, collected_at, resulted_at, status (F|C|P|X)
+  vitals_YYYY-MM-DD.csv one per day of recorded_at: patient_id, encounter_id, measurement_id, code
+                      (8310-5), value, unit, measured_at, recorded_at
+  Every day of the period has both files (header only when empty). Timestamps are site-local,
+  'YYYY-MM-DDTHH:MM:SS', never in the 02:00-02:59 hour.
+out_dir/truth/:
+  mas_episodes.csv    patient_id, encounter_id, underlying (sjia|aosd|sle), onset_at, diagnosis_at,
+                      criteria_first_met_at (the first moment criteria.first_met holds in the rows as
+                      sent; diagnosis_at is 24-96 h later)
+  confounders.csv     patient_id, encounter_id, kind (sepsis|liver_injury|heme_malignancy|chemotherapy)
+  injected_defects.csv file_kind (labs|vitals), reason, rows: every quarantine reason for both kinds
+  superseded.csv      file_kind, reason (duplicate|older_version|cancelled), rows
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from pipelines.synthetic import criteria
+from pipelines.synthetic.catalog import (
+    LAB_ANALYTES, LAB_INDEX, LAB_REASONS, SUPERSEDED_REASONS, TEMPERATURE, VITAL_REASONS,
+)
+from pipelines.synthetic.messiness import lab_mess, make_overlaps, vital_mess
+from pipelines.synthetic.orders import make_draws, make_lab_rows, make_readings
+from pipelines.synthetic.population import (
+    CARE_UNITS, CHEMO, HEME, HEME_CHEMO, HEME_CODES, LIVER, MAS, ORD, ORD_INF, SEPSIS, SOLID_CODES,
+    UNDERLYING_NAMES, make_encounters, make_patients,
+)
+from pipelines.synthetic.presentation import present
+from pipelines.synthetic.timeline import DAY, HOUR, as_datetime, clear_of_dst_gap, iso
+from pipelines.synthetic.trajectories import (
+    draw_lab_noise, draw_levels, draw_temperature_noise, lab_values, temperatures,
+)
+from pipelines.synthetic import writer
+
+CRITERIA_ANALYTES = ("ferritin", "platelets", "ast", "triglycerides", "fibrinogen")
+CONFOUNDER_KINDS = ("sepsis", "liver_injury", "heme_malignancy", "chemotherapy")
+STATUS = ("F", "C", "P", "X")
+
+
+@dataclass(frozen=True)
+class GenerationSummary:
+    """What one `generate` call wrote. Row counts are lines in the files (defects, duplicates and
+    superseded versions included); `files` are paths relative to the output folder."""
+
+    patients: int
+    encounters: int
+    lab_rows: int
+    vital_rows: int
+    diagnosis_rows: int
+    mas_episodes: int
+    confounders: dict[str, int] = field(default_factory=dict)  # encounters per kind (truth/confounders.csv)
+    injected_defects: dict[str, dict[str, int]] = field(default_factory=dict)  # file kind -> reason -> rows
+    superseded: dict[str, dict[str, int]] = field(default_factory=dict)  # file kind -> reason -> rows
+    files: tuple[str, ...] = ()
+
+
+class GenerationError(RuntimeError):
+    """The generated data would not keep a promise the truth files make (a bug, never expected)."""
+
+
+def generate(out_dir: Path, patients: int, days: int, start: dt.date, seed: int) -> GenerationSummary:
+    if patients < 1 or days < 1:
+        raise ValueError("patients and days must be at least 1")
+    out_dir = Path(out_dir)
+    rng = np.random.default_rng(seed)
+    end = days * DAY
+
+    # --- who, when, what was measured ---------------------------------------------------------
+    pats = make_patients(rng, patients, days)
+    enc = make_encounters(rng, pats, days)
+    underlying_e = pats.underlying[enc.patient].astype(np.int64)
+    levels = draw_levels(rng, enc)
+    draws = make_draws(rng, enc, days)
+    labs = make_lab_rows(rng, enc, draws, days)
+    reads = make_readings(rng, enc, days)
+    lab_noise = draw_lab_noise(rng, draws.enc.size)
+    temp_draws = draw_temperature_noise(rng, enc, reads.enc.size)
+    lab_u = rng.random((labs.enc.size, 4))  # unit, censoring, style, name
+    vit_u = rng.random((reads.enc.size, 3))  # unit, censoring, style
+
+    # IDs follow collection order (accession numbers), readings follow measurement order.
+    lab_order = np.lexsort((labs.analyte, labs.enc, labs.collected))
+    for name in ("draw", "enc", "analyte", "collected", "resulted"):
+        setattr(labs, name, getattr(labs, name)[lab_order])
+    lab_u = lab_u[lab_order]
+    read_order = np.lexsort((reads.enc, reads.measured))
+    for name in ("enc", "measured", "recorded"):
+        setattr(reads, name, getattr(reads, name)[read_order])
+    temp_draws.noise, temp_draws.u_fever, temp_draws.u_level = (
+        temp_draws.noise[read_order], temp_draws.u_fever[read_order], temp_draws.u_level[read_order])
+    vit_u = vit_u[read_order]
+
+    # --- MAS truth: first moment the criteria are met in the rows as sent, then diagnosis ------
+    is_mas_enc = enc.category == MAS
+    crit_idx = [LAB_INDEX[a] for a in CRITERIA_ANALYTES]
+    lab_protected = is_mas_enc[labs.enc] & np.isin(labs.analyte, crit_idx)
+    vit_protected = is_mas_enc[reads.enc]
+    resolve = enc.resolve.copy()
+
+    values = lab_values(enc, levels, draws.enc, draws.t, lab_noise, resolve)[labs.draw, labs.analyte]
+    temps = temperatures(enc, underlying_e, reads.enc, reads.measured, temp_draws, resolve)
+    lab_canon, _ = _present_labs(values, labs.analyte, lab_u, np.full(values.size, -1))
+    temp_canon = present(TEMPERATURE, temps, vit_u[:, 0], vit_u[:, 1], vit_u[:, 2]).canonical
+    first = _first_met(labs, lab_canon, lab_protected, reads, temp_canon, vit_protected, start)
+    mas_encs = np.nonzero(is_mas_enc)[0]
+    first_met = np.full(enc.n, -1, dtype=np.int64)
+    if first.height:
+        first_met[first["enc"].to_numpy()] = first["minute"].to_numpy()
+    delay = rng.integers(24 * HOUR, 96 * HOUR + 1, size=enc.n)
+    diagnosis = clear_of_dst_gap(first_met + delay)
+    lag = diagnosis - first_met
+    bad = is_mas_enc & ((first_met < 0) | (diagnosis >= enc.discharge) | (diagnosis >= end)
+                        | (first_met < enc.onset) | (lag < 24 * HOUR) | (lag > 96 * HOUR))
+    if bad.any():
+        raise GenerationError(f"MAS encounters {np.nonzero(bad)[0].tolist()} do not meet the criteria as designed")
+    resolve[mas_encs] = diagnosis[mas_encs]
+
+    # Treatment after diagnosis changes only later values; rows before stay exactly as checked.
+    values = lab_values(enc, levels, draws.enc, draws.t, lab_noise, resolve)[labs.draw, labs.analyte]
+    temps = temperatures(enc, underlying_e, reads.enc, reads.measured, temp_draws, resolve)
+    checked = lab_protected & (labs.collected < diagnosis[labs.enc])
+    if not np.array_equal(_present_labs(values, labs.analyte, lab_u, np.full(values.size, -1))[0][checked],
+                          lab_canon[checked]):
+        raise GenerationError("values before a MAS diagnosis changed after the diagnosis was set")
+
+    # --- messiness -----------------------------------------------------------------------------
+    overlaps = make_overlaps(rng, days)
+    lm = lab_mess(rng, labs.analyte, values, labs.collected, labs.resulted, lab_protected, overlaps, days)
+    vm = vital_mess(rng, reads.recorded, vit_protected, overlaps)
+
+    # --- lab lines -----------------------------------------------------------------------------
+    n_lab = labs.enc.size
+    base = np.arange(n_lab)
+    overlap_rows = np.nonzero(lm.in_overlap)[0]
+    src = np.concatenate([base, lm.corrected, lm.preliminary, lm.cancelled, lm.dup_within, overlap_rows])
+    status = np.concatenate([np.zeros(n_lab), np.full(lm.corrected.size, 1), np.full(lm.preliminary.size, 2),
+                             np.full(lm.cancelled.size, 3), np.zeros(lm.dup_within.size),
+                             np.zeros(overlap_rows.size)]).astype(np.int64)
+    resulted = np.concatenate([labs.resulted, lm.corrected_at, lm.preliminary_at, lm.cancelled_at,
+                               labs.resulted[lm.dup_within], labs.resulted[overlap_rows]])
+    factor = np.concatenate([np.ones(n_lab), lm.corrected_factor, lm.preliminary_factor,
+                             np.ones(lm.cancelled.size + lm.dup_within.size + overlap_rows.size)])
+    copy_order = np.concatenate([np.zeros(n_lab + lm.corrected.size + lm.preliminary.size + lm.cancelled.size),
+                                 np.ones(lm.dup_within.size), np.zeros(overlap_rows.size)]).astype(np.int64)
+    file_day = resulted // DAY + np.concatenate([np.zeros(src.size - overlap_rows.size), np.ones(overlap_rows.size)]
+                                                ).astype(np.int64)
+    analyte = labs.analyte[src]
+    defect = lm.defect[src]
+    value = values[src] * factor
+    force = np.full(src.size, -1)
+    implausible = defect == 1 + LAB_REASONS.index("implausible_value")
+    counts = (analyte == LAB_INDEX["platelets"]) | (analyte == LAB_INDEX["wbc"])
+    value = np.where(implausible & counts, value * 1000, np.where(implausible, value * 10, value))
+    force = np.where(implausible & counts, 1, np.where(implausible, 0, force))  # K/uL; g/dL
+    _, shown = _present_labs(value, analyte, lab_u[src], force)
+    lab_frame = pl.DataFrame({
+        "patient": enc.patient[labs.enc[src]], "enc": labs.enc[src], "rid": src, "analyte": analyte,
+        "collected": labs.collected[src], "resulted": resulted, "status_i": status, "defect": defect,
+        "variant2": lm.variant[src], "file_day": file_day, "order": status * 2 + copy_order, **shown,
+    }).with_columns(status=pl.col("status_i").replace_strict(dict(enumerate(STATUS)), return_dtype=pl.String))
+    lab_lines = writer.render_labs(lab_frame, start)
+
+    # --- vital lines ---------------------------------------------------------------------------
+    n_vit = reads.enc.size
+    v_overlap = np.nonzero(vm.in_overlap)[0]
+    vsrc = np.concatenate([np.arange(n_vit), vm.dup_within, v_overlap])
+    v_file_day = reads.recorded[vsrc] // DAY + np.concatenate(
+        [np.zeros(n_vit + vm.dup_within.size), np.ones(v_overlap.size)]).astype(np.int64)
+    vdefect = vm.defect[vsrc]
+    vvalue = temps[vsrc]
+    v_implausible = vdefect == 1 + VITAL_REASONS.index("implausible_value")
+    vvalue = np.where(v_implausible, np.where(vm.variant[vsrc] < 0.5, vvalue * 9 / 5 + 32, vvalue / 10), vvalue)
+    vforce = np.where(v_implausible, 0, -1)
+    p = present(TEMPERATURE, vvalue, vit_u[vsrc, 0], vit_u[vsrc, 1], vit_u[vsrc, 2], vforce)
+    vital_frame = pl.DataFrame({
+        "patient": enc.patient[reads.enc[vsrc]], "enc": reads.enc[vsrc], "rid": vsrc,
+        "measured": reads.measured[vsrc], "recorded": reads.recorded[vsrc], "defect": vdefect,
+        "variant2": vm.variant[vsrc], "file_day": v_file_day,
+        "order": np.concatenate([np.zeros(n_vit), np.ones(vm.dup_within.size),
+                                 np.zeros(v_overlap.size)]).astype(np.int64),
+        "opt_g": p.option, "scaled": p.scaled, "decimals": p.decimals, "thousands": p.thousands,
+        "leading_dot": p.leading_dot,
+    })
+    vital_lines = writer.render_vitals(vital_frame, start)
+
+    # --- write -----------------------------------------------------------------------------------
+    landing, truth = out_dir / "landing", out_dir / "truth"
+    landing.mkdir(parents=True, exist_ok=True)
+    truth.mkdir(parents=True, exist_ok=True)
+    _remove_stale(landing, truth)
+    paths = []
+    paths.append(writer.write_frame(_patients_frame(pats, start), landing / "patients.csv"))
+    paths.append(writer.write_frame(_encounters_frame(enc, start, end), landing / "encounters.csv"))
+    dx_frame = _diagnoses_frame(rng, pats, enc, diagnosis, start, end)
+    paths.append(writer.write_frame(dx_frame, landing / "diagnoses.csv"))
+    paths += writer.write_daily(lab_lines, landing, "labs", writer.LAB_COLUMNS, start, days)
+    paths += writer.write_daily(vital_lines, landing, "vitals", writer.VITAL_COLUMNS, start, days)
+
+    episodes = pl.DataFrame({
+        "patient": enc.patient[mas_encs], "enc": mas_encs, "underlying": underlying_e[mas_encs],
+        "onset": clear_of_dst_gap(np.round(enc.onset[mas_encs]).astype(np.int64)), "diagnosis": diagnosis[mas_encs],
+        "first": first_met[mas_encs],
+    }).sort("diagnosis", "enc").select(
+        writer.padded("patient", "P", 6).alias("patient_id"), writer.padded("enc", "E", 7).alias("encounter_id"),
+        pl.col("underlying").replace_strict(dict(enumerate(UNDERLYING_NAMES)), return_dtype=pl.String),
+        iso(pl.col("onset"), start).alias("onset_at"), iso(pl.col("diagnosis"), start).alias("diagnosis_at"),
+        iso(pl.col("first"), start).alias("criteria_first_met_at"),
+    )
+    paths.append(writer.write_frame(episodes, truth / "mas_episodes.csv"))
+    confounders = _confounders_frame(enc)
+    paths.append(writer.write_frame(confounders, truth / "confounders.csv"))
+
+    defects = {
+        "labs": {r: int((lm.defect == 1 + i).sum()) for i, r in enumerate(LAB_REASONS)},
+        "vitals": {r: int((vm.defect == 1 + VITAL_REASONS.index(r)).sum()) if r in VITAL_REASONS else 0
+                   for r in LAB_REASONS},
+    }
+    superseded = {
+        "labs": {"duplicate": int(lm.dup_within.size + overlap_rows.size),
+                 "older_version": int(lm.corrected.size + lm.preliminary.size),
+                 "cancelled": int(2 * lm.cancelled.size)},
+        "vitals": {"duplicate": int(vm.dup_within.size + v_overlap.size), "older_version": 0, "cancelled": 0},
+    }
+    paths.append(writer.write_frame(_counts_frame(defects), truth / "injected_defects.csv"))
+    paths.append(writer.write_frame(_counts_frame(superseded), truth / "superseded.csv"))
+
+    return GenerationSummary(
+        patients=pats.n, encounters=enc.n, lab_rows=lab_lines.height, vital_rows=vital_lines.height,
+        diagnosis_rows=dx_frame.height, mas_episodes=int(mas_encs.size),
+        confounders={k: int((confounders["kind"] == k).sum()) for k in CONFOUNDER_KINDS},
+        injected_defects=defects, superseded=superseded,
+        files=tuple(p.relative_to(out_dir).as_posix() for p in paths),
+    )
+
+
+def _present_labs(value: np.ndarray, analyte: np.ndarray, u: np.ndarray, force: np.ndarray):
+    """Present every lab row (loop over the 13 analytes). Returns canonical read-back and columns."""
+    n = value.size
+    opt_offsets = writer.option_offsets(LAB_ANALYTES)
+    censor_offsets, _ = writer.censor_texts(LAB_ANALYTES)
+    name_offsets, _, _ = writer.name_tables()
+    cols = {"opt_g": np.zeros(n, np.int64), "scaled": np.zeros(n, np.int64), "decimals": np.zeros(n, np.int64),
+            "censor_g": np.full(n, -1, np.int64), "thousands": np.zeros(n, bool), "leading_dot": np.zeros(n, bool),
+            "name_g": np.zeros(n, np.int64)}
+    canonical = np.zeros(n)
+    for i, a in enumerate(LAB_ANALYTES):
+        m = analyte == i
+        if not m.any():
+            continue
+        p = present(a, value[m], u[m, 0], u[m, 1], u[m, 2], force[m])
+        canonical[m] = p.canonical
+        cols["opt_g"][m] = opt_offsets[i] + p.option
+        cols["scaled"][m] = p.scaled
+        cols["decimals"][m] = p.decimals
+        cols["censor_g"][m] = np.where(p.censor >= 0, censor_offsets[i] + p.censor, -1)
+        cols["thousands"][m] = p.thousands
+        cols["leading_dot"][m] = p.leading_dot
+        weights = np.cumsum([w for _, w in a.names])
+        cols["name_g"][m] = name_offsets[i] + np.minimum(
+            np.searchsorted(weights / weights[-1], u[m, 3], side="right"), len(weights) - 1)
+    return canonical, cols
+
+
+def _first_met(labs, lab_canon, lab_protected, reads, temp_canon, vit_protected, start) -> pl.DataFrame:
+    names = {i: a.key for i, a in enumerate(LAB_ANALYTES)}
+    lab_df = pl.DataFrame({
+        "enc": labs.enc[lab_protected],
+        "analyte": pl.Series(labs.analyte[lab_protected]).replace_strict(names, return_dtype=pl.String),
+        "value": lab_canon[lab_protected],
+        "collected_at": as_datetime(labs.collected[lab_protected], start),
+        "resulted_at": as_datetime(labs.resulted[lab_protected], start),
+    })
+    temp_df = pl.DataFrame({
+        "enc": reads.enc[vit_protected], "temp_c": temp_canon[vit_protected],
+        "measured_at": as_datetime(reads.measured[vit_protected], start),
+        "recorded_at": as_datetime(reads.recorded[vit_protected], start),
+    })
+    met = criteria.first_met(lab_df, temp_df, key="enc")
+    base = np.datetime64(start.isoformat(), "m")
+    minutes = ((met["first_met_at"].to_numpy().astype("datetime64[m]") - base).astype(np.int64))
+    return pl.DataFrame({"enc": met["enc"].to_numpy(), "minute": minutes})
+
+
+def _remove_stale(landing: Path, truth: Path) -> None:
+    """Drop files an earlier run of the generator left (e.g. a longer period); nothing else."""
+    for folder, patterns in ((landing, ("labs_*.csv", "vitals_*.csv", "patients.csv", "encounters.csv",
+                                        "diagnoses.csv")),
+                             (truth, ("mas_episodes.csv", "confounders.csv", "injected_defects.csv",
+                                      "superseded.csv"))):
+        for pattern in patterns:
+            for path in sorted(folder.glob(pattern)):
+                path.unlink()
+
+
+def _patients_frame(pats, start: dt.date) -> pl.DataFrame:
+    base = np.datetime64(start.isoformat(), "D")
+    birth = (base - pats.birth_offset_days.astype("timedelta64[D]")).astype("datetime64[D]")
+    return pl.DataFrame({"i": np.arange(pats.n), "birth": birth, "female": pats.female}).select(
+        writer.padded("i", "P", 6).alias("patient_id"),
+        pl.col("birth").dt.strftime("%Y-%m-%d").alias("birth_date"),
+        pl.when(pl.col("female")).then(pl.lit("F")).otherwise(pl.lit("M")).alias("sex"),
+    )
+
+
+def _encounters_frame(enc, start: dt.date, end: int) -> pl.DataFrame:
+    return pl.DataFrame({
+        "patient": enc.patient, "enc": np.arange(enc.n), "admit": enc.admit, "discharge": enc.discharge,
+        "unit": enc.care_unit,
+    }).sort("patient", "admit").select(
+        writer.padded("patient", "P", 6).alias("patient_id"), writer.padded("enc", "E", 7).alias("encounter_id"),
+        iso(pl.col("admit"), start).alias("admit_at"),
+        pl.when(pl.col("discharge") < end).then(iso(pl.col("discharge"), start)).otherwise(pl.lit(""))
+        .alias("discharge_at"),
+        pl.lit("inpatient").alias("encounter_type"),
+        pl.col("unit").replace_strict(dict(enumerate(CARE_UNITS)), return_dtype=pl.String).alias("care_unit"),
+    )
+
+
+ORD_CODES_ADULT = ("I50.9", "S72.001A", "I63.9", "I21.4", "J44.1", "R55", "K85.90", "K56.609", "N17.9", "E87.1")
+ORD_CODES_CHILD = ("K35.80", "S06.0X0A", "E10.10", "R56.9", "J45.901")
+INFECTION_CODES_ADULT = ("J18.9", "N39.0", "L03.115", "K57.32", "A08.4")
+INFECTION_CODES_CHILD = ("J18.9", "J21.9", "A08.4", "N39.0", "H66.90")
+UNDERLYING_CODES = ("M08.20", "M06.1", "M32.9")
+
+
+def _diagnoses_frame(rng, pats, enc, diagnosis, start: dt.date, end: int) -> pl.DataFrame:
+    """Coded diagnoses per encounter, recorded during the stay; MAS adds D76.1 at diagnosis."""
+    m = enc.n
+    cat = enc.category
+    child = pats.age_years[enc.patient] < 18
+    u = rng.random((m, 3))
+    recorded = clear_of_dst_gap(enc.admit + rng.integers(HOUR, 12 * HOUR, size=m))
+
+    def pick(codes_adult, codes_child):
+        a = np.array(codes_adult)[np.minimum((u[:, 0] * len(codes_adult)).astype(int), len(codes_adult) - 1)]
+        c = np.array(codes_child)[np.minimum((u[:, 0] * len(codes_child)).astype(int), len(codes_child) - 1)]
+        return np.where(child, c, a)
+
+    underlying = pats.underlying[enc.patient]
+    primary = np.select(
+        [cat == ORD, cat == ORD_INF, cat == SEPSIS, cat == LIVER, (cat == HEME) | (cat == HEME_CHEMO), cat == CHEMO],
+        [pick(ORD_CODES_ADULT, ORD_CODES_CHILD), pick(INFECTION_CODES_ADULT, INFECTION_CODES_CHILD),
+         np.full(m, "A41.9"), np.full(m, "K72.00"), np.array(HEME_CODES)[pats.heme_code[enc.patient]],
+         np.array(SOLID_CODES)[pats.solid_code[enc.patient]]],
+        np.array(UNDERLYING_CODES)[np.maximum(underlying, 0)],
+    )
+    rows = [(np.arange(m), primary, recorded)]
+    severe = (cat == SEPSIS) & (u[:, 1] < 0.5)
+    rows.append((np.nonzero(severe)[0], np.full(severe.sum(), "R65.20"), recorded[severe] + 30))
+    chemo = (cat == CHEMO) | (cat == HEME_CHEMO)
+    rows.append((np.nonzero(chemo)[0], np.full(chemo.sum(), "Z51.11"), recorded[chemo] + 45))
+    mas = np.nonzero(cat == MAS)[0]
+    rows.append((mas, np.full(mas.size, "D76.1"), diagnosis[mas]))
+    e = np.concatenate([r[0] for r in rows])
+    frame = pl.DataFrame({
+        "patient": enc.patient[e], "enc": e, "code": np.concatenate([r[1] for r in rows]).astype(str),
+        "t": clear_of_dst_gap(np.concatenate([r[2] for r in rows])),
+    }).filter(pl.col("t") < end)
+    return frame.sort("t", "patient", "code").select(
+        writer.padded("patient", "P", 6).alias("patient_id"), writer.padded("enc", "E", 7).alias("encounter_id"),
+        pl.lit("ICD10CM").alias("code_system"), "code", iso(pl.col("t"), start).alias("recorded_at"),
+    )
+
+
+def _confounders_frame(enc) -> pl.DataFrame:
+    cat = enc.category
+    kinds = [(cat == SEPSIS, "sepsis"), (cat == LIVER, "liver_injury"),
+             ((cat == HEME) | (cat == HEME_CHEMO), "heme_malignancy"),
+             ((cat == CHEMO) | (cat == HEME_CHEMO), "chemotherapy")]
+    e = np.concatenate([np.nonzero(mask)[0] for mask, _ in kinds])
+    kind = np.concatenate([np.full(mask.sum(), name) for mask, name in kinds]).astype(str)
+    return pl.DataFrame({"patient": enc.patient[e], "enc": e, "kind": kind}).sort("patient", "enc", "kind").select(
+        writer.padded("patient", "P", 6).alias("patient_id"), writer.padded("enc", "E", 7).alias("encounter_id"),
+        "kind")
+
+
+def _counts_frame(counts: dict[str, dict[str, int]]) -> pl.DataFrame:
+    rows = [(kind, reason, str(n)) for kind, by_reason in counts.items() for reason, n in by_reason.items()]
+    return pl.DataFrame(rows, schema=["file_kind", "reason", "rows"], orient="row")
+
+
+__all__ = ["generate", "GenerationSummary", "GenerationError", "SUPERSEDED_REASONS", "CONFOUNDER_KINDS"]
