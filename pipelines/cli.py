@@ -74,6 +74,7 @@ def _generate(out: Path, patients: int, days: int, start: date, seed: int) -> No
 
 
 def _run(landing: Path, warehouse: Path, start: date, end: date, timezone: str | None, truth: Path | None) -> int:
+    from pipelines.rule_set import load_rule_set
     from pipelines.settings import load_settings
     from pipelines.summary import render
     from pipelines.warehouse import connect
@@ -88,8 +89,10 @@ def _run(landing: Path, warehouse: Path, start: date, end: date, timezone: str |
             print(f"  {failure}", file=sys.stderr)
         return 1
     print(f"Run {outcome.run_id} screened {start} to {end} in {seconds:.1f} s; warehouse {warehouse}")
-    with connect(warehouse, load_settings().timezone, read_only=True) as con:
-        print(render(con, truth))
+    settings = load_settings()
+    tiers = [tier["name"] for tier in load_rule_set(settings.rules).document["tiers"]]
+    with connect(warehouse, settings.timezone, read_only=True) as con:
+        print(render(con, tiers, truth))
     return 0
 
 

@@ -29,21 +29,23 @@ def episode_detection(con: duckdb.DuckDBPyConnection, truth_csv: Path) -> list[d
     return result.pl().to_dicts()
 
 
-def flag_breakdown(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> list[tuple[str, int]]:
+def flag_breakdown(con: duckdb.DuckDBPyConnection, truth_dir: Path, tiers: list[str]) -> list[tuple]:
+    """(highest tier, MAS patients, confounder patients, neither, all) per tier."""
     return execute(con, sql_text("audit/synthetic_flag_breakdown.sql"), {
         "episodes_csv": str(truth_dir / "mas_episodes.csv"),
         "confounders_csv": str(truth_dir / "confounders.csv"),
+        "tiers": tiers,
     }).fetchall()
 
 
-def render(con: duckdb.DuckDBPyConnection, truth_csv: Path | None = None) -> str:
+def render(con: duckdb.DuckDBPyConnection, tiers: list[str], truth_csv: Path | None = None) -> str:
     lines = ["Rows per stage:"]
     lines += [f"  {stage:<11}{table:<18}{rows:>10,}" for stage, table, rows in stage_rows(con)]
     lines.append("Rows quarantined, by reason:")
     quarantined = quarantine_by_reason(con)
     lines += [f"  {table:<14}{reason:<20}{n:>8,}" for table, reason, n in quarantined] or ["  none"]
     per_day = flagged_per_day(con)
-    lines.append(f"Patients flagged per day ({len(per_day)} days with flags):")
+    lines.append(f"Patients flagged per day, any tier ({len(per_day)} days with flags):")
     cells = [f"{day:%m-%d} {n:>3}" for day, n in per_day]
     lines += ["  " + "   ".join(cells[i:i + 7]) for i in range(0, len(cells), 7)] or ["  none"]
     if truth_csv is not None and truth_csv.exists():
@@ -54,6 +56,8 @@ def render(con: duckdb.DuckDBPyConnection, truth_csv: Path | None = None) -> str
             lead = f"{e['lead_hours']:>6.1f} h before diagnosis" if e["flagged_before_diagnosis"] else (
                 "flagged only after diagnosis" if e["first_flag_cutoff"] else "never flagged")
             lines.append(f"  {e['patient_id']:<10}{e['underlying']:<6}diagnosed {e['diagnosis_at']:%Y-%m-%d %H:%M}  {lead}")
-        lines.append("Patients ever flagged, by their synthetic truth:")
-        lines += [f"  {truth:<40}{n:>6,}" for truth, n in flag_breakdown(con, truth_csv.parent)]
+        lines.append("Patients ever flagged, by highest tier and synthetic truth:")
+        lines.append(f"  {'tier':<16}{'MAS':>6}{'confounder':>12}{'neither':>9}{'all':>7}")
+        lines += [f"  {tier:<16}{mas:>6,}{confounder:>12,}{neither:>9,}{total:>7,}"
+                  for tier, mas, confounder, neither, total in flag_breakdown(con, truth_csv.parent, tiers)]
     return "\n".join(lines)
