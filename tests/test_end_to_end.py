@@ -6,7 +6,9 @@ from datetime import date, timedelta
 import pytest
 
 from pipelines import runner
-from pipelines.summary import episode_detection
+from pipelines.rule_set import load_rule_set
+from pipelines.settings import REFERENCE_DIR
+from pipelines.summary import episode_detection, flag_breakdown
 from pipelines.synthetic import generate
 from pipelines.warehouse import connect
 
@@ -93,3 +95,18 @@ def test_running_again_gives_the_same_tables(screened):
     with connect(hospital / "warehouse.duckdb", SITE_TZ, read_only=True) as con:
         assert table_fingerprints(con) == before
         assert con.execute("SELECT count(DISTINCT run_id) FROM meta.runs").fetchone()[0] == 2
+
+
+def test_confounders_flags_are_counted_not_hidden(screened):
+    hospital, *_ = screened
+    tiers = [tier["name"] for tier in load_rule_set(REFERENCE_DIR / "rules.yaml").document["tiers"]]
+    with connect(hospital / "warehouse.duckdb", SITE_TZ, read_only=True) as con:
+        breakdown = flag_breakdown(con, hospital / "truth", tiers)
+        flagged = con.execute("SELECT count(DISTINCT patient_id) FROM screen.at_risk_daily").fetchone()[0]
+        episodes = con.execute("SELECT count(DISTINCT patient_id) FROM read_csv(?)",
+                               [str(hospital / "truth" / "mas_episodes.csv")]).fetchone()[0]
+    assert sum(row[4] for row in breakdown) == flagged
+    assert sum(row[1] for row in breakdown) == episodes
+    assert all(row[1] + row[2] + row[3] == row[4] for row in breakdown)
+    # the top tier, published criteria in their context, flags no confounder in this hospital
+    assert dict((row[0], row[2]) for row in breakdown).get("criteria_met", 0) == 0
