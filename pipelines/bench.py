@@ -53,7 +53,7 @@ def main() -> None:
     generate_seconds = time.monotonic() - began
 
     warehouse = args.dir / "warehouse.duckdb"
-    runner.configure(args.dir / "landing", warehouse)
+    runner.configure(warehouse, landing=args.dir / "landing")
     _, backfill_seconds, backfill_steps = _timed_run(warehouse, start, end)
     _, nightly_seconds, nightly_steps = _timed_run(warehouse, end, end)
 

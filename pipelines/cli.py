@@ -46,11 +46,14 @@ def parser() -> argparse.ArgumentParser:
                     "and build features.patient_day and screen.at_risk_daily for every day from START "
                     "to END (inclusive) in one run of the mas_screen job. Exit code 1 if any step or "
                     "blocking check failed.")
-    run.add_argument("--landing", type=Path, required=True, help="folder of landed extract files (labs_*.csv, vitals_*.csv)")
+    sources = run.add_mutually_exclusive_group(required=True)
+    sources.add_argument("--landing", type=Path, help="folder of landed extract files in the canonical contract")
+    sources.add_argument("--config", type=Path,
+                         help="site configuration (YAML): time zone, first day and the sources with their presets")
     run.add_argument("--warehouse", type=Path, required=True, help="DuckDB warehouse file (created if absent)")
     run.add_argument("--start", type=_date, required=True, help="first day to screen, YYYY-MM-DD")
     run.add_argument("--end", type=_date, required=True, help="last day to screen, YYYY-MM-DD (inclusive)")
-    run.add_argument("--timezone", help="site time zone (default: MASSCREEN_TIMEZONE or America/New_York)")
+    run.add_argument("--timezone", help="site time zone (default: the config's, else MASSCREEN_TIMEZONE or America/New_York)")
     run.add_argument("--truth", type=Path, help="a generator's truth/mas_episodes.csv, to report episodes caught")
 
     demo = commands.add_parser(
@@ -73,15 +76,20 @@ def _generate(out: Path, patients: int, days: int, start: date, seed: int) -> No
           f"vital rows, {summary.mas_episodes} MAS episodes in {out} ({time.monotonic() - began:.1f} s)")
 
 
-def _run(landing: Path, warehouse: Path, start: date, end: date, timezone: str | None, truth: Path | None) -> int:
+def _run(landing: Path | None, config: Path | None, warehouse: Path, start: date, end: date,
+         timezone: str | None, truth: Path | None) -> int:
     from pipelines.rule_set import load_rule_set
     from pipelines.settings import load_settings
     from pipelines.summary import render
     from pipelines.warehouse import connect
 
-    runner.configure(landing, warehouse, timezone)
+    runner.configure(warehouse, landing, config, timezone)
     began = time.monotonic()
-    outcome = runner.run_range(start, end)
+    try:
+        outcome = runner.run_range(start, end)
+    except ValueError as error:  # a malformed site configuration or range, named in the message
+        print(f"Run not started: {error}", file=sys.stderr)
+        return 1
     seconds = time.monotonic() - began
     if not outcome.success:
         print(f"Run {outcome.run_id} FAILED after {seconds:.1f} s:", file=sys.stderr)
@@ -102,10 +110,10 @@ def main(argv: list[str] | None = None) -> int:
         _generate(args.out, args.patients, args.days, args.start, args.seed)
         return 0
     if args.command == "run":
-        return _run(args.landing, args.warehouse, args.start, args.end, args.timezone, args.truth)
+        return _run(args.landing, args.config, args.warehouse, args.start, args.end, args.timezone, args.truth)
     start = date(2024, 1, 1)
     _generate(args.dir, args.patients, args.days, start, args.seed)
-    return _run(args.dir / "landing", args.dir / "warehouse.duckdb", start,
+    return _run(args.dir / "landing", None, args.dir / "warehouse.duckdb", start,
                 start + timedelta(days=args.days - 1), None, args.dir / "truth" / "mas_episodes.csv")
 
 

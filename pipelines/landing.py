@@ -42,15 +42,24 @@ def unrecognised_files(landing: Path) -> list[str]:
                   if p.is_file() and not any(kind.matches(p.name) for kind in CONTRACT_KINDS))
 
 
-def load_new_files(con: duckdb.DuckDBPyConnection, landing: Path, kind: FileKind, run_id: str) -> list[Load]:
+def next_load_id(con: duckdb.DuckDBPyConnection) -> str:
+    return f"L{con.execute('SELECT count(*) + 1 FROM meta.loads').fetchone()[0]:07d}"
+
+
+def already_loaded(con: duckdb.DuckDBPyConnection, source: str, kind: str, digest: str) -> bool:
+    return con.execute("SELECT 1 FROM meta.loads WHERE source = ? AND kind = ? AND sha256 = ?",
+                       [source, kind, digest]).fetchone() is not None
+
+
+def load_new_files(con: duckdb.DuckDBPyConnection, landing: Path, kind: FileKind, run_id: str,
+                   source: str = "landing") -> list[Load]:
     if not landing.is_dir():
         raise FileRefused(f"landing folder {landing} does not exist")
     loads = []
     for path in landed_files(landing, kind):
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        seen = con.execute("SELECT 1 FROM meta.loads WHERE sha256 = ? AND kind = ?", [digest, kind.name]).fetchone()
-        if not seen:
-            loads.append(_load_file(con, path, kind, digest, run_id))
+        if not already_loaded(con, source, kind.name, digest):
+            loads.append(_load_file(con, path, kind, digest, run_id, source))
     return loads
 
 
@@ -64,7 +73,8 @@ def _header(path: Path) -> list[str]:
         raise FileRefused(f"{path}: not UTF-8 text ({error})") from error
 
 
-def _load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, digest: str, run_id: str) -> Load:
+def _load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, digest: str, run_id: str,
+               source: str) -> Load:
     header = _header(path)
     if not header:
         raise FileRefused(f"{path}: empty file, no header line")
@@ -75,8 +85,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, diges
     extras = [column for key, column in by_name.items() if key not in kind.columns]
     select = ", ".join(f'"{by_name[c]}" AS {c}' if c in by_name else f"NULL AS {c}" for c in kind.columns)
     extra_json = "to_json({" + ", ".join(f"'{e}': \"{e}\"" for e in extras) + "})" if extras else "NULL"
-    load_number = con.execute("SELECT count(*) + 1 FROM meta.loads").fetchone()[0]
-    load_id = f"L{load_number:07d}"
+    load_id = next_load_id(con)
     with transaction(con):
         con.execute("DROP TABLE IF EXISTS csv_rejects; DROP TABLE IF EXISTS csv_reject_scans")
         try:
@@ -106,7 +115,8 @@ def _load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, diges
         )
         malformed = con.execute("SELECT count(DISTINCT line) FROM csv_rejects").fetchone()[0]
         con.execute(
-            "INSERT INTO meta.loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [load_id, kind.name, path.name, digest, path.stat().st_size, rows + malformed, malformed, extras, run_id],
+            "INSERT INTO meta.loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [load_id, source, kind.name, path.name, digest, path.stat().st_size, rows + malformed, malformed,
+             extras, run_id],
         )
     return Load(load_id, path.name, rows + malformed, malformed)

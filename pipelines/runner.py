@@ -22,10 +22,17 @@ class RunOutcome:
     failures: tuple[str, ...]  # "step: message" for each failed step or blocking check
 
 
-def configure(landing: Path, warehouse: Path, timezone: str | None = None) -> None:
-    """Point the code location at these files (read by pipelines.settings when definitions load)."""
-    os.environ["MASSCREEN_LANDING"] = str(Path(landing).resolve())
+def configure(warehouse: Path, landing: Path | None = None, config: Path | None = None,
+              timezone: str | None = None) -> None:
+    """Point the code location at these files (read by pipelines.settings when definitions load):
+    a landing folder of canonical files, or a site configuration listing the sources."""
     os.environ["MASSCREEN_WAREHOUSE"] = str(Path(warehouse).resolve())
+    if landing is not None:
+        os.environ["MASSCREEN_LANDING"] = str(Path(landing).resolve())
+    if config is not None:
+        os.environ["MASSCREEN_CONFIG"] = str(Path(config).resolve())
+    else:
+        os.environ.pop("MASSCREEN_CONFIG", None)
     if timezone:
         os.environ["MASSCREEN_TIMEZONE"] = timezone
 

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.contract import CONTRACT_KINDS
 from pipelines.feature_columns import LONGEST_WINDOW_HOURS, windowed_aggregates_sql, windows_sql
-from pipelines.landing import Load, load_new_files
+from pipelines.landing import Load
+from pipelines.presets import load_source
+from pipelines.site_config import Source
 from pipelines.rule_set import RuleSet
 from pipelines.settings import EXPECTATIONS_DIR, REFERENCE_DIR
 from pipelines.warehouse import execute, run_script, sql_text, transaction
@@ -37,8 +38,12 @@ def refresh_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def land(con: duckdb.DuckDBPyConnection, landing: Path, run_id: str) -> list[Load]:
-    """Load every new file of every contract kind into raw (each file in its own transaction)."""
-    return [load for kind in CONTRACT_KINDS for load in load_new_files(con, landing, kind, run_id)]
+    """Load every new file of every contract kind from a landing folder (each in its own transaction)."""
+    return load_source(con, Source("landing", "canonical", landing), run_id)
+
+
+def land_sources(con: duckdb.DuckDBPyConnection, sources: tuple[Source, ...], run_id: str) -> list[Load]:
+    return [load for source in sources for load in load_source(con, source, run_id)]
 
 
 def stage(con: duckdb.DuckDBPyConnection, table: str) -> int:

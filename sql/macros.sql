@@ -71,3 +71,9 @@ CREATE OR REPLACE TEMP MACRO lookup_between(score, anchors, labels) AS
         ELSE labels[len(list_filter(anchors, a -> a < score))] || ' to '
              || labels[len(list_filter(anchors, a -> a < score)) + 1]
     END;
+
+-- A source timestamp moved by whole years (research extracts shift dates into the future), kept
+-- as text; text that is not a timestamp passes through unchanged for staging to quarantine.
+CREATE OR REPLACE TEMP MACRO shift_time(t, years) AS
+    coalesce(strftime(TRY_CAST(nullif(trim(t), '') AS TIMESTAMP) + to_years(CAST(years AS INTEGER)),
+                      '%Y-%m-%dT%H:%M:%S'), nullif(trim(t), ''));

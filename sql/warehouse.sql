@@ -8,11 +8,13 @@ CREATE SCHEMA IF NOT EXISTS screen;
 CREATE SCHEMA IF NOT EXISTS audit;
 CREATE SCHEMA IF NOT EXISTS meta;
 
--- One row per landed file loaded into raw. load_id orders loads: later loads win ties.
+-- One row per load into raw: a landed file, or one kind read from a preset source's tables.
+-- load_id orders loads: later loads win ties.
 CREATE TABLE IF NOT EXISTS meta.loads (
     load_id VARCHAR PRIMARY KEY,
+    source VARCHAR NOT NULL,          -- the site configuration's source name ('landing' without one)
     kind VARCHAR NOT NULL,
-    source_file VARCHAR NOT NULL,
+    source_file VARCHAR NOT NULL,     -- a landed file, or '<preset>:<kind>' for a preset's tables
     sha256 VARCHAR NOT NULL,
     bytes BIGINT NOT NULL,
     rows_in BIGINT NOT NULL,          -- records parsed + malformed lines

@@ -44,7 +44,7 @@ def screened(hospital):
     with pytest.MonkeyPatch.context() as env:
         env.delenv("DAGSTER_HOME", raising=False)
         env.setenv("MASSCREEN_TIMEZONE", SITE_TZ)
-        runner.configure(hospital / "landing", hospital / "warehouse.duckdb")
+        runner.configure(hospital / "warehouse.duckdb", landing=hospital / "landing")
         first = runner.run_range(START, START + timedelta(days=DAYS - 1))
         with connect(hospital / "warehouse.duckdb", SITE_TZ, read_only=True) as con:
             before = table_fingerprints(con)

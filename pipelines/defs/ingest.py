@@ -2,7 +2,6 @@
 run, then rebuilds staging from raw, so a late or corrected file is reflected everywhere."""
 
 from datetime import datetime, timezone
-from pathlib import Path
 
 import dagster as dg
 
@@ -27,15 +26,16 @@ VITAL_SIGNS = STAGING["vital_signs"]
 
 @dg.asset(key=RAW_EXTRACTS, group_name="ingest", pool="duckdb", kinds={"duckdb"})
 def raw_extracts(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """Extract files from the landing folder, as landed (all text), each file once."""
+    """Extract files from each source (a landing folder or a configured preset), as landed (all
+    text); a file, or a preset's kind, is loaded once per content."""
     started = datetime.now(timezone.utc)
-    landing = Path(warehouse.landing)
+    sources = warehouse.sources()
     with warehouse.connect() as con:
         stages.refresh_reference_tables(con)
-        loads = stages.land(con, landing, context.run_id)
+        loads = stages.land_sources(con, sources, context.run_id)
         record_step(con, context.run_id, "raw.extracts", started, sum(l.rows_in for l in loads),
                     detail={"files": [l.source_file for l in loads]})
-    skipped = unrecognised_files(landing)
+    skipped = [f"{s.name}/{name}" for s in sources if s.preset == "canonical" for name in unrecognised_files(s.path)]
     if skipped:
         context.log.warning(f"not loaded (name does not start with a contract kind): {', '.join(skipped)}")
     return dg.MaterializeResult(metadata={

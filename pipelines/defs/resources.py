@@ -9,11 +9,13 @@ import duckdb
 
 from pipelines.rule_set import RuleSet, load_rule_set
 from pipelines.settings import load_settings
+from pipelines.site_config import Source, load_site_config
 from pipelines.warehouse import connect
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The site's DuckDB warehouse, landing folder, time zone and rule file.
+    """The site's DuckDB warehouse, sources (a landing folder or a site configuration), time zone
+    and rule file.
 
     DuckDB allows one writing process, so every asset that opens it is in the `duckdb` pool.
     """
@@ -22,6 +24,7 @@ class WarehouseResource(dg.ConfigurableResource):
     landing: str
     timezone: str
     rules: str
+    config: str = ""
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -30,6 +33,12 @@ class WarehouseResource(dg.ConfigurableResource):
 
     def rule_set(self) -> RuleSet:
         return load_rule_set(Path(self.rules))
+
+    def sources(self) -> tuple[Source, ...]:
+        """The site configuration's sources, or the landing folder as one canonical source."""
+        if self.config:
+            return load_site_config(Path(self.config)).sources
+        return (Source(name="landing", preset="canonical", path=Path(self.landing)),)
 
 
 @dg.definitions
@@ -40,4 +49,5 @@ def resources() -> dg.Definitions:
         landing=str(settings.landing),
         timezone=settings.timezone,
         rules=str(settings.rules),
+        config=str(settings.config or ""),
     )})

@@ -1,8 +1,15 @@
 -- Reference tables the staging SQL joins: refreshed from their files on every run, so the files
 -- stay their one home and the warehouse shows which version a run used.
+-- Every analyte is also addressed by its own name (code_system ANALYTE), the code preset
+-- mappings use for local codes.
 CREATE OR REPLACE TABLE meta.analyte_codes AS
-SELECT analyte, kind, code, code_system, canonical_unit, source
-FROM read_csv($analytes_csv, header = true, all_varchar = true, delim = ',', quote = '"');
+WITH listed AS (
+    SELECT analyte, kind, code, code_system, canonical_unit, source
+    FROM read_csv($analytes_csv, header = true, all_varchar = true, delim = ',', quote = '"')
+)
+SELECT * FROM listed WHERE code IS NOT NULL
+UNION ALL
+SELECT DISTINCT analyte, kind, analyte, 'ANALYTE', canonical_unit, 'the analyte name' FROM listed;
 
 CREATE OR REPLACE TABLE meta.unit_conversions AS
 SELECT analyte, unit_spelling,

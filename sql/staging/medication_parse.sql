@@ -1,6 +1,7 @@
 -- Parse and validate raw.medications into the temp table `parsed` (shape: sql/staging/dispositions.sql).
--- An order has no id in the contract: the record is (patient, encounter, code or name, start), so
--- a re-sent order with its end time filled in replaces the earlier version (latest load wins).
+-- An order has no id in the contract: the record is (patient, encounter, code or name, dose, unit,
+-- route, start), so a re-sent order with its end time filled in replaces the earlier version
+-- (latest load wins) while two orders of one drug on one day at different doses both stay.
 -- Reasons: missing_required, invalid_timestamp, unknown_code_system (not RXNORM, NDC or empty).
 CREATE OR REPLACE TEMP TABLE parsed AS
 WITH typed AS (
@@ -32,7 +33,9 @@ SELECT *,
                 name: name, dose: dose, dose_unit: dose_unit, route: route, started_at: started_at,
                 ended_at: ended_at}) AS raw_record,
        concat_ws('|', trim(patient_id), coalesce(trim(encounter_id), ''),
-                 coalesce(nullif(trim(code), ''), lower(trim(name))), CAST(started_ts AS VARCHAR)) AS record_id,
+                 coalesce(nullif(trim(code), ''), lower(trim(name))), coalesce(trim(dose), ''),
+                 coalesce(lower(trim(dose_unit)), ''), coalesce(lower(trim(route)), ''),
+                 CAST(started_ts AS VARCHAR)) AS record_id,
        NULL::TIMESTAMPTZ AS version_time,
        0 AS status_rank,
        false AS is_cancel,

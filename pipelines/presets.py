@@ -1,0 +1,98 @@
+"""Loading a configured source into `raw`, by its format preset.
+
+`canonical` sources are folders of landed files in the canonical contract (pipelines/landing.py).
+Every other preset is a folder of SQL files, `sql/presets/<preset>/<kind>.sql`, one per contract
+kind the format carries. Each projects the source's own tables onto the canonical columns, as
+text, keeping the source's identifiers, values and units as sent (the source's extra fields go to
+`_extra`), and names the files it reads in a first-line comment `-- inputs: A.csv, B.csv`. Its
+codes are resolved with the preset's mapping, `pipelines/reference/presets/<preset>.yaml`, bound as
+SQL parameters. A kind whose inputs are unchanged since their last load is skipped; a changed
+input reloads the kind whole, and staging supersedes the earlier rows.
+"""
+
+import hashlib
+import re
+import tempfile
+import zipfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import yaml
+
+from pipelines.contract import CONTRACT_KINDS
+from pipelines.landing import FileRefused, Load, already_loaded, load_new_files, next_load_id
+from pipelines.settings import REFERENCE_DIR, SQL_DIR
+from pipelines.site_config import Source
+from pipelines.warehouse import execute, transaction
+
+_INPUTS = re.compile(r"^--\s*inputs:\s*(.+)$", re.MULTILINE)
+
+
+def load_source(con: duckdb.DuckDBPyConnection, source: Source, run_id: str) -> list[Load]:
+    if source.preset == "canonical":
+        return [load for kind in CONTRACT_KINDS
+                for load in load_new_files(con, source.path, kind, run_id, source.name)]
+    with _unpacked(source.path) as folder:
+        return [load for kind in CONTRACT_KINDS
+                if (load := _load_preset_kind(con, source, folder, kind.name, run_id)) is not None]
+
+
+def preset_parameters(preset: str) -> dict[str, object]:
+    """The preset's code mapping: each top-level list of the YAML becomes one SQL list parameter."""
+    mapping = REFERENCE_DIR / "presets" / f"{preset}.yaml"
+    return yaml.safe_load(mapping.read_text()) if mapping.exists() else {}
+
+
+@contextmanager
+def _unpacked(path: Path) -> Iterator[Path]:
+    """A source folder as is, or a zip archive extracted to a temporary folder for the load."""
+    if path.is_dir():
+        yield path
+        return
+    if not zipfile.is_zipfile(path):
+        raise FileRefused(f"{path}: neither a folder nor a zip archive")
+    with tempfile.TemporaryDirectory(prefix="masscreen-source-") as scratch:
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.namelist() if not m.startswith("__MACOSX/") and not m.endswith("/")]
+            archive.extractall(scratch, members)
+        folders = {str(Path(m).parent) for m in members}
+        yield Path(scratch) / folders.pop() if len(folders) == 1 else Path(scratch)
+
+
+def _load_preset_kind(con: duckdb.DuckDBPyConnection, source: Source, folder: Path, kind: str,
+                      run_id: str) -> Load | None:
+    sql_path = SQL_DIR / "presets" / source.preset / f"{kind}.sql"
+    if not sql_path.exists():
+        return None
+    sql = sql_path.read_text()
+    declared = _INPUTS.search(sql)
+    if not declared:
+        raise FileRefused(f"{sql_path}: no '-- inputs:' line")
+    inputs = [folder / name.strip() for name in declared.group(1).split(",")]
+    missing = [path.name for path in inputs if not path.exists()]
+    if missing:
+        raise FileRefused(f"source {source.name} ({source.path}): missing {', '.join(missing)} for {kind}")
+    digest = hashlib.sha256()
+    for path in inputs:
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    digest.update(f"shift_years={source.shift_years}".encode())
+    if already_loaded(con, source.name, kind, digest.hexdigest()):
+        return None
+    load_id = next_load_id(con)
+    params = {**preset_parameters(source.preset), "dir": str(folder), "shift_years": source.shift_years,
+              "load_id": load_id}
+    table = f"raw.{kind}"
+    with transaction(con):
+        try:
+            execute(con, f"INSERT INTO {table} BY NAME SELECT *, $load_id AS _load_id FROM ({sql})", params)
+        except duckdb.Error as error:
+            raise FileRefused(f"source {source.name}, {kind} ({sql_path.name}): {error}") from error
+        rows = con.execute(f"SELECT count(*) FROM {table} WHERE _load_id = ?", [load_id]).fetchone()[0]
+        con.execute(
+            "INSERT INTO meta.loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [load_id, source.name, kind, f"{source.preset}:{kind}", digest.hexdigest(),
+             sum(path.stat().st_size for path in inputs), rows, 0, [], run_id],
+        )
+    return Load(load_id, f"{source.preset}:{kind}", rows, 0)

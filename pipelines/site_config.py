@@ -1,0 +1,76 @@
+"""The site configuration file (`masscreen run --config site.yaml`): the site's time zone, its first
+day, and its extract sources, each a format preset pointed at a folder (or a zip) of files.
+
+```yaml
+timezone: America/New_York
+partition_start: 2024-01-01
+sources:
+  - name: lab-feed                # unique; shown in meta.loads
+    preset: canonical             # see PRESETS
+    path: /data/landing           # relative paths are relative to this file
+  - name: mimic-demo
+    preset: mimic_iii
+    path: /data/mimic-iii-demo
+    shift_years: -200             # optional: move shifted research dates back into the past
+```
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+
+PRESETS = ("canonical", "mimic_iii", "mimic_iv", "omop_cdm_54", "fhir_r4_ndjson", "meds")
+
+
+class SiteConfigError(ValueError):
+    """The site configuration is malformed (the message names the file and the entry)."""
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    preset: str
+    path: Path
+    shift_years: int = 0
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    path: Path
+    timezone: str
+    partition_start: str | None
+    sources: tuple[Source, ...]
+
+
+def load_site_config(path: Path) -> SiteConfig:
+    path = Path(path).resolve()
+    try:
+        document = yaml.safe_load(path.read_text()) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise SiteConfigError(f"{path}: cannot be read as YAML: {error}") from error
+    timezone = str(document.get("timezone", ""))
+    try:
+        ZoneInfo(timezone)
+    except (ValueError, KeyError) as error:
+        raise SiteConfigError(f"{path}: timezone {timezone!r} is not an IANA time zone") from error
+    sources = []
+    for index, entry in enumerate(document.get("sources") or []):
+        where = f"{path}: sources[{index}]"
+        missing = [key for key in ("name", "preset", "path") if not entry.get(key)]
+        if missing:
+            raise SiteConfigError(f"{where}: missing {', '.join(missing)}")
+        if entry["preset"] not in PRESETS:
+            raise SiteConfigError(f"{where}: preset {entry['preset']!r} is not one of {', '.join(PRESETS)}")
+        source_path = (path.parent / entry["path"]).resolve()
+        if not source_path.exists():
+            raise SiteConfigError(f"{where}: path {source_path} does not exist")
+        sources.append(Source(entry["name"], entry["preset"], source_path, int(entry.get("shift_years", 0))))
+    if not sources:
+        raise SiteConfigError(f"{path}: no sources")
+    names = [source.name for source in sources]
+    if len(set(names)) != len(names):
+        raise SiteConfigError(f"{path}: source names must be unique")
+    start = document.get("partition_start")
+    return SiteConfig(path, timezone, str(start) if start else None, tuple(sources))
