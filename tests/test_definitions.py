@@ -28,7 +28,8 @@ def test_definitions_load_with_the_whole_graph(definitions):
     assert {key.to_user_string() for key in graph.get_all_asset_keys()} == EXPECTED_ASSETS
     assert graph.get(dg.AssetKey(["screen", "at_risk_daily"])).parent_keys == {dg.AssetKey(["features", "patient_day"])}
     check_names = {key.name for key in graph.asset_check_keys}
-    assert check_names == {"lab_results_contract", "vital_signs_contract", "rows_reconcile"}
+    assert check_names == {f"{table}_contract" for table in ("lab_results", "vital_signs", "diagnoses", "medications",
+                                                             "patients", "encounters")} | {"rows_reconcile"}
 
 
 def test_every_warehouse_writer_is_in_the_single_duckdb_pool(definitions):
@@ -68,7 +69,7 @@ def test_assets_materialize_on_a_temporary_warehouse(tmp_path):
     warehouse = WarehouseResource(path=str(tmp_path / "w.duckdb"), landing=str(landing), timezone=SITE_TZ,
                                   rules=str(REFERENCE_DIR / "rules.yaml"))
     everything = [ingest.raw_extracts, ingest.staging_tables, features.patient_day, screen.at_risk_daily,
-                  checks.lab_results_contract, checks.vital_signs_contract, checks.rows_reconcile]
+                  *checks.contract_checks, checks.rows_reconcile]
     for _ in range(2):  # a re-run replaces its slice: same tables, no duplicates
         result = dg.materialize(everything, resources={"warehouse": warehouse}, partition_key="2024-01-10")
         assert result.success
