@@ -11,6 +11,7 @@ input reloads the kind whole, and staging supersedes the earlier rows.
 """
 
 import hashlib
+import os
 import re
 import tempfile
 import zipfile
@@ -57,8 +58,9 @@ def _unpacked(path: Path) -> Iterator[Path]:
         with zipfile.ZipFile(path) as archive:
             members = [m for m in archive.namelist() if not m.startswith("__MACOSX/") and not m.endswith("/")]
             archive.extractall(scratch, members)
-        folders = {str(Path(m).parent) for m in members}
-        yield Path(scratch) / folders.pop() if len(folders) == 1 else Path(scratch)
+        # the folder holding every member (a zip of one top-level folder, or of loose files)
+        common = os.path.commonpath([str(Path(m).parent) for m in members]) if members else ""
+        yield Path(scratch) / common
 
 
 def _load_preset_kind(con: duckdb.DuckDBPyConnection, source: Source, folder: Path, kind: str,

@@ -56,6 +56,8 @@ def connect(path: Path | str, timezone: str, read_only: bool = False) -> Iterato
         os.umask(old_umask)
     try:
         con.execute("SET TimeZone = $tz", {"tz": timezone})
+        # Leave room for Dagster and Python on the machine; DuckDB spills to disk beyond it.
+        con.execute("SET memory_limit = $limit", {"limit": os.environ.get("MASSCREEN_DUCKDB_MEMORY", "12GB")})
         run_script(con, "macros.sql")
         if not read_only:
             run_script(con, "warehouse.sql")

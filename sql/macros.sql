@@ -4,9 +4,11 @@
 CREATE OR REPLACE TEMP MACRO normalize_unit(u) AS
     nullif(replace(replace(replace(lower(trim(u)), 'µ', 'u'), 'μ', 'u'), ' ', ''), '');
 
--- Censoring flag of a value as sent: '<', '<=', '>', '>=' or NULL.
+-- Censoring flag of a value as sent: '<', '<=', '>', '>=' or NULL (at once for a value that
+-- starts with a digit or a point).
 CREATE OR REPLACE TEMP MACRO value_censoring(v) AS
     CASE
+        WHEN regexp_matches(v, '^\s*[0-9.]') THEN NULL
         WHEN regexp_matches(upper(trim(v)), '^(<=|=<|LESS THAN OR EQUAL( TO)?\b)') THEN '<='
         WHEN regexp_matches(upper(trim(v)), '^(>=|=>|GREATER THAN OR EQUAL( TO)?\b)') THEN '>='
         WHEN regexp_matches(upper(trim(v)), '^(<|LESS THAN\b)') THEN '<'
@@ -19,9 +21,12 @@ CREATE OR REPLACE TEMP MACRO value_number_text(v) AS
         '^(<=|=<|>=|=>|<|>|LESS THAN( OR EQUAL( TO)?)?|GREATER THAN( OR EQUAL( TO)?)?)', ''));
 
 -- Value as sent -> DOUBLE, or NULL when it is not a plain number. Accepts '.3', '1,234', '<5',
--- 'GREATER THAN 2000'; refuses '12,34', 'hemolyzed', '___', '1e5'.
+-- 'GREATER THAN 2000'; refuses '12,34', 'hemolyzed', '___', '1e5'. Plain decimals, nearly every
+-- value, take the first branch and skip the slower parsing.
 CREATE OR REPLACE TEMP MACRO value_number(v) AS
-    CASE WHEN regexp_full_match(value_number_text(v), '[+-]?(\d{1,3}(,\d{3})+|\d*)(\.\d+)?')
+    CASE WHEN regexp_full_match(v, '\s*[0-9]*\.?[0-9]+\s*') THEN CAST(trim(v) AS DOUBLE)
+         WHEN nullif(trim(v), '') IS NULL THEN NULL
+         WHEN regexp_full_match(value_number_text(v), '[+-]?(\d{1,3}(,\d{3})+|\d*)(\.\d+)?')
               AND regexp_matches(value_number_text(v), '\d')
          THEN TRY_CAST(replace(value_number_text(v), ',', '') AS DOUBLE) END;
 

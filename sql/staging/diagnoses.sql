@@ -5,5 +5,4 @@ CREATE OR REPLACE TABLE staging.diagnoses AS
 SELECT trim(patient_id) AS patient_id, nullif(trim(encounter_id), '') AS encounter_id,
        system_key AS code_system, trim(code) AS code, code_key AS code_compact,
        recorded_ts AS recorded_at, _load_id, _source_file, _source_row
-FROM current
-ORDER BY patient_id, recorded_at;
+FROM current;

@@ -27,12 +27,12 @@ SELECT *,
            WHEN 'invalid_timestamp' THEN 'not a timestamp: ' || recorded_at
            WHEN 'unknown_code_system' THEN 'code system ' || code_system || ' is not ICD10CM, ICD9CM or SNOMED'
        END AS detail,
-       to_json({patient_id: patient_id, encounter_id: encounter_id, code_system: code_system, code: code,
-                recorded_at: recorded_at}) AS raw_record,
+       CASE WHEN reason IS NOT NULL THEN to_json({patient_id: patient_id, encounter_id: encounter_id, code_system: code_system, code: code,
+                recorded_at: recorded_at}) END AS raw_record,
        concat_ws('|', trim(patient_id), coalesce(trim(encounter_id), ''), system_key, code_key,
                  CAST(recorded_ts AS VARCHAR)) AS record_id,
        NULL::TIMESTAMPTZ AS version_time,
        0 AS status_rank,
        false AS is_cancel,
-       md5(concat_ws('|', patient_id, encounter_id, code_system, code, recorded_at)) AS fingerprint
+       hash(patient_id, encounter_id, code_system, code, recorded_at) AS fingerprint
 FROM validated;

@@ -22,6 +22,11 @@ SELECT $table_name, _load_id, _source_file, NULL, line, 'malformed_row',
 FROM raw.malformed_lines
 WHERE kind = $raw_kind;
 
+-- Only records sent more than once, or cancelled, need ranking: most are sent once and go
+-- straight to current.
+CREATE OR REPLACE TEMP TABLE repeated AS
+SELECT record_id FROM parsed WHERE reason IS NULL GROUP BY record_id HAVING count(*) > 1 OR bool_or(is_cancel);
+
 CREATE OR REPLACE TEMP TABLE versions AS
 SELECT *,
        row_number() OVER record_versions AS version_rank,
@@ -30,7 +35,7 @@ SELECT *,
        first_value(_source_row) OVER record_versions AS kept_source_row,
        first_value(fingerprint) OVER record_versions AS kept_fingerprint
 FROM parsed
-WHERE reason IS NULL
+WHERE reason IS NULL AND record_id IN (SELECT record_id FROM repeated)
 WINDOW record_versions AS (
     PARTITION BY record_id
     ORDER BY version_time DESC NULLS LAST, status_rank DESC, _load_id DESC, _source_row DESC
@@ -49,6 +54,11 @@ SELECT $table_name, record_id,
 FROM versions
 WHERE version_rank > 1 OR kept_is_cancel;
 
-CREATE OR REPLACE TEMP TABLE current AS
-SELECT * FROM versions
+-- A view, so the table's projection reads the parsed rows once instead of copying them again.
+CREATE OR REPLACE TEMP VIEW current AS
+SELECT * FROM parsed
+WHERE reason IS NULL AND record_id NOT IN (SELECT record_id FROM repeated)
+UNION ALL BY NAME
+SELECT * EXCLUDE (version_rank, kept_is_cancel, kept_load_id, kept_source_row, kept_fingerprint)
+FROM versions
 WHERE version_rank = 1 AND NOT is_cancel;

@@ -24,11 +24,11 @@ SELECT *,
            WHEN 'invalid_timestamp' THEN 'not a timestamp: ' || admit_at || ' / ' || coalesce(discharge_at, '')
            WHEN 'discharge_before_admit' THEN 'discharged ' || discharge_at || ' before admitted ' || admit_at
        END AS detail,
-       to_json({patient_id: patient_id, encounter_id: encounter_id, admit_at: admit_at,
-                discharge_at: discharge_at, encounter_type: encounter_type, care_unit: care_unit}) AS raw_record,
+       CASE WHEN reason IS NOT NULL THEN to_json({patient_id: patient_id, encounter_id: encounter_id, admit_at: admit_at,
+                discharge_at: discharge_at, encounter_type: encounter_type, care_unit: care_unit}) END AS raw_record,
        trim(encounter_id) AS record_id,
        NULL::TIMESTAMPTZ AS version_time,
        0 AS status_rank,
        false AS is_cancel,
-       md5(concat_ws('|', patient_id, encounter_id, admit_at, discharge_at, encounter_type, care_unit)) AS fingerprint
+       hash(patient_id, encounter_id, admit_at, discharge_at, encounter_type, care_unit) AS fingerprint
 FROM validated;

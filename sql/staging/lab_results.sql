@@ -8,5 +8,4 @@ SELECT patient_id, nullif(trim(encounter_id), '') AS encounter_id, record_id AS 
        canonical_unit AS unit, unit AS unit_as_sent, ref_low_num AS ref_low, ref_high_num AS ref_high,
        taken_ts AS collected_at, available_ts AS resulted_at, status,
        _load_id, _source_file, _source_row
-FROM current
-ORDER BY patient_id, collected_at;
+FROM current;

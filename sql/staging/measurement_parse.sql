@@ -1,7 +1,8 @@
 -- Parse and validate one kind of measurement from the temp view measurement_source
 -- (sql/staging/lab_source.sql or vital_source.sql) into the temp table `parsed`, in the shape
 -- sql/staging/dispositions.sql expects: typed columns plus record_id, reason, detail, raw_record,
--- version_time, status_rank, is_cancel, fingerprint and the raw lineage columns.
+-- version_time, status_rank, is_cancel, fingerprint (a hash of the fields as sent) and the raw
+-- lineage columns.
 --
 -- Reason codes, first match wins:
 --   missing_required   patient, record id, code, value or taken time empty (value optional when cancelled)
@@ -18,7 +19,7 @@ WITH typed AS (
            c.analyte,
            c.canonical_unit,
            parse_timestamp(s.taken_at) AS taken_ts,
-           coalesce(parse_timestamp(s.available_at), parse_timestamp(s.taken_at)) AS available_ts,
+           parse_timestamp(s.available_at) AS available_sent_ts,
            value_number(s.value) AS number,
            value_censoring(s.value) AS censoring,
            normalize_unit(s.unit) AS unit_key
@@ -28,6 +29,7 @@ WITH typed AS (
 ),
 converted AS (
     SELECT t.*,
+           coalesce(t.available_sent_ts, t.taken_ts) AS available_ts,
            -- Rounded to 6 decimals so binary floating point cannot move a converted value across a
            -- cut-off (3.6 g/L * 100 is 360.00000000000006 unrounded; the rule is <= 360 mg/dL).
            round((t.number - u.offset_before) * u.numerator / u.denominator, 6) AS value_num,
@@ -47,7 +49,7 @@ validated AS (
                 OR (status <> 'X' AND nullif(trim(value), '') IS NULL)
                THEN 'missing_required'
            WHEN taken_ts IS NULL
-                OR (nullif(trim(available_at), '') IS NOT NULL AND parse_timestamp(available_at) IS NULL)
+                OR (nullif(trim(available_at), '') IS NOT NULL AND available_sent_ts IS NULL)
                THEN 'invalid_timestamp'
            WHEN status NOT IN ('F', 'C', 'P', 'X') THEN 'unknown_status'
            WHEN analyte IS NULL THEN 'unmapped_code'
@@ -69,12 +71,12 @@ SELECT *,
            WHEN 'implausible_value' THEN analyte || ' ' || value_num || ' ' || canonical_unit
                 || ' outside ' || plausible_low || '..' || plausible_high
        END AS detail,
-       to_json({patient_id: patient_id, encounter_id: encounter_id, record_id: record_id, code: code,
+       CASE WHEN reason IS NOT NULL THEN to_json({patient_id: patient_id, encounter_id: encounter_id, record_id: record_id, code: code,
                 name: name, value: value, unit: unit, taken_at: taken_at, available_at: available_at,
-                status: status}) AS raw_record,
+                status: status}) END AS raw_record,
        available_ts AS version_time,
        CASE status WHEN 'X' THEN 4 WHEN 'C' THEN 3 WHEN 'F' THEN 2 ELSE 1 END AS status_rank,
        status = 'X' AS is_cancel,
-       md5(concat_ws('|', patient_id, code, value, unit, taken_at, available_at, status)) AS fingerprint
+       hash(patient_id, code, value, unit, taken_at, available_at, status) AS fingerprint
 FROM validated;
 

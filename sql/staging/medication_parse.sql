@@ -29,9 +29,9 @@ SELECT *,
            WHEN 'invalid_timestamp' THEN 'not a timestamp: ' || started_at || ' / ' || coalesce(ended_at, '')
            WHEN 'unknown_code_system' THEN 'code system ' || code_system || ' is not RXNORM or NDC'
        END AS detail,
-       to_json({patient_id: patient_id, encounter_id: encounter_id, code_system: code_system, code: code,
+       CASE WHEN reason IS NOT NULL THEN to_json({patient_id: patient_id, encounter_id: encounter_id, code_system: code_system, code: code,
                 name: name, dose: dose, dose_unit: dose_unit, route: route, started_at: started_at,
-                ended_at: ended_at}) AS raw_record,
+                ended_at: ended_at}) END AS raw_record,
        concat_ws('|', trim(patient_id), coalesce(trim(encounter_id), ''),
                  coalesce(nullif(trim(code), ''), lower(trim(name))), coalesce(trim(dose), ''),
                  coalesce(lower(trim(dose_unit)), ''), coalesce(lower(trim(route)), ''),
@@ -39,6 +39,6 @@ SELECT *,
        NULL::TIMESTAMPTZ AS version_time,
        0 AS status_rank,
        false AS is_cancel,
-       md5(concat_ws('|', patient_id, encounter_id, code_system, code, name, dose, dose_unit, route,
-                     started_at, ended_at)) AS fingerprint
+       hash(patient_id, encounter_id, code_system, code, name, dose, dose_unit, route,
+                     started_at, ended_at) AS fingerprint
 FROM validated;

@@ -5,5 +5,4 @@ SELECT trim(patient_id) AS patient_id, nullif(trim(encounter_id), '') AS encount
        nullif(trim(dose), '') AS dose, nullif(trim(dose_unit), '') AS dose_unit,
        nullif(trim(route), '') AS route, started_ts AS started_at, ended_ts AS ended_at,
        _load_id, _source_file, _source_row
-FROM current
-ORDER BY patient_id, started_at;
+FROM current;

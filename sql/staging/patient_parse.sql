@@ -27,10 +27,10 @@ SELECT *,
            WHEN 'invalid_date' THEN 'not a date: ' || birth_date
            WHEN 'unknown_sex' THEN 'sex ' || sex || ' is not F, M or U'
        END AS detail,
-       to_json({patient_id: patient_id, birth_date: birth_date, sex: sex}) AS raw_record,
+       CASE WHEN reason IS NOT NULL THEN to_json({patient_id: patient_id, birth_date: birth_date, sex: sex}) END AS raw_record,
        trim(patient_id) AS record_id,
        NULL::TIMESTAMPTZ AS version_time,
        0 AS status_rank,
        false AS is_cancel,
-       md5(concat_ws('|', patient_id, birth_date, sex)) AS fingerprint
+       hash(patient_id, birth_date, sex) AS fingerprint
 FROM validated;

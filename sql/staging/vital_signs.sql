@@ -7,5 +7,4 @@ SELECT patient_id, nullif(trim(encounter_id), '') AS encounter_id, record_id AS 
        canonical_unit AS unit, unit AS unit_as_sent,
        taken_ts AS measured_at, available_ts AS recorded_at,
        _load_id, _source_file, _source_row
-FROM current
-ORDER BY patient_id, measured_at;
+FROM current;

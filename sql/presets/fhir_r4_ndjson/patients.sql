@@ -1,0 +1,25 @@
+-- inputs: Patient.ndjson
+-- FHIR R4 bulk export: Patients. gender female F, male M, other/unknown U; any other value is
+-- passed as sent for staging to quarantine as unknown_sex. birthDate as sent (a partial date such
+-- as '1990' or '1990-05' is quarantined by staging as invalid_date), moved by $shift_years.
+-- Names, identifiers and addresses are not read.
+WITH resources AS (
+    SELECT json AS r, row_number() OVER () AS _source_row
+    FROM read_json_objects($dir || '/Patient.ndjson', format = 'newline_delimited',
+                           ignore_errors = true, maximum_object_size = 134217728)
+)
+SELECT CASE WHEN r->>'$.resourceType' = 'Patient' THEN r->>'$.id' END AS patient_id,
+       coalesce(strftime(TRY_CAST(r->>'$.birthDate' AS DATE) + to_years(CAST($shift_years AS INTEGER)), '%Y-%m-%d'),
+                r->>'$.birthDate') AS birth_date,
+       CASE r->>'$.gender'
+           WHEN 'female' THEN 'F'
+           WHEN 'male' THEN 'M'
+           WHEN 'other' THEN 'U'
+           WHEN 'unknown' THEN 'U'
+           ELSE r->>'$.gender'
+       END AS sex,
+       to_json({gender: r->>'$.gender', deceased: coalesce(r->>'$.deceasedDateTime', r->>'$.deceasedBoolean'),
+                last_updated: r->>'$.meta.lastUpdated'}) AS _extra,
+       'Patient.ndjson' AS _source_file,
+       _source_row
+FROM resources

@@ -1,0 +1,17 @@
+-- inputs: hosp/admissions.csv.gz
+-- MIMIC-IV hospital admissions. The care unit is per ICU stay (icu/icustays), not per admission.
+WITH a AS (
+    SELECT *, row_number() OVER () AS _source_row
+    FROM read_csv($dir || '/hosp/admissions.csv.gz', header = true, all_varchar = true)
+)
+SELECT subject_id AS patient_id,
+       hadm_id AS encounter_id,
+       shift_time(admittime, $shift_years) AS admit_at,
+       shift_time(dischtime, $shift_years) AS discharge_at,
+       admission_type AS encounter_type,
+       NULL AS care_unit,
+       to_json({deathtime: deathtime, admission_location: admission_location,
+                discharge_location: discharge_location, hospital_expire_flag: hospital_expire_flag}) AS _extra,
+       'hosp/admissions.csv.gz' AS _source_file,
+       _source_row
+FROM a
