@@ -151,3 +151,13 @@ def test_diagnoses_patients_encounters_and_medications_are_staged_or_quarantined
     superseded = sorted(con.execute("SELECT table_name, reason FROM staging.superseded_rows").fetchall())
     assert superseded == [("diagnoses", "duplicate"), ("patients", "older_version")]
     assert all(load["balanced"] for load in stages.reconcile(con))
+
+
+def test_a_fahrenheit_reading_sent_as_celsius_is_quarantined_not_converted(con, tmp_path):
+    write_vitals(tmp_path, "vitals_1.csv", [vital("m1", "98.6", "Cel", T), vital("m2", "98.6", "", T),
+                                            vital("m3", "37.0", "Cel", T)])
+    load_and_stage(con, tmp_path)
+    quarantined = dict(con.execute("SELECT _source_row, reason || ': ' || detail FROM quarantine.rejected_rows").fetchall())
+    assert quarantined == {1: "implausible_value: temperature 98.6 Cel outside 25.0..45.0",
+                           2: "unknown_unit: no conversion for temperature in unit (none)"}
+    assert con.execute("SELECT measurement_id FROM staging.vital_signs").fetchall() == [("m3",)]
