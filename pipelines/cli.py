@@ -97,6 +97,11 @@ def _run(landing: Path | None, config: Path | None, warehouse: Path, start: date
             print(f"  {failure}", file=sys.stderr)
         return 1
     print(f"Run {outcome.run_id} screened {start} to {end} in {seconds:.1f} s; warehouse {warehouse}")
+    for first, last, follow_up in runner.run_changed_days():
+        state = "done" if follow_up.success else "FAILED: " + "; ".join(follow_up.failures)
+        print(f"Run {follow_up.run_id} recomputed {first} to {last}, days a late or corrected file changed: {state}")
+        if not follow_up.success:
+            return 1
     settings = load_settings()
     tiers = [tier["name"] for tier in load_rule_set(settings.rules).document["tiers"]]
     with connect(warehouse, settings.timezone, read_only=True) as con:

@@ -37,6 +37,20 @@ def configure(warehouse: Path, landing: Path | None = None, config: Path | None 
         os.environ["MASSCREEN_TIMEZONE"] = timezone
 
 
+def run_changed_days() -> list[tuple[date, date, RunOutcome]]:
+    """Recompute, one run per contiguous block, the days earlier runs' loads changed outside their
+    own range (the same requests the changed_days_sensor makes for the daemon)."""
+    from pipelines.defs.sensors import within_partitions
+    from pipelines.settings import load_settings
+    from pipelines.stages import pending_changed_days
+    from pipelines.warehouse import connect
+
+    settings = load_settings()
+    with connect(settings.warehouse, settings.timezone, read_only=True) as con:
+        ranges = within_partitions(pending_changed_days(con))
+    return [(start, end, run_range(start, end)) for start, end in ranges]
+
+
 def run_range(start: date, end: date) -> RunOutcome:
     """Run the mas_screen job over [start, end] with the instance in DAGSTER_HOME (else ephemeral)."""
     if end < start:

@@ -57,6 +57,35 @@ def stage(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return con.execute(f"SELECT count(*) FROM staging.{table}").fetchone()[0]
 
 
+def record_changed_days(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
+    """Note the as-of days this run's loads changed; features and screen mark them recomputed."""
+    with transaction(con):
+        run_script(con, "meta/changed_days.sql", {"run_id": run_id, "longest_window_hours": LONGEST_WINDOW_HOURS})
+    return con.execute("SELECT count(*) FROM meta.changed_days WHERE run_id = ?", [run_id]).fetchone()[0]
+
+
+def pending_changed_days(con: duckdb.DuckDBPyConnection) -> list[tuple[date, date]]:
+    """Changed days computed before and not recomputed since, as contiguous (first, last) ranges.
+    Days no run has computed yet are left to the run that first reaches them."""
+    return con.execute("""
+        WITH pending AS (
+            SELECT DISTINCT c.as_of_date
+            FROM meta.changed_days AS c
+            JOIN meta.runs AS r
+              ON r.step = 'features.patient_day' AND c.as_of_date BETWEEN r.partition_start AND r.partition_end
+            WHERE c.recomputed_by IS NULL
+        ),
+        islands AS (SELECT as_of_date, as_of_date - CAST(row_number() OVER (ORDER BY as_of_date) AS INTEGER) AS island
+                    FROM pending)
+        SELECT min(as_of_date), max(as_of_date) FROM islands GROUP BY island ORDER BY 1
+    """).fetchall()
+
+
+def mark_recomputed(con: duckdb.DuckDBPyConnection, start: date, end: date, run_id: str) -> None:
+    con.execute("UPDATE meta.changed_days SET recomputed_by = ? WHERE recomputed_by IS NULL "
+                "AND as_of_date BETWEEN ? AND ?", [run_id, start, end])
+
+
 def reconcile(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """Per load: rows in, staged, quarantined, superseded, balanced (needs both staging tables)."""
     run_script(con, "meta/load_reconciliation.sql")

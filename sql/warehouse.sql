@@ -113,3 +113,12 @@ CREATE TABLE IF NOT EXISTS meta.validation_results (
     expectations_failed BIGINT,
     failures JSON
 );
+
+-- As-of days whose inputs a run changed (a late, corrected or cancelled result), and the run that
+-- recomputed each. A day is changed when a measurement taken on it, or in the 7 days before it,
+-- was added, replaced or removed by the run's loads.
+CREATE TABLE IF NOT EXISTS meta.changed_days (
+    run_id VARCHAR NOT NULL,
+    as_of_date DATE NOT NULL,
+    recomputed_by VARCHAR
+);

@@ -66,3 +66,5 @@ def staging_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResour
                 "quarantined": sum(quarantined.values()),
                 **{f"quarantined_{reason}": n for reason, n in sorted(quarantined.items())},
             })
+        changed = stages.record_changed_days(con, context.run_id)
+        context.log.info(f"{changed} as-of days changed by this run's loads (meta.changed_days)")

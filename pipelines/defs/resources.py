@@ -27,8 +27,8 @@ class WarehouseResource(dg.ConfigurableResource):
     config: str = ""
 
     @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with connect(Path(self.path), self.timezone) as con:
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        with connect(Path(self.path), self.timezone, read_only=read_only) as con:
             yield con
 
     def rule_set(self) -> RuleSet:

@@ -29,6 +29,7 @@ def at_risk_daily(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     started = datetime.now(timezone.utc)
     with warehouse.connect() as con:
         rows = stages.build_screen(con, start, end, rule_set)
+        stages.mark_recomputed(con, start, end, context.run_id)
         patients = con.execute(
             "SELECT count(DISTINCT patient_id) FROM screen.at_risk_daily WHERE as_of_date BETWEEN ? AND ?",
             [start, end]).fetchone()[0]

@@ -1,0 +1,40 @@
+"""The sensor that recomputes the days a late or corrected file changed.
+
+The staging step records in meta.changed_days every as-of day whose look-back holds a row of the
+run's loads; the screen step marks the days it recomputed. Days left over (outside the run's range)
+are requested here, one run per contiguous block of days.
+"""
+
+from datetime import date
+
+import dagster as dg
+import duckdb
+
+from pipelines import stages
+from pipelines.defs.partitions import daily_partitions
+from pipelines.defs.resources import WarehouseResource
+from pipelines.runner import RANGE_END_TAG, RANGE_START_TAG
+
+
+def within_partitions(ranges: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    """Clip day ranges to the partitions that exist (from the first day to the last complete one)."""
+    first = date.fromisoformat(daily_partitions.get_first_partition_key())
+    last_key = daily_partitions.get_last_partition_key()
+    if last_key is None:
+        return []
+    last = date.fromisoformat(last_key)
+    return [(max(start, first), min(end, last)) for start, end in ranges if end >= first and start <= last]
+
+
+@dg.sensor(job_name="mas_screen", minimum_interval_seconds=300, default_status=dg.DefaultSensorStatus.STOPPED)
+def changed_days_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
+    try:
+        with warehouse.connect(read_only=True) as con:
+            ranges = within_partitions(stages.pending_changed_days(con))
+    except duckdb.IOException:
+        return dg.SkipReason("the warehouse is being written; trying again at the next tick")
+    if not ranges:
+        return dg.SkipReason("no changed days waiting")
+    return [dg.RunRequest(run_key=f"changed-days-{start}-{end}-{context.cursor or ''}",
+                          tags={RANGE_START_TAG: start.isoformat(), RANGE_END_TAG: end.isoformat()})
+            for start, end in ranges]
