@@ -25,7 +25,8 @@ ui: install  ## the Dagster UI on http://127.0.0.1:3000 (after make demo)
 		$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 bench: install  ## time the pipeline by stage on a demo-sized hospital (figures for docs/BENCHMARKS.md)
-	$(BIN)/python -m pipelines.bench
+	$(BIN)/python -m pipelines.bench pipeline
+	$(BIN)/python -m pipelines.bench ingest --rows 10000000
 
 clean:
 	rm -rf var .dagster_home/storage .dagster_home/history .dagster_home/schedules .dagster_home/logs

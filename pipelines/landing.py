@@ -42,6 +42,12 @@ def unrecognised_files(landing: Path) -> list[str]:
                   if p.is_file() and not any(kind.matches(p.name) for kind in CONTRACT_KINDS))
 
 
+def file_sha256(path: Path) -> str:
+    """Content hash, read in chunks: extract files can be larger than memory should hold."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 def next_load_id(con: duckdb.DuckDBPyConnection) -> str:
     return f"L{con.execute('SELECT count(*) + 1 FROM meta.loads').fetchone()[0]:07d}"
 
@@ -57,7 +63,7 @@ def load_new_files(con: duckdb.DuckDBPyConnection, landing: Path, kind: FileKind
         raise FileRefused(f"landing folder {landing} does not exist")
     loads = []
     for path in landed_files(landing, kind):
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = file_sha256(path)
         if not already_loaded(con, source, kind.name, digest):
             loads.append(_load_file(con, path, kind, digest, run_id, source))
     return loads

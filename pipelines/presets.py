@@ -4,7 +4,8 @@
 Every other preset is a folder of SQL files, `sql/presets/<preset>/<kind>.sql`, one per contract
 kind the format carries. Each projects the source's own tables onto the canonical columns, as
 text, keeping the source's identifiers, values and units as sent (the source's extra fields go to
-`_extra`), and names the files it reads in a first-line comment `-- inputs: A.csv, B.csv`. Its
+`_extra`), and names the files it reads in a first-line comment `-- inputs: A.csv, B.csv` (a source with none
+of them does not carry that kind; one with only some is refused). Its
 codes are resolved with the preset's mapping, `pipelines/reference/presets/<preset>.yaml`, bound as
 SQL parameters. A kind whose inputs are unchanged since their last load is skipped; a changed
 input reloads the kind whole, and staging supersedes the earlier rows.
@@ -23,7 +24,7 @@ import duckdb
 import yaml
 
 from pipelines.contract import CONTRACT_KINDS
-from pipelines.landing import FileRefused, Load, already_loaded, load_new_files, next_load_id
+from pipelines.landing import FileRefused, Load, already_loaded, file_sha256, load_new_files, next_load_id
 from pipelines.settings import REFERENCE_DIR, SQL_DIR
 from pipelines.site_config import Source
 from pipelines.warehouse import execute, transaction
@@ -74,11 +75,13 @@ def _load_preset_kind(con: duckdb.DuckDBPyConnection, source: Source, folder: Pa
         raise FileRefused(f"{sql_path}: no '-- inputs:' line")
     inputs = [folder / name.strip() for name in declared.group(1).split(",")]
     missing = [path.name for path in inputs if not path.exists()]
+    if len(missing) == len(inputs):
+        return None  # the source does not carry this kind (a FHIR export without Condition.ndjson)
     if missing:
         raise FileRefused(f"source {source.name} ({source.path}): missing {', '.join(missing)} for {kind}")
     digest = hashlib.sha256()
     for path in inputs:
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        digest.update(file_sha256(path).encode())
     digest.update(f"shift_years={source.shift_years}".encode())
     if already_loaded(con, source.name, kind, digest.hexdigest()):
         return None

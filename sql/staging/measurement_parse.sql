@@ -60,7 +60,10 @@ validated AS (
        END AS reason
 FROM converted
 )
-SELECT *,
+-- only what the dispositions and the table projections read: a narrower temp table is faster
+SELECT patient_id, encounter_id, record_id, code, name, value, unit, analyte, canonical_unit,
+       value_num, censoring, ref_low_num, ref_high_num, taken_ts, available_ts, status, reason,
+       _load_id, _source_file, _source_row,
        CASE reason
            WHEN 'missing_required' THEN 'a required field is empty'
            WHEN 'invalid_timestamp' THEN 'not a timestamp: ' || coalesce(taken_at, '') || ' / ' || coalesce(available_at, '')

@@ -12,7 +12,8 @@
 -- ('>' 1000 -> '>1000'), else valueString, valueInteger or the valueCodeableConcept's text. unit:
 -- valueQuantity.unit, else its UCUM code. Status: final F, amended/corrected C, preliminary P,
 -- cancelled/entered-in-error X; any other (registered, unknown) upper-cased as sent, which staging
--- quarantines as unknown_status. collected_at: effectiveDateTime (or effectivePeriod.start or
+-- quarantines as unknown_status (as missing_required if it has no value, as registered ones
+-- mostly do: staging checks required fields first). collected_at: effectiveDateTime (or effectivePeriod.start or
 -- effectiveInstant); resulted_at: issued.
 -- Times keep the UTC offset FHIR sends (staging reads it). shift_time would drop it, so
 -- $shift_years moves the date part only: '2150-03-01T08:00:00-05:00' by -150 years is
