@@ -13,11 +13,16 @@ from pathlib import Path
 import duckdb
 
 from pipelines.contract import CONTRACT_KINDS, FileKind
+from pipelines.source_mapping import SourceMapping
 from pipelines.warehouse import transaction
 
 
-# The canonical contract is comma-separated with double quotes; never let the sniffer guess.
-_CSV_OPTIONS = "auto_detect = false, header = true, delim = ',', quote = '\"', escape = '\"'"
+# Files are read with the delimiter of their mapping (',' for the canonical contract) and double
+# quotes; never let the sniffer guess.
+_CSV_OPTIONS = "auto_detect = false, header = true, quote = '\"', escape = '\"'"
+
+
+IDENTITY = SourceMapping()
 
 
 class FileRefused(Exception):
@@ -32,14 +37,14 @@ class Load:
     malformed_lines: int
 
 
-def landed_files(landing: Path, kind: FileKind) -> list[Path]:
-    return sorted(p for p in landing.iterdir() if p.is_file() and kind.matches(p.name))
+def landed_files(landing: Path, kind: FileKind, mapping: SourceMapping = IDENTITY) -> list[Path]:
+    return sorted(p for p in landing.iterdir() if p.is_file() and mapping.matches(kind, p.name))
 
 
-def unrecognised_files(landing: Path) -> list[str]:
+def unrecognised_files(landing: Path, mapping: SourceMapping = IDENTITY) -> list[str]:
     """Files in the landing folder that are no contract kind: not loaded, named in the run log."""
     return sorted(p.name for p in landing.iterdir()
-                  if p.is_file() and not any(kind.matches(p.name) for kind in CONTRACT_KINDS))
+                  if p.is_file() and not any(mapping.matches(kind, p.name) for kind in CONTRACT_KINDS))
 
 
 def file_sha256(path: Path) -> str:
@@ -58,39 +63,52 @@ def already_loaded(con: duckdb.DuckDBPyConnection, source: str, kind: str, diges
 
 
 def load_new_files(con: duckdb.DuckDBPyConnection, landing: Path, kind: FileKind, run_id: str,
-                   source: str = "landing") -> list[Load]:
+                   source: str = "landing", mapping: SourceMapping = IDENTITY) -> list[Load]:
     if not landing.is_dir():
         raise FileRefused(f"landing folder {landing} does not exist")
     loads = []
-    for path in landed_files(landing, kind):
+    for path in landed_files(landing, kind, mapping):
         digest = file_sha256(path)
         if not already_loaded(con, source, kind.name, digest):
-            loads.append(_load_file(con, path, kind, digest, run_id, source))
+            loads.append(_load_file(con, path, kind, digest, run_id, source, mapping))
     return loads
 
 
-def _header(path: Path) -> list[str]:
+def _header(path: Path, delimiter: str) -> list[str]:
     """The file's header line. Read here rather than sniffed: DuckDB's sniffer gives up on a file
     with a malformed line, and such a file must load with that line quarantined."""
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            return next(csv.reader(handle), [])
+            return next(csv.reader(handle, delimiter=delimiter), [])
     except UnicodeDecodeError as error:
         raise FileRefused(f"{path}: not UTF-8 text ({error})") from error
 
 
 def _load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, digest: str, run_id: str,
-               source: str) -> Load:
-    header = _header(path)
+               source: str, mapping: SourceMapping) -> Load:
+    header = _header(path, mapping.delimiter)
     if not header:
         raise FileRefused(f"{path}: empty file, no header line")
     by_name = {column.strip().lower(): column for column in header}
-    missing = [c for c in kind.required if c not in by_name]
+    sources = {c: by_name.get(mapping.source_column(kind, c).strip().lower()) for c in kind.columns}
+    missing = [c for c in kind.required if sources[c] is None]
     if missing:
-        raise FileRefused(f"{path}: missing required column(s) {', '.join(missing)} (header: {', '.join(header)})")
-    extras = [column for key, column in by_name.items() if key not in kind.columns]
-    select = ", ".join(f'"{by_name[c]}" AS {c}' if c in by_name else f"NULL AS {c}" for c in kind.columns)
-    extra_json = "to_json({" + ", ".join(f"'{e}': \"{e}\"" for e in extras) + "})" if extras else "NULL"
+        wanted = ", ".join(mapping.source_column(kind, c) for c in missing)
+        raise FileRefused(f"{path}: missing required column(s) {wanted} (header: {', '.join(header)})")
+    selects, as_sent = [], []
+    for column in kind.columns:
+        if sources[column] is None:
+            selects.append(f"NULL AS {column}")
+            continue
+        expression, changed = mapping.expression(column, sources[column])
+        selects.append(f"{expression} AS {column}")
+        if changed:
+            as_sent.append(f"'{column}': \"{sources[column]}\"")
+    used = {name for name in sources.values() if name}
+    extras = [column for column in header if column not in used]
+    fields = [f"'{e}': \"{e}\"" for e in extras] + ([f"'as_sent': {{{', '.join(as_sent)}}}"] if as_sent else [])
+    extra_json = "to_json({" + ", ".join(fields) + "})" if fields else "NULL"
+    select = ", ".join(selects)
     load_id = next_load_id(con)
     with transaction(con):
         con.execute("DROP TABLE IF EXISTS csv_rejects; DROP TABLE IF EXISTS csv_reject_scans")
@@ -100,12 +118,12 @@ def _load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, diges
                 INSERT INTO {kind.raw_table}
                 SELECT {select}, {extra_json} AS _extra, $load_id, $source_file,
                        row_number() OVER () AS _source_row
-                FROM read_csv($path, {_CSV_OPTIONS}, columns = $columns, strict_mode = true,
+                FROM read_csv($path, {_CSV_OPTIONS}, delim = $delimiter, columns = $columns, strict_mode = true,
                               store_rejects = true, rejects_table = 'csv_rejects',
                               rejects_scan = 'csv_reject_scans')
                 """,
-                {"load_id": load_id, "source_file": path.name, "path": str(path),
-                 "columns": {column: "VARCHAR" for column in header}},
+                {"load_id": load_id, "source_file": path.name, "path": str(path), "delimiter": mapping.delimiter,
+                 "columns": {column: "VARCHAR" for column in header}, **mapping.parameters()},
             )
         except duckdb.Error as error:
             raise FileRefused(f"{path}: {error}") from error

@@ -24,9 +24,11 @@ import duckdb
 import yaml
 
 from pipelines.contract import CONTRACT_KINDS
-from pipelines.landing import FileRefused, Load, already_loaded, file_sha256, load_new_files, next_load_id
+from pipelines.landing import (IDENTITY, FileRefused, Load, already_loaded, file_sha256, load_new_files,
+                               next_load_id)
 from pipelines.settings import REFERENCE_DIR, SQL_DIR
 from pipelines.site_config import Source
+from pipelines.source_mapping import SourceMapping
 from pipelines.warehouse import execute, transaction
 
 _INPUTS = re.compile(r"^--\s*inputs:\s*(.+)$", re.MULTILINE)
@@ -34,8 +36,9 @@ _INPUTS = re.compile(r"^--\s*inputs:\s*(.+)$", re.MULTILINE)
 
 def load_source(con: duckdb.DuckDBPyConnection, source: Source, run_id: str) -> list[Load]:
     if source.preset == "canonical":
+        mapping = SourceMapping.load(source.mapping) if source.mapping else IDENTITY
         return [load for kind in CONTRACT_KINDS
-                for load in load_new_files(con, source.path, kind, run_id, source.name)]
+                for load in load_new_files(con, source.path, kind, run_id, source.name, mapping)]
     with _unpacked(source.path) as folder:
         return [load for kind in CONTRACT_KINDS
                 if (load := _load_preset_kind(con, source, folder, kind.name, run_id)) is not None]

@@ -8,6 +8,7 @@ sources:
   - name: lab-feed                # unique; shown in meta.loads
     preset: canonical             # see PRESETS
     path: /data/landing           # relative paths are relative to this file
+    mapping: lab-feed.yaml        # optional, canonical only: the site's own CSV layout
   - name: mimic-demo
     preset: mimic_iii
     path: /data/mimic-iii-demo
@@ -34,6 +35,7 @@ class Source:
     preset: str
     path: Path
     shift_years: int = 0
+    mapping: Path | None = None  # canonical sources: the site's own CSV layout (source_mapping.py)
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,10 @@ def load_site_config(path: Path) -> SiteConfig:
         source_path = (path.parent / entry["path"]).resolve()
         if not source_path.exists():
             raise SiteConfigError(f"{where}: path {source_path} does not exist")
-        sources.append(Source(entry["name"], entry["preset"], source_path, int(entry.get("shift_years", 0))))
+        mapping = (path.parent / entry["mapping"]).resolve() if entry.get("mapping") else None
+        if mapping is not None and (entry["preset"] != "canonical" or not mapping.exists()):
+            raise SiteConfigError(f"{where}: mapping {mapping} must exist and needs preset canonical")
+        sources.append(Source(entry["name"], entry["preset"], source_path, int(entry.get("shift_years", 0)), mapping))
     if not sources:
         raise SiteConfigError(f"{path}: no sources")
     names = [source.name for source in sources]

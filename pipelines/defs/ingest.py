@@ -7,7 +7,8 @@ import dagster as dg
 
 from pipelines import stages
 from pipelines.defs.resources import WarehouseResource
-from pipelines.landing import unrecognised_files
+from pipelines.landing import IDENTITY, unrecognised_files
+from pipelines.source_mapping import SourceMapping
 from pipelines.run_log import record_step
 
 RAW_EXTRACTS = dg.AssetKey(["raw", "extracts"])
@@ -35,7 +36,8 @@ def raw_extracts(context: dg.AssetExecutionContext, warehouse: WarehouseResource
         loads = stages.land_sources(con, sources, context.run_id)
         record_step(con, context.run_id, "raw.extracts", started, sum(l.rows_in for l in loads),
                     detail={"files": [l.source_file for l in loads]})
-    skipped = [f"{s.name}/{name}" for s in sources if s.preset == "canonical" for name in unrecognised_files(s.path)]
+    skipped = [f"{s.name}/{name}" for s in sources if s.preset == "canonical"
+               for name in unrecognised_files(s.path, SourceMapping.load(s.mapping) if s.mapping else IDENTITY)]
     if skipped:
         context.log.warning(f"not loaded (name does not start with a contract kind): {', '.join(skipped)}")
     return dg.MaterializeResult(metadata={
