@@ -31,3 +31,9 @@ def record_step(con: duckdb.DuckDBPyConnection, run_id: str, step: str, started_
         [run_id, step, started_at, datetime.now(timezone.utc), code_version(), rule_set_version,
          partition_start, partition_end, rows_written, json.dumps(detail or {}, default=str)],
     )
+
+
+def record_failure(con: duckdb.DuckDBPyConnection, run_id: str, failures: list[str]) -> None:
+    """A failed run's own row in meta.runs (step 'run failed'), naming each failed step or check."""
+    now = datetime.now(timezone.utc)
+    record_step(con, run_id, "run failed", now, 0, detail={"failures": failures})

@@ -75,4 +75,16 @@ def run_range(start: date, end: date) -> RunOutcome:
             evaluation = event.event_specific_data
             if not evaluation.passed:
                 failures.append(f"check {evaluation.check_name} on {evaluation.asset_key.to_user_string()}: failed")
+    if not result.success:
+        _record_failure(result.run_id, failures)
     return RunOutcome(result.run_id, result.success, tuple(failures))
+
+
+def _record_failure(run_id: str, failures: list[str]) -> None:
+    from pipelines.run_log import record_failure
+    from pipelines.settings import load_settings
+    from pipelines.warehouse import connect
+
+    settings = load_settings()
+    with connect(settings.warehouse, settings.timezone) as con:
+        record_failure(con, run_id, failures)

@@ -6,6 +6,7 @@ casts to local midnight) and the shared parsing macros of sql/macros.sql.
 
 import os
 import re
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Mapping
@@ -43,15 +44,31 @@ def run_script(con: duckdb.DuckDBPyConnection, relative_path: str, params: Mappi
         execute(con, statement, params)
 
 
+def _open(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    """Open the file, waiting with backoff while another process holds DuckDB's single-writer lock
+    (two runs started together then run one after the other instead of failing)."""
+    deadline, delay = time.monotonic() + wait_seconds, 0.2
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower() or time.monotonic() + delay > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 10.0)
+
+
 @contextmanager
-def connect(path: Path | str, timezone: str, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(path: Path | str, timezone: str, read_only: bool = False,
+            wait_seconds: float = float(os.environ.get("MASSCREEN_LOCK_WAIT_SECONDS", "600"))
+            ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse (owner-only permissions on a new file) with site time zone and macros."""
     path = Path(path)
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
     old_umask = os.umask(0o077)
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        con = _open(path, read_only, wait_seconds)
     finally:
         os.umask(old_umask)
     try:

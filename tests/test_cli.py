@@ -31,3 +31,19 @@ def test_a_failed_run_exits_non_zero_and_names_the_cause(tmp_path):
         capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 1
     assert "FAILED" in result.stderr and "nowhere does not exist" in result.stderr
+
+
+def test_a_failed_run_is_recorded_in_meta(tmp_path):
+    from pipelines.warehouse import connect
+
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "labs_1.csv").write_text("patient_id,value\np1,3\n")  # missing required columns
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "run", "--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb"),
+         "--start", "2024-01-02", "--end", "2024-01-02"], capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 1 and "labs_1.csv: missing required column" in result.stderr
+    with connect(tmp_path / "w.duckdb", "UTC", read_only=True) as con:
+        step, detail = con.execute("SELECT step, detail->>'$.failures[0]' FROM meta.runs").fetchone()
+    assert step == "run failed" and "labs_1.csv: missing required column" in detail

@@ -5,7 +5,7 @@ from datetime import datetime
 import dagster as dg
 import pytest
 
-from pipelines.defs import checks, features, ingest, screen
+from pipelines.defs import checks, features, ingest, publish, screen
 from pipelines.defs.resources import WarehouseResource
 from pipelines.definitions import defs
 from pipelines.settings import REFERENCE_DIR
@@ -15,7 +15,7 @@ from pipelines.contract import DIAGNOSES
 
 EXPECTED_ASSETS = {"raw/extracts", "staging/lab_results", "staging/vital_signs", "staging/diagnoses",
                    "staging/medications", "staging/patients", "staging/encounters", "features/patient_day",
-                   "screen/at_risk_daily"}
+                   "screen/at_risk_daily", "publish/snapshot"}
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +69,7 @@ def test_assets_materialize_on_a_temporary_warehouse(tmp_path):
     warehouse = WarehouseResource(path=str(tmp_path / "w.duckdb"), landing=str(landing), timezone=SITE_TZ,
                                   rules=str(REFERENCE_DIR / "rules.yaml"))
     everything = [ingest.raw_extracts, ingest.staging_tables, features.patient_day, screen.at_risk_daily,
+                  publish.snapshot,
                   *checks.contract_checks, checks.rows_reconcile]
     for _ in range(2):  # a re-run replaces its slice: same tables, no duplicates
         result = dg.materialize(everything, resources={"warehouse": warehouse}, partition_key="2024-01-10")
@@ -79,5 +80,5 @@ def test_assets_materialize_on_a_temporary_warehouse(tmp_path):
             ("p1", "2024-01-10", "criteria_met", ["eular_acr_2016"])]
         assert con.execute("SELECT count(*) FROM features.patient_day").fetchone()[0] == 1
         assert con.execute("SELECT count(*) FROM quarantine.rejected_rows").fetchone()[0] == 1
-        assert con.execute("SELECT count(DISTINCT step) FROM meta.runs").fetchone()[0] == 9
+        assert con.execute("SELECT count(DISTINCT step) FROM meta.runs").fetchone()[0] == 10
         assert con.execute("SELECT bool_and(success) FROM meta.validation_results").fetchone()[0]

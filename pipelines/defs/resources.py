@@ -27,8 +27,10 @@ class WarehouseResource(dg.ConfigurableResource):
     config: str = ""
 
     @contextmanager
-    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        with connect(Path(self.path), self.timezone, read_only=read_only) as con:
+    def connect(self, read_only: bool = False, wait_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Open the warehouse; waits (with backoff) while another process writes it, unless told not to."""
+        options = {} if wait_seconds is None else {"wait_seconds": wait_seconds}
+        with connect(Path(self.path), self.timezone, read_only=read_only, **options) as con:
             yield con
 
     def rule_set(self) -> RuleSet:

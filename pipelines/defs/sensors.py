@@ -13,6 +13,7 @@ import duckdb
 from pipelines import stages
 from pipelines.defs.partitions import daily_partitions
 from pipelines.defs.resources import WarehouseResource
+from pipelines.run_log import record_failure
 from pipelines.runner import RANGE_END_TAG, RANGE_START_TAG
 
 
@@ -29,7 +30,7 @@ def within_partitions(ranges: list[tuple[date, date]]) -> list[tuple[date, date]
 @dg.sensor(job_name="mas_screen", minimum_interval_seconds=300, default_status=dg.DefaultSensorStatus.STOPPED)
 def changed_days_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
     try:
-        with warehouse.connect(read_only=True) as con:
+        with warehouse.connect(read_only=True, wait_seconds=0) as con:
             ranges = within_partitions(stages.pending_changed_days(con))
     except duckdb.IOException:
         return dg.SkipReason("the warehouse is being written; trying again at the next tick")
@@ -38,3 +39,12 @@ def changed_days_sensor(context: dg.SensorEvaluationContext, warehouse: Warehous
     return [dg.RunRequest(run_key=f"changed-days-{start}-{end}-{context.cursor or ''}",
                           tags={RANGE_START_TAG: start.isoformat(), RANGE_END_TAG: end.isoformat()})
             for start, end in ranges]
+
+
+@dg.run_failure_sensor(monitored_jobs=None, default_status=dg.DefaultSensorStatus.STOPPED)
+def record_failed_runs(context: dg.RunFailureSensorContext, warehouse: WarehouseResource):
+    """Write a failed run of the daemon or UI into meta.runs, with the step that failed and why."""
+    failures = [f"{event.step_key}: {event.event_specific_data.error.message.strip()}"
+                for event in context.get_step_failure_events()]
+    with warehouse.connect(wait_seconds=60) as con:
+        record_failure(con, context.dagster_run.run_id, failures or [context.failure_event.message or "run failed"])

@@ -1,0 +1,23 @@
+"""publish/snapshot: a read-only copy of the warehouse for readers, swapped in after each run."""
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.defs.screen import AT_RISK_DAILY
+from pipelines.defs.resources import WarehouseResource
+from pipelines.publish import publish, published_folder
+from pipelines.run_log import record_step
+
+
+@dg.asset(key=dg.AssetKey(["publish", "snapshot"]), deps=[AT_RISK_DAILY], group_name="publish", pool="duckdb",
+          kinds={"duckdb", "parquet"})
+def snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Everything but raw, as published/warehouse.duckdb and published/parquet/, replaced atomically."""
+    started = datetime.now(timezone.utc)
+    with warehouse.connect() as con:
+        rows = publish(con, Path(warehouse.path), context.run_id)
+        record_step(con, context.run_id, "publish.snapshot", started, sum(rows.values()), detail=rows)
+    return dg.MaterializeResult(metadata={"path": str(published_folder(Path(warehouse.path))),
+                                          "tables": len(rows), "rows": sum(rows.values())})
