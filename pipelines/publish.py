@@ -46,10 +46,14 @@ def publish(con: duckdb.DuckDBPyConnection, warehouse: Path, run_id: str) -> dic
         link = folder / ".parquet-link"
         link.unlink(missing_ok=True)
         link.symlink_to(parquet.name)
-        previous = (folder / "parquet").resolve() if (folder / "parquet").is_symlink() else None
         os.replace(link, folder / "parquet")
     finally:
         os.umask(old_umask)
-    if previous is not None and previous != parquet.resolve():
-        shutil.rmtree(previous, ignore_errors=True)  # readers of it hold open files, which stay readable
+    # Earlier copies, and leftovers of a run killed mid-publish. Readers of an old copy hold open
+    # files, which stay readable after removal.
+    for stale in folder.iterdir():
+        if stale.name.startswith("parquet-") and stale != parquet:
+            shutil.rmtree(stale, ignore_errors=True)
+        elif stale.name.startswith(".warehouse-"):
+            stale.unlink(missing_ok=True)
     return rows
