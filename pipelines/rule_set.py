@@ -21,6 +21,11 @@ OPERATORS = (">", ">=", "<", "<=")
 STATUSES = ("V", "S", "U", "engineering")
 
 
+def normalize_unit(unit: str) -> str:
+    """A unit as sent -> its lookup spelling in units.csv; the same rule as sql/macros.sql."""
+    return unit.strip().lower().replace("µ", "u").replace("μ", "u").replace(" ", "")
+
+
 class RuleFileError(ValueError):
     """The rule file is malformed (the message names the rule and item)."""
 
@@ -42,7 +47,7 @@ class UnitTable:
         return cls(canonical, conversions)
 
     def to_canonical(self, analyte: str, value: float, unit: str) -> float:
-        spelling = unit.strip().lower().replace("µ", "u").replace(" ", "")
+        spelling = normalize_unit(unit)
         if (analyte, spelling) not in self.conversions:
             raise RuleFileError(f"no conversion for {analyte} in {unit} in units.csv")
         offset, numerator, denominator = self.conversions[(analyte, spelling)]
@@ -72,6 +77,17 @@ class RuleSet:
 
     def canonical_unit(self, item: dict) -> str:
         return self.units.canonical[item["analyte"]] if item.get("analyte") else item["unit"]
+
+    def cut_offs(self) -> dict[str, tuple[float, ...]]:
+        """Every threshold of every rule, per analyte, in canonical units."""
+        found: dict[str, set[float]] = {}
+        for rule in self.rules.values():
+            for item in rule["items"].values():
+                if item.get("analyte"):
+                    comparisons = ([item] if "op" in item else []) + item.get("bands", [])
+                    found.setdefault(item["analyte"], set()).update(
+                        self.canonical_threshold(item, c["threshold"]) for c in comparisons)
+        return {analyte: tuple(sorted(values)) for analyte, values in found.items()}
 
     def render(self, sql: str) -> str:
         """Fill a screen SQL file's placeholders: the pairing window and the tier expressions."""

@@ -10,31 +10,17 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from pathlib import Path
 
-REFERENCE = Path(__file__).resolve().parents[1] / "reference"
-
-
-def normalize_unit(unit: str) -> str:
-    """The ingestion's lookup key for a unit as sent (sql/macros.sql `normalize_unit`)."""
-    return unit.strip().lower().replace("µ", "u").replace("μ", "u").replace(" ", "")
-
-
-def _load_units() -> dict[tuple[str, str], tuple[float, float, float]]:
-    with (REFERENCE / "units.csv").open(newline="", encoding="utf-8") as handle:
-        return {
-            (row["analyte"], row["unit_spelling"]): (
-                float(row["offset_before"]), float(row["numerator"]), float(row["denominator"]))
-            for row in csv.DictReader(handle)
-        }
+from pipelines.rule_set import UnitTable, load_rule_set, normalize_unit
+from pipelines.settings import REFERENCE_DIR
 
 
 def _load_codes() -> dict[str, str]:
-    with (REFERENCE / "analytes.csv").open(newline="", encoding="utf-8") as handle:
+    with (REFERENCE_DIR / "analytes.csv").open(newline="", encoding="utf-8") as handle:
         return {row["code"]: row["analyte"] for row in csv.DictReader(handle)}
 
 
-UNIT_TABLE = _load_units()
+UNIT_TABLE = UnitTable.load().conversions
 CODE_TABLE = _load_codes()
 
 
@@ -102,6 +88,10 @@ def _count_options(analyte: str, code: str, decimals: int, quantum_per_ul: int) 
     return _opts(analyte, rows)
 
 
+# Every cut-off of the rule file per analyte (canonical units): a value sent in a converted unit
+# must not land on one, so no rule result in the synthetic truth depends on float rounding.
+CUT_OFFS = load_rule_set(REFERENCE_DIR / "rules.yaml").cut_offs()
+
 LAB_ANALYTES: tuple[Analyte, ...] = (
     Analyte(
         "ferritin", "lab",
@@ -116,32 +106,32 @@ LAB_ANALYTES: tuple[Analyte, ...] = (
         "platelets", "lab", _count_options("platelets", "777-3", 0, 1000),
         names=(("Platelet Count", 0.6), ("PLT", 0.3), ("Platelets, Automated Count", 0.1)),
         malformed_name="Platelets, Automated Count", ref=(150, 400),
-        guard=(100, 110, 150, 181, 211, 262), guard_width=0.6,
+        guard=CUT_OFFS.get("platelets", ()), guard_width=0.6,
     ),
     Analyte(
         "wbc", "lab", _count_options("wbc", "6690-2", 1, 100),
         names=(("WBC", 0.6), ("White Blood Cell Count", 0.3), ("Leukocytes, Blood", 0.1)),
         malformed_name="Leukocytes, Blood", ref=(4.0, 11.0),
-        guard=(4.0, 5.0, 8.2, 9.9), guard_width=0.06,
+        guard=CUT_OFFS.get("wbc", ()), guard_width=0.06,
     ),
     Analyte(
         "anc", "lab", _count_options("anc", "751-8", 2, 10),
         names=(("Neutrophils, Absolute", 0.6), ("ANC", 0.3), ("Neut #", 0.1)),
         malformed_name="Neutrophils, Absolute", ref=(1.8, 7.7),
-        guard=(0.5, 1.0), guard_width=0.006,
+        guard=CUT_OFFS.get("anc", ()), guard_width=0.006,
     ),
     Analyte(
         "hemoglobin", "lab", _opts("hemoglobin", [("g/dL", "718-7", 1, 0.85), ("g/L", "718-7", 0, 0.15)]),
         names=(("Hemoglobin", 0.6), ("HGB", 0.3), ("Hemoglobin, Blood", 0.1)),
         malformed_name="Hemoglobin, Blood", ref=(12.0, 16.0),
-        guard=(9.0, 9.2), guard_width=0.06,
+        guard=CUT_OFFS.get("hemoglobin", ()), guard_width=0.06,
     ),
     Analyte(
         "ast", "lab",
         _opts("ast", [("U/L", "1920-8", 0, 0.74), ("IU/L", "1920-8", 0, 0.22), ("µkat/L", "1920-8", 2, 0.04)]),
         names=(("AST", 0.5), ("AST (SGOT)", 0.3), ("Aspartate Aminotransferase", 0.2)),
         malformed_name="AST, Serum", ref=(10, 40),
-        guard=(30, 38.5, 40, 48, 59, 59.7), guard_width=1.0,
+        guard=CUT_OFFS.get("ast", ()), guard_width=1.0,
         censors=(Censor(False, 5, 0.8, "<5"),),
     ),
     Analyte(
@@ -149,7 +139,7 @@ LAB_ANALYTES: tuple[Analyte, ...] = (
         _opts("alt", [("U/L", "1742-6", 0, 0.74), ("IU/L", "1742-6", 0, 0.22), ("µkat/L", "1742-6", 2, 0.04)]),
         names=(("ALT", 0.5), ("ALT (SGPT)", 0.3), ("Alanine Aminotransferase", 0.2)),
         malformed_name="ALT, Serum", ref=(7, 56),
-        guard=(38, 40), guard_width=1.0,
+        guard=CUT_OFFS.get("alt", ()), guard_width=1.0,
         censors=(Censor(False, 5, 0.8, "<5"),),
     ),
     Analyte(
@@ -163,13 +153,13 @@ LAB_ANALYTES: tuple[Analyte, ...] = (
                                 ("mmol/L", "14927-8", 2, 0.14)]),
         names=(("Triglycerides", 0.7), ("TRIG", 0.2), ("Triglyceride, Serum", 0.1)),
         malformed_name="Triglyceride, Serum", ref=(None, 150),
-        guard=(132.855, 156, 178, 265, 265.71, 354.28), guard_width=1.0,
+        guard=CUT_OFFS.get("triglycerides", ()), guard_width=1.0,
     ),
     Analyte(
         "fibrinogen", "lab", _opts("fibrinogen", [("mg/dL", "3255-7", 0, 0.85), ("g/L", "3255-7", 2, 0.15)]),
         names=(("Fibrinogen", 0.7), ("FIB", 0.1), ("Fibrinogen, Clauss", 0.2)),
         malformed_name="Fibrinogen, Clauss", ref=(200, 400),
-        guard=(150, 180, 250, 360), guard_width=2.0,
+        guard=CUT_OFFS.get("fibrinogen", ()), guard_width=2.0,
     ),
     Analyte(
         "ddimer", "lab",
@@ -199,7 +189,7 @@ TEMPERATURE = Analyte(
                           ("degC", "8310-5", 1, 0.03), ("Deg. C", "8310-5", 1, 0.02),
                           ("[degF]", "8310-5", 1, 0.06), ("Deg. F", "8310-5", 1, 0.03), ("degF", "8310-5", 1, 0.01),
                           ("°F", "8310-5", 1, 0.01), ("?F", "8310-5", 1, 0.01)]),
-    guard=(38.0, 38.2, 38.3, 38.4, 38.5, 39.4), guard_width=0.06,
+    guard=CUT_OFFS.get("temperature", ()), guard_width=0.06,
 )
 
 LAB_INDEX = {a.key: i for i, a in enumerate(LAB_ANALYTES)}

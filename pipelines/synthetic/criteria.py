@@ -1,11 +1,12 @@
-"""When MAS first becomes recognisable in the results, by the 2016 EULAR/ACR/PRINTO laboratory rule.
+"""When MAS first becomes recognisable in the results, by the 2016 EULAR/ACR/PRINTO laboratory rule
+with the fever parameter, thresholds and boundaries read from the rule file.
 
-At a moment T, consider results *resulted* at or before T and *collected* in [T - 72 h, T], and
-temperatures *recorded* at or before T and *measured* in [T - 24 h, T]. The rule holds at T when
-there is a ferritin > 684 ng/mL, at least two of {platelets <= 181 x10^3/uL, AST > 48 U/L,
-triglycerides > 156 mg/dL, fibrinogen <= 360 mg/dL}, and a temperature >= 38.5 C. The set of
-usable results only grows when a result or reading arrives, so the first moment is always a
-resulted_at or recorded_at time: those are the candidates checked.
+At a moment T, consider results *resulted* at or before T and *collected* in the rule file's
+pairing window before T, and temperatures *recorded* at or before T and *measured* in the 24 h
+before T (stricter than the screen, so the truth is conservative). The rule holds at T when
+ferritin meets its cut-off, enough of the other items meet theirs, and a temperature meets the
+fever parameter. The set of usable results only grows when a result or reading arrives, so the
+first moment is always a resulted_at or recorded_at time: those are the candidates checked.
 
 Inputs are current, valid results in canonical units (the generator passes its own rows; the tests
 pass rows parsed back from the landing files).
@@ -15,26 +16,30 @@ from __future__ import annotations
 
 import polars as pl
 
-FERRITIN_GT = 684.0
-OTHER_ITEMS = {  # analyte: (comparison, threshold)
-    "platelets": ("<=", 181.0),
-    "ast": (">", 48.0),
-    "triglycerides": (">", 156.0),
-    "fibrinogen": ("<=", 360.0),
-}
-MIN_OTHER_ITEMS = 2
-FEVER_GE = 38.5
-LAB_WINDOW = pl.duration(hours=72)
+from pipelines.feature_columns import WINDOWS
+from pipelines.rule_set import load_rule_set
+from pipelines.settings import REFERENCE_DIR
+
+_RULES = load_rule_set(REFERENCE_DIR / "rules.yaml")
+_E16 = _RULES.rules["eular_acr_2016"]
+_FEVER = _RULES.rules["fever"]["items"]["temperature"]
+MIN_OTHER_ITEMS = _E16["min_other_items"]
+LAB_WINDOW = pl.duration(hours=WINDOWS[_RULES.pairing_window])
 FEVER_WINDOW = pl.duration(hours=24)
+_COMPARE = {">": pl.Expr.gt, ">=": pl.Expr.ge, "<": pl.Expr.lt, "<=": pl.Expr.le}
+
+
+def _meets(value: pl.Expr, item: dict) -> pl.Expr:
+    return _COMPARE[item["op"]](value, _RULES.canonical_threshold(item, item["threshold"]))
 
 
 def _item() -> pl.Expr:
+    """The 2016 item a canonical lab value meets, if any."""
     v = pl.col("value")
     a = pl.col("analyte")
-    expr = pl.when((a == "ferritin") & (v > FERRITIN_GT)).then(pl.lit("ferritin"))
-    for analyte, (op, cut) in OTHER_ITEMS.items():
-        hit = v <= cut if op == "<=" else v > cut
-        expr = expr.when((a == analyte) & hit).then(pl.lit(analyte))
+    expr = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
+    for name, item in _E16["items"].items():
+        expr = expr.when((a == item["analyte"]) & _meets(v, item)).then(pl.lit(name))
     return expr.otherwise(None)
 
 
@@ -43,7 +48,7 @@ def first_met(labs: pl.DataFrame, temps: pl.DataFrame, key: str = "encounter_id"
     recorded_at (datetimes). Returns key, first_met_at for every key where the rule is ever met."""
     items = (labs.with_columns(item=_item()).filter(pl.col("item").is_not_null())
              .select(key, "item", "collected_at", "resulted_at"))
-    fevers = temps.filter(pl.col("temp_c") >= FEVER_GE).select(key, "measured_at", "recorded_at")
+    fevers = temps.filter(_meets(pl.col("temp_c"), _FEVER)).select(key, "measured_at", "recorded_at")
     candidates = pl.concat([
         items.select(key, pl.col("resulted_at").alias("t")),
         fevers.select(key, pl.col("recorded_at").alias("t")),

@@ -42,7 +42,7 @@ SLE_BASE = dict(ferritin=(80, 700), platelets=(110, 260), wbc=(2.5, 6), nfrac=(0
                 ast=(15, 45), alt=(10, 40), ldh=(180, 350), triglycerides=(80, 200), fibrinogen=(250, 450),
                 ddimer=(0.5, 2.5), crp=(2, 20), esr=(40, 100))
 # Active rheumatic disease just before MAS: chosen so that no two of the 2016 items can be met
-# before onset even at the noise bounds (platelets > 181, AST <= 48, TG <= 156, fibrinogen > 360).
+# before onset even at the noise bounds (every 2016 item on its normal side of the rule file's cut-off).
 MAS_BASE = dict(ferritin=(300, 1000), platelets=(280, 450), wbc=(10, 20), nfrac=(0.65, 0.85), hemoglobin=(9.5, 12),
                 ast=(15, 38), alt=(12, 40), ldh=(200, 350), triglycerides=(60, 125), fibrinogen=(430, 650),
                 ddimer=(1, 3), crp=(40, 150), esr=(50, 100))
