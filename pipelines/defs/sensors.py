@@ -1,10 +1,12 @@
-"""The sensor that recomputes the days a late or corrected file changed.
+"""Sensors: a run when new extract files land, runs for the days a late or corrected file changed,
+and failed runs written to meta.
 
 The staging step records in meta.changed_days every as-of day whose look-back holds a row of the
 run's loads; the screen step marks the days it recomputed. Days left over (outside the run's range)
-are requested here, one run per contiguous block of days.
+are requested by changed_days_sensor, one run per contiguous block of days.
 """
 
+import hashlib
 from datetime import date
 
 import dagster as dg
@@ -48,3 +50,26 @@ def record_failed_runs(context: dg.RunFailureSensorContext, warehouse: Warehouse
                 for event in context.get_step_failure_events()]
     with warehouse.connect(wait_seconds=60) as con:
         record_failure(con, context.dagster_run.run_id, failures or [context.failure_event.message or "run failed"])
+
+
+def sources_signature(warehouse: WarehouseResource) -> str:
+    """Names, sizes and modification times of every file under the sources: changes when one lands."""
+    listing = sorted(f"{path}|{path.stat().st_size}|{path.stat().st_mtime_ns}"
+                     for source in warehouse.sources()
+                     for path in ([source.path] if source.path.is_file() else source.path.rglob("*"))
+                     if path.is_file())
+    return hashlib.sha256("\n".join(listing).encode()).hexdigest()
+
+
+@dg.sensor(job_name="mas_screen", minimum_interval_seconds=120, default_status=dg.DefaultSensorStatus.STOPPED)
+def new_files_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
+    """When the sources change, run the last complete day: it loads the new files, and the days they
+    change are then recomputed (changed_days_sensor)."""
+    signature = sources_signature(warehouse)
+    if signature == context.cursor:
+        return dg.SkipReason("no new or changed extract files")
+    context.update_cursor(signature)
+    last = daily_partitions.get_last_partition_key()
+    if last is None:
+        return dg.SkipReason("no complete day yet")
+    return dg.RunRequest(run_key=f"sources-{signature[:16]}", tags={RANGE_START_TAG: last, RANGE_END_TAG: last})
