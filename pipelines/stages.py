@@ -4,6 +4,7 @@ Dagster assets (pipelines/defs) call these; tests call them directly. Each funct
 file(s) inside one transaction, so a failure leaves the previous state.
 """
 
+import hashlib
 from datetime import date
 from pathlib import Path
 
@@ -26,6 +27,10 @@ STAGED_TABLES = {
     "patients": ("patients", ("staging/patient_parse.sql",)),
     "encounters": ("encounters", ("staging/encounter_parse.sql",)),
 }
+# Tables staged load by load (their source views limit the parse to the loads being staged and the
+# earlier versions of their records); the small ones are rebuilt whole every run.
+INCREMENTAL_TABLES = ("lab_results", "vital_signs")
+REFERENCE_FILES = (REFERENCE_DIR / "analytes.csv", REFERENCE_DIR / "units.csv", EXPECTATIONS_DIR / "plausibility.csv")
 
 
 def refresh_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -46,14 +51,43 @@ def land_sources(con: duckdb.DuckDBPyConnection, sources: tuple[Source, ...], ru
     return [load for source in sources for load in load_source(con, source, run_id)]
 
 
-def stage(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    """Rebuild one staging table, its quarantine and superseded rows, from everything in raw."""
+def staging_digest(table: str) -> str:
+    """What a staging table's content depends on besides raw: reference files and its SQL."""
+    _, parse_scripts = STAGED_TABLES[table]
+    scripts = (*parse_scripts, "staging/dispositions.sql", f"staging/{table}.sql", "macros.sql")
+    digest = hashlib.sha256()
+    for text in [path.read_text() for path in REFERENCE_FILES] + [sql_text(script) for script in scripts]:
+        digest.update(text.encode())
+    return digest.hexdigest()
+
+
+def stage(con: duckdb.DuckDBPyConnection, table: str, run_id: str = "") -> int:
+    """Bring one staging table, its quarantine and superseded rows up to date with raw: its new loads
+    only, or everything when the table is small, new, or its reference files or SQL changed."""
     raw_kind, parse_scripts = STAGED_TABLES[table]
+    digest = staging_digest(table)
+    state = con.execute("SELECT digest FROM meta.staging_state WHERE table_name = ?", [table]).fetchone()
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'staging' AND table_name = ?",
+                         [table]).fetchone()[0] > 0
+    full = table not in INCREMENTAL_TABLES or not exists or state is None or state[0] != digest
     with transaction(con):
-        for script in parse_scripts:
-            run_script(con, script)
-        run_script(con, "staging/dispositions.sql", {"table_name": table, "raw_kind": raw_kind})
-        run_script(con, f"staging/{table}.sql")
+        con.execute("""CREATE OR REPLACE TEMP TABLE stage_scope AS
+                       SELECT load_id FROM meta.loads WHERE kind = $kind
+                       AND ($full OR load_id NOT IN (SELECT load_id FROM meta.staged_loads WHERE table_name = $table))""",
+                    {"kind": raw_kind, "full": full, "table": table})
+        if full or con.execute("SELECT count(*) FROM stage_scope").fetchone()[0]:
+            for script in parse_scripts:
+                run_script(con, script)
+            run_script(con, "staging/dispositions.sql", {"table_name": table, "raw_kind": raw_kind, "full": full})
+            projection = sql_text(f"staging/{table}.sql")
+            con.execute(f"CREATE TABLE IF NOT EXISTS staging.{table} AS {projection} LIMIT 0")
+            con.execute(f"DELETE FROM staging.{table} WHERE $full OR (_load_id, _source_row) IN "
+                        "(SELECT _load_id, _source_row FROM parsed)", {"full": full})
+            con.execute(f"INSERT INTO staging.{table} BY NAME {projection}")
+            con.execute("DELETE FROM meta.staged_loads WHERE table_name = ? AND (? OR load_id IN "
+                        "(SELECT load_id FROM stage_scope))", [table, full])
+            con.execute("INSERT INTO meta.staged_loads SELECT ?, load_id, ? FROM stage_scope", [table, run_id])
+            con.execute("INSERT OR REPLACE INTO meta.staging_state VALUES (?, ?)", [table, digest])
     return con.execute(f"SELECT count(*) FROM staging.{table}").fetchone()[0]
 
 

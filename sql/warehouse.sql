@@ -122,3 +122,17 @@ CREATE TABLE IF NOT EXISTS meta.changed_days (
     as_of_date DATE NOT NULL,
     recomputed_by VARCHAR
 );
+
+-- Which loads each staging table has staged, and the digest of the reference files and SQL it was
+-- staged with: a table is restaged in full when the digest changes (a new unit spelling or code
+-- then reaches rows quarantined before), else only its new loads.
+CREATE TABLE IF NOT EXISTS meta.staged_loads (
+    table_name VARCHAR NOT NULL,
+    load_id VARCHAR NOT NULL,
+    run_id VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS meta.staging_state (
+    table_name VARCHAR PRIMARY KEY,
+    digest VARCHAR NOT NULL
+);

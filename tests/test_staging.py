@@ -161,3 +161,32 @@ def test_a_fahrenheit_reading_sent_as_celsius_is_quarantined_not_converted(con, 
     assert quarantined == {1: "implausible_value: temperature 98.6 Cel outside 25.0..45.0",
                            2: "unknown_unit: no conversion for temperature in unit (none)"}
     assert con.execute("SELECT measurement_id FROM staging.vital_signs").fetchall() == [("m3",)]
+
+
+def test_staging_load_by_load_equals_staging_everything_at_once(con, tmp_path):
+    batches = [
+        [lab("a", "777-3", "150", "K/uL", T, "2024-01-01T08:00:00"), lab("b", "2276-4", "800", "ng/mL", T),
+         lab("c", "1920-8", "60", "U/L", T, "2024-01-01T08:00:00"), lab("d", "1920-8", "mud", "U/L", T)],
+        [lab("a", "777-3", "120", "K/uL", T, "2024-01-01T12:00:00", "C"), lab("b", "2276-4", "800", "ng/mL", T),
+         lab("e", "3255-7", "300", "mg/dL", T)],
+        [{**lab("c", "1920-8", "", "", T, "2024-01-01T10:00:00", "X")}, lab("f", "777-3", "99", "K/uL", T)],
+    ]
+    tables = ("staging.lab_results", "staging.superseded_rows", "quarantine.rejected_rows")
+
+    def contents():
+        return {t: sorted(con.execute(f"SELECT * EXCLUDE (_load_id) FROM {t}").fetchall(), key=str) for t in tables}
+
+    for number, rows in enumerate(batches):  # one load per run, staged incrementally
+        write_labs(tmp_path / "one_by_one", f"labs_{number}.csv", rows)
+        stages.land(con, tmp_path / "one_by_one", run_id=f"run{number}")
+        stages.stage(con, "lab_results", f"run{number}")
+    assert con.execute("SELECT count(DISTINCT run_id) FROM meta.staged_loads").fetchone()[0] == 3
+    incremental = contents()
+    con.execute("DELETE FROM meta.staging_state")  # forces a full restage of the same raw rows
+    stages.stage(con, "lab_results", "full")
+    assert contents() == incremental
+    assert dict(con.execute("SELECT result_id, value_num FROM staging.lab_results").fetchall()) == {
+        "a": 120.0, "b": 800.0, "e": 300.0, "f": 99.0}
+    for table in stages.STAGED_TABLES:
+        stages.stage(con, table)
+    assert all(load["balanced"] for load in stages.reconcile(con))

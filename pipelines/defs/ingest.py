@@ -58,7 +58,7 @@ def staging_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     with warehouse.connect() as con:
         for table, key in STAGING.items():
             started = datetime.now(timezone.utc)
-            rows = stages.stage(con, table)
+            rows = stages.stage(con, table, context.run_id)
             quarantined = dict(con.execute(
                 "SELECT reason, count(*) FROM quarantine.rejected_rows WHERE table_name = ? GROUP BY ALL",
                 [table]).fetchall())

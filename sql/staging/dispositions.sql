@@ -1,14 +1,19 @@
 -- Where every parsed row of one staging table goes: quarantine (it has a reason), superseded (it
 -- lost to another version of the same record), or current (temp table `current`, which the table's
 -- own projection turns into staging.<table>). Reads the temp table `parsed` built by the table's
--- parse file; replaces this table's rows in quarantine.rejected_rows and staging.superseded_rows.
+-- parse file (the rows of the loads in temp table stage_scope, with every version of the records
+-- they carry) and replaces exactly those rows' quarantine and superseded entries; $full replaces
+-- all of this table's.
 --
 -- Versions of one record: the latest version_time wins; on a tie the higher status_rank (for labs:
 -- cancelled > corrected > final > preliminary), then the later load and row. A cancelling winner
 -- removes the record: it and every version it cancels are superseded as 'cancelled'. A loser
 -- identical to the winner (same fingerprint) is a 'duplicate', any other an 'older_version'.
 
-DELETE FROM quarantine.rejected_rows WHERE table_name = $table_name;
+DELETE FROM quarantine.rejected_rows
+WHERE table_name = $table_name
+  AND ($full OR (_load_id, _source_row) IN (SELECT _load_id, _source_row FROM parsed)
+       OR (_source_row IS NULL AND _load_id IN (SELECT load_id FROM stage_scope)));
 
 INSERT INTO quarantine.rejected_rows
 SELECT $table_name, _load_id, _source_file, _source_row, NULL, reason, detail, raw_record
@@ -20,7 +25,7 @@ INSERT INTO quarantine.rejected_rows
 SELECT $table_name, _load_id, _source_file, NULL, line, 'malformed_row',
        error_type || ': ' || error_message, to_json({csv_line: csv_line})
 FROM raw.malformed_lines
-WHERE kind = $raw_kind;
+WHERE kind = $raw_kind AND _load_id IN (SELECT load_id FROM stage_scope);
 
 -- Only records sent more than once, or cancelled, need ranking: most are sent once and go
 -- straight to current.
@@ -41,7 +46,9 @@ WINDOW record_versions AS (
     ORDER BY version_time DESC NULLS LAST, status_rank DESC, _load_id DESC, _source_row DESC
 );
 
-DELETE FROM staging.superseded_rows WHERE table_name = $table_name;
+DELETE FROM staging.superseded_rows
+WHERE table_name = $table_name
+  AND ($full OR (_load_id, _source_row) IN (SELECT _load_id, _source_row FROM parsed));
 
 INSERT INTO staging.superseded_rows
 SELECT $table_name, record_id,

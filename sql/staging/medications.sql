@@ -1,8 +1,7 @@
 -- staging.medications: medication orders or administrations, latest version of each.
-CREATE OR REPLACE TABLE staging.medications AS
 SELECT trim(patient_id) AS patient_id, nullif(trim(encounter_id), '') AS encounter_id,
        nullif(system_key, '') AS code_system, nullif(trim(code), '') AS code, trim(name) AS name,
        nullif(trim(dose), '') AS dose, nullif(trim(dose_unit), '') AS dose_unit,
        nullif(trim(route), '') AS route, started_ts AS started_at, ended_ts AS ended_at,
        _load_id, _source_file, _source_row
-FROM current;
+FROM current

@@ -6,4 +6,7 @@ SELECT 'vital' AS analyte_kind,
        NULL AS ref_low, NULL AS ref_high,
        measured_at AS taken_at, recorded_at AS available_at, 'F' AS status,
        _load_id, _source_file, _source_row
-FROM raw.vitals;
+FROM raw.vitals
+-- the loads being staged, and every earlier version of the records they carry
+WHERE _load_id IN (SELECT load_id FROM stage_scope)
+   OR measurement_id IN (SELECT measurement_id FROM raw.vitals WHERE _load_id IN (SELECT load_id FROM stage_scope));

@@ -4,11 +4,7 @@
 -- concept (condition_source_concept_id 0 or not in CONCEPT) falls back to the standard concept's
 -- code and vocabulary; with neither, the code system stays empty and staging quarantines the row.
 -- Recorded at the condition's start (OMOP has no time the diagnosis was coded).
-WITH co AS (
-    SELECT *, row_number() OVER () AS _source_row
-    FROM read_csv($dir || '/CONDITION_OCCURRENCE.csv', header = true, all_varchar = true)
-),
-concept AS (SELECT * FROM read_csv($dir || '/CONCEPT.csv', header = true, all_varchar = true))
+WITH concept AS (SELECT * FROM omop_concept($dir))
 SELECT co.person_id AS patient_id,
        co.visit_occurrence_id AS encounter_id,
        CASE WHEN src.concept_id IS NOT NULL THEN src.vocabulary_id ELSE std.vocabulary_id END AS code_system,
@@ -26,6 +22,6 @@ SELECT co.person_id AS patient_id,
                 condition_status_concept_id: co.condition_status_concept_id}) AS _extra,
        'CONDITION_OCCURRENCE.csv' AS _source_file,
        co._source_row
-FROM co
+FROM omop_table($dir, 'CONDITION_OCCURRENCE.csv') AS co
 LEFT JOIN concept AS src ON src.concept_id = co.condition_source_concept_id AND co.condition_source_concept_id <> '0'
 LEFT JOIN concept AS std ON std.concept_id = co.condition_concept_id AND co.condition_concept_id <> '0'

@@ -2,11 +2,6 @@
 -- OMOP CDM v5.4 visits. The encounter type is the visit concept's name (Inpatient Visit,
 -- Outpatient Visit, Emergency Room Visit); OMOP has no care unit on the visit (care_site_id is
 -- kept in _extra).
-WITH v AS (
-    SELECT *, row_number() OVER () AS _source_row
-    FROM read_csv($dir || '/VISIT_OCCURRENCE.csv', header = true, all_varchar = true)
-),
-concept AS (SELECT * FROM read_csv($dir || '/CONCEPT.csv', header = true, all_varchar = true))
 SELECT v.person_id AS patient_id,
        v.visit_occurrence_id AS encounter_id,
        shift_time(coalesce(nullif(trim(v.visit_start_datetime), ''), v.visit_start_date), $shift_years) AS admit_at,
@@ -20,5 +15,5 @@ SELECT v.person_id AS patient_id,
                 preceding_visit_occurrence_id: v.preceding_visit_occurrence_id}) AS _extra,
        'VISIT_OCCURRENCE.csv' AS _source_file,
        v._source_row
-FROM v
-LEFT JOIN concept AS k ON k.concept_id = v.visit_concept_id AND v.visit_concept_id <> '0'
+FROM omop_table($dir, 'VISIT_OCCURRENCE.csv') AS v
+LEFT JOIN omop_concept($dir) AS k ON k.concept_id = v.visit_concept_id AND v.visit_concept_id <> '0'

@@ -4,11 +4,7 @@
 -- system stays empty and the drug is known by name. The name is the concept's. DRUG_EXPOSURE has
 -- no per-dose amount (quantity is the amount dispensed), so dose is empty; quantity and
 -- days_supply are kept in _extra.
-WITH de AS (
-    SELECT *, row_number() OVER () AS _source_row
-    FROM read_csv($dir || '/DRUG_EXPOSURE.csv', header = true, all_varchar = true)
-),
-concept AS (SELECT * FROM read_csv($dir || '/CONCEPT.csv', header = true, all_varchar = true)),
+WITH concept AS (SELECT * FROM omop_concept($dir)),
 resolved AS (
     SELECT de.*,
            src.concept_name AS source_name, std.concept_name AS standard_name, route.concept_name AS route_name,
@@ -17,7 +13,7 @@ resolved AS (
            CASE WHEN upper(src.vocabulary_id) IN ('RXNORM', 'NDC')
                     THEN coalesce(nullif(trim(de.drug_source_value), ''), src.concept_code)
                 WHEN upper(std.vocabulary_id) = 'RXNORM' THEN std.concept_code END AS code
-    FROM de
+    FROM omop_table($dir, 'DRUG_EXPOSURE.csv') AS de
     LEFT JOIN concept AS src ON src.concept_id = de.drug_source_concept_id AND de.drug_source_concept_id <> '0'
     LEFT JOIN concept AS std ON std.concept_id = de.drug_concept_id AND de.drug_concept_id <> '0'
     LEFT JOIN concept AS route ON route.concept_id = de.route_concept_id AND de.route_concept_id <> '0'

@@ -3,13 +3,12 @@
 -- month or day taken as the 1st: OMOP requires only the year). Sex as the source wrote it, else the
 -- gender concept's name (MALE, FEMALE).
 WITH p AS (
-    SELECT *, row_number() OVER () AS _source_row,
+    SELECT *,
            coalesce(nullif(trim(birth_datetime), ''),
                     nullif(trim(year_of_birth), '') || '-' || lpad(coalesce(nullif(trim(month_of_birth), ''), '1'), 2, '0')
                     || '-' || lpad(coalesce(nullif(trim(day_of_birth), ''), '1'), 2, '0')) AS born
-    FROM read_csv($dir || '/PERSON.csv', header = true, all_varchar = true)
-),
-concept AS (SELECT * FROM read_csv($dir || '/CONCEPT.csv', header = true, all_varchar = true))
+    FROM omop_table($dir, 'PERSON.csv')
+)
 SELECT p.person_id AS patient_id,
        coalesce(strftime(TRY_CAST(shift_time(p.born, $shift_years) AS TIMESTAMP), '%Y-%m-%d'), p.born) AS birth_date,
        coalesce(nullif(trim(p.gender_source_value), ''), g.concept_name) AS sex,
@@ -19,4 +18,4 @@ SELECT p.person_id AS patient_id,
        'PERSON.csv' AS _source_file,
        p._source_row
 FROM p
-LEFT JOIN concept AS g ON g.concept_id = p.gender_concept_id AND p.gender_concept_id <> '0'
+LEFT JOIN omop_concept($dir) AS g ON g.concept_id = p.gender_concept_id AND p.gender_concept_id <> '0'

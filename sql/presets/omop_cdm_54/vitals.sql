@@ -2,31 +2,12 @@
 -- OMOP CDM v5.4 MEASUREMENT rows whose code (worked out as in labs.sql) is a vital sign in
 -- $vital_codes, as canonical vitals with the mapping's code; labs.sql takes every other row. The
 -- value and unit are read as in labs.sql. OMOP has no recording time: known when measured.
-WITH m AS (
-    SELECT *, row_number() OVER () AS _source_row
-    FROM read_csv($dir || '/MEASUREMENT.csv', header = true, all_varchar = true)
-),
-concept AS (SELECT * FROM read_csv($dir || '/CONCEPT.csv', header = true, all_varchar = true)),
-vital AS (SELECT unnest($vital_codes, recursive := true)),
-coded AS (
-    SELECT m.*,
-           coalesce(nullif(trim(m.measurement_source_value), ''), src.concept_code,
-                    CASE WHEN std.vocabulary_id = 'LOINC' THEN std.concept_code END) AS source_code,
-           coalesce(nullif(trim(m.value_source_value), ''), nullif(trim(m.value_as_number), '')) AS value_as_sent,
-           CASE WHEN op.concept_name IN ('<', '<=', '>', '>=') THEN op.concept_name END AS operator,
-           coalesce(nullif(trim(m.unit_source_value), ''), unit.concept_code) AS unit
-    FROM m
-    LEFT JOIN concept AS src ON src.concept_id = m.measurement_source_concept_id AND src.vocabulary_id = 'LOINC'
-    LEFT JOIN concept AS std ON std.concept_id = m.measurement_concept_id
-    LEFT JOIN concept AS op ON op.concept_id = m.operator_concept_id AND m.operator_concept_id <> '0'
-    LEFT JOIN concept AS unit ON unit.concept_id = m.unit_concept_id AND m.unit_concept_id <> '0'
-)
+WITH vital AS (SELECT unnest($vital_codes, recursive := true))
 SELECT c.person_id AS patient_id,
        c.visit_occurrence_id AS encounter_id,
        c.measurement_id AS measurement_id,
        v.code,
-       CASE WHEN c.operator IS NOT NULL AND NOT regexp_matches(c.value_as_sent, '^\s*[<>=]')
-            THEN c.operator || c.value_as_sent ELSE c.value_as_sent END AS value,
+       c.value,
        c.unit,
        shift_time(coalesce(nullif(trim(c.measurement_datetime), ''), c.measurement_date), $shift_years) AS measured_at,
        NULL AS recorded_at,
@@ -36,5 +17,5 @@ SELECT c.person_id AS patient_id,
                 measurement_datetime: c.measurement_datetime}) AS _extra,
        'MEASUREMENT.csv' AS _source_file,
        c._source_row
-FROM coded AS c
+FROM omop_measurements($dir) AS c
 JOIN vital AS v ON v.source_code = c.source_code
