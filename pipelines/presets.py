@@ -7,7 +7,7 @@ text, keeping the source's identifiers, values and units as sent (the source's e
 `_extra`), and names the files it reads in a first-line comment `-- inputs: A.csv, B.csv` (a source with none
 of them does not carry that kind; one with only some is refused). Its
 codes are resolved with the preset's mapping, `pipelines/reference/presets/<preset>.yaml`, bound as
-SQL parameters. An optional `_shared.sql` beside them defines temp views the kinds have in common
+SQL parameters. An optional `_shared.sql` beside them defines temp macros the kinds have in common
 (run, with the same parameters, before each kind). A kind whose inputs are unchanged since their last load is skipped; a changed
 input reloads the kind whole, and staging supersedes the earlier rows.
 """
@@ -96,7 +96,7 @@ def _load_preset_kind(con: duckdb.DuckDBPyConnection, source: Source, folder: Pa
     shared = SQL_DIR / "presets" / source.preset / "_shared.sql"
     with transaction(con):
         try:
-            if shared.exists():  # temp views the preset's kinds have in common
+            if shared.exists():  # temp macros the preset's kinds have in common
                 for statement in statements(shared.read_text()):
                     execute(con, statement, params)
             execute(con, f"INSERT INTO {table} BY NAME SELECT *, $load_id AS _load_id FROM ({sql})", params)

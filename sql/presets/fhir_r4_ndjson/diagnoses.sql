@@ -7,12 +7,7 @@
 -- part of the extract: they are not diagnoses of the patient (a later export that marks one so does
 -- not retract it from an earlier load). Lines that are not JSON land empty (missing_required).
 -- Times keep their UTC offset; $shift_years moves the date part only (see labs.sql).
-WITH resources AS (
-    SELECT json AS r, row_number() OVER () AS _source_row
-    FROM read_json_objects($dir || '/Condition.ndjson', format = 'newline_delimited',
-                           ignore_errors = true, maximum_object_size = 134217728)
-),
-conditions AS (
+WITH conditions AS (
     SELECT r, _source_row,
            json_extract(r, '$.code.coding[*]') AS codings,
            coalesce(list_filter(codings, lambda c: c->>'system' = 'http://hl7.org/fhir/sid/icd-10-cm')[1],
@@ -20,7 +15,7 @@ conditions AS (
                     list_filter(codings, lambda c: c->>'system' = 'http://snomed.info/sct')[1],
                     codings[1]) AS coding,
            coalesce(r->>'$.recordedDate', r->>'$.onsetDateTime', r->>'$.onsetPeriod.start') AS recorded
-    FROM resources
+    FROM fhir_resources($dir, 'Condition.ndjson')
 )
 SELECT nullif(regexp_extract(r->>'$.subject.reference', '(^|/)Patient/([^/]+)', 2), '') AS patient_id,
        nullif(regexp_extract(r->>'$.encounter.reference', '(^|/)Encounter/([^/]+)', 2), '') AS encounter_id,
@@ -31,8 +26,7 @@ SELECT nullif(regexp_extract(r->>'$.subject.reference', '(^|/)Patient/([^/]+)', 
            ELSE coding->>'system'
        END AS code_system,
        coding->>'code' AS code,
-       coalesce(strftime(TRY_CAST(left(recorded, 10) AS DATE) + to_years(CAST($shift_years AS INTEGER)), '%Y-%m-%d')
-                || substr(recorded, 11), recorded) AS recorded_at,
+       fhir_shift(recorded, $shift_years) AS recorded_at,
        to_json({id: r->>'$.id', display: coalesce(r->>'$.code.text', coding->>'display'),
                 codes: list_transform(codings, lambda c: concat_ws('|', c->>'system', c->>'code')),
                 category: json_extract_string(r, '$.category[*].coding[*].code'),

@@ -1,8 +1,9 @@
 -- inputs: Observation.ndjson
 -- FHIR R4 bulk export (one NDJSON file per resource type): Observations as canonical labs.
--- Each line is read as one JSON value (read_json_objects) and its fields taken by path, so a field
--- no resource carries cannot break a schema, and a line that is not JSON lands as an empty row
--- (quarantined missing_required) instead of refusing the file; a line over 128 MB refuses the kind.
+-- Each line is read as one JSON value (read_json_objects, by the macros of _shared.sql) and its
+-- fields taken by path, so a field no resource carries cannot break a schema, and a line that is
+-- not JSON lands as an empty row (quarantined missing_required) instead of refusing the file; a
+-- line over 128 MB refuses the kind.
 -- Which Observations: body temperatures (a LOINC 8310-5 coding) go to vitals (vitals.sql); the
 -- other vital signs (category vital-signs: pulse, blood pressure, weight...) are not part of the
 -- extract; every other Observation is a lab row, whatever its category or none, and staging
@@ -16,40 +17,20 @@
 -- mostly do: staging checks required fields first). collected_at: effectiveDateTime (or effectivePeriod.start or
 -- effectiveInstant); resulted_at: issued.
 -- Times keep the UTC offset FHIR sends (staging reads it). shift_time would drop it, so
--- $shift_years moves the date part only: '2150-03-01T08:00:00-05:00' by -150 years is
+-- $shift_years moves the date part only (fhir_shift): '2150-03-01T08:00:00-05:00' by -150 years is
 -- '2000-03-01T08:00:00-05:00'; a partial date ('2024-03') is left as sent for staging to refuse.
-WITH resources AS (
-    SELECT json AS r, row_number() OVER () AS _source_row
-    FROM read_json_objects($dir || '/Observation.ndjson', format = 'newline_delimited',
-                           ignore_errors = true, maximum_object_size = 134217728)
-),
-observations AS (
-    SELECT r, _source_row,
-           json_extract(r, '$.code.coding[*]') AS codings,
-           list_filter(codings, lambda c: c->>'system' = 'http://loinc.org') AS loinc_codings,
-           coalesce(list_contains(list_transform(loinc_codings, lambda c: c->>'code'), '8310-5'), false)
-               AS is_temperature,
-           coalesce(list_contains(json_extract_string(r, '$.category[*].coding[*].code'), 'vital-signs'), false)
-               AS is_vital_sign,
-           coalesce(r->>'$.effectiveDateTime', r->>'$.effectivePeriod.start', r->>'$.effectiveInstant') AS effective,
-           r->>'$.issued' AS issued
-    FROM resources
-)
 SELECT nullif(regexp_extract(r->>'$.subject.reference', '(^|/)Patient/([^/]+)', 2), '') AS patient_id,
        nullif(regexp_extract(r->>'$.encounter.reference', '(^|/)Encounter/([^/]+)', 2), '') AS encounter_id,
        CASE WHEN r->>'$.resourceType' = 'Observation' THEN r->>'$.id' END AS result_id,
        coalesce(loinc_codings[1], codings[1])->>'code' AS code,
        coalesce(r->>'$.code.text', coalesce(loinc_codings[1], codings[1])->>'display') AS name,
-       coalesce(coalesce(r->>'$.valueQuantity.comparator', '') || (r->>'$.valueQuantity.value'),
-                r->>'$.valueString', r->>'$.valueInteger', r->>'$.valueCodeableConcept.text',
+       coalesce(quantity, r->>'$.valueString', r->>'$.valueInteger', r->>'$.valueCodeableConcept.text',
                 r->>'$.valueCodeableConcept.coding[0].display') AS value,
-       coalesce(r->>'$.valueQuantity.unit', r->>'$.valueQuantity.code') AS unit,
+       unit,
        r->>'$.referenceRange[0].low.value' AS ref_low,
        r->>'$.referenceRange[0].high.value' AS ref_high,
-       coalesce(strftime(TRY_CAST(left(effective, 10) AS DATE) + to_years(CAST($shift_years AS INTEGER)), '%Y-%m-%d')
-                || substr(effective, 11), effective) AS collected_at,
-       coalesce(strftime(TRY_CAST(left(issued, 10) AS DATE) + to_years(CAST($shift_years AS INTEGER)), '%Y-%m-%d')
-                || substr(issued, 11), issued) AS resulted_at,
+       fhir_shift(effective, $shift_years) AS collected_at,
+       fhir_shift(issued, $shift_years) AS resulted_at,
        CASE r->>'$.status'
            WHEN 'final' THEN 'F'
            WHEN 'amended' THEN 'C'
@@ -68,5 +49,5 @@ SELECT nullif(regexp_extract(r->>'$.subject.reference', '(^|/)Patient/([^/]+)', 
                 last_updated: r->>'$.meta.lastUpdated'}) AS _extra,
        'Observation.ndjson' AS _source_file,
        _source_row
-FROM observations
+FROM fhir_observations($dir)
 WHERE NOT is_temperature AND NOT is_vital_sign

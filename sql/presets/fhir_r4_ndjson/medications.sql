@@ -10,12 +10,7 @@
 -- status cancelled, entered-in-error or draft are not part of the extract: no dose was given
 -- under them (a later export that cancels one does not retract it from an earlier load).
 -- Times keep their UTC offset; $shift_years moves the date part only (see labs.sql).
-WITH resources AS (
-    SELECT json AS r, row_number() OVER () AS _source_row
-    FROM read_json_objects($dir || '/MedicationRequest.ndjson', format = 'newline_delimited',
-                           ignore_errors = true, maximum_object_size = 134217728)
-),
-requests AS (
+WITH requests AS (
     SELECT r, _source_row,
            json_extract(r, '$.medicationCodeableConcept.coding[*]') AS codings,
            list_filter(codings, lambda c: c->>'system' = 'http://www.nlm.nih.gov/research/umls/rxnorm')[1] AS rxnorm,
@@ -23,7 +18,7 @@ requests AS (
            json_extract(r, '$.dosageInstruction[0]') AS dosage,
            coalesce(r->>'$.authoredOn', dosage->>'$.timing.repeat.boundsPeriod.start') AS started,
            dosage->>'$.timing.repeat.boundsPeriod.end' AS ended
-    FROM resources
+    FROM fhir_resources($dir, 'MedicationRequest.ndjson')
 )
 SELECT nullif(regexp_extract(r->>'$.subject.reference', '(^|/)Patient/([^/]+)', 2), '') AS patient_id,
        nullif(regexp_extract(r->>'$.encounter.reference', '(^|/)Encounter/([^/]+)', 2), '') AS encounter_id,
@@ -34,10 +29,8 @@ SELECT nullif(regexp_extract(r->>'$.subject.reference', '(^|/)Patient/([^/]+)', 
        dosage->>'$.doseAndRate[0].doseQuantity.value' AS dose,
        coalesce(dosage->>'$.doseAndRate[0].doseQuantity.unit', dosage->>'$.doseAndRate[0].doseQuantity.code') AS dose_unit,
        coalesce(dosage->>'$.route.text', dosage->>'$.route.coding[0].display', dosage->>'$.route.coding[0].code') AS route,
-       coalesce(strftime(TRY_CAST(left(started, 10) AS DATE) + to_years(CAST($shift_years AS INTEGER)), '%Y-%m-%d')
-                || substr(started, 11), started) AS started_at,
-       coalesce(strftime(TRY_CAST(left(ended, 10) AS DATE) + to_years(CAST($shift_years AS INTEGER)), '%Y-%m-%d')
-                || substr(ended, 11), ended) AS ended_at,
+       fhir_shift(started, $shift_years) AS started_at,
+       fhir_shift(ended, $shift_years) AS ended_at,
        to_json({id: r->>'$.id', status: r->>'$.status', intent: r->>'$.intent',
                 codes: list_transform(codings, lambda c: concat_ws('|', c->>'system', c->>'code')),
                 medication_reference: r->>'$.medicationReference.reference',

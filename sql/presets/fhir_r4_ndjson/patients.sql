@@ -3,11 +3,6 @@
 -- passed as sent for staging to quarantine as unknown_sex. birthDate as sent (a partial date such
 -- as '1990' or '1990-05' is quarantined by staging as invalid_date), moved by $shift_years.
 -- Names, identifiers and addresses are not read.
-WITH resources AS (
-    SELECT json AS r, row_number() OVER () AS _source_row
-    FROM read_json_objects($dir || '/Patient.ndjson', format = 'newline_delimited',
-                           ignore_errors = true, maximum_object_size = 134217728)
-)
 SELECT CASE WHEN r->>'$.resourceType' = 'Patient' THEN r->>'$.id' END AS patient_id,
        coalesce(strftime(TRY_CAST(r->>'$.birthDate' AS DATE) + to_years(CAST($shift_years AS INTEGER)), '%Y-%m-%d'),
                 r->>'$.birthDate') AS birth_date,
@@ -22,4 +17,4 @@ SELECT CASE WHEN r->>'$.resourceType' = 'Patient' THEN r->>'$.id' END AS patient
                 last_updated: r->>'$.meta.lastUpdated'}) AS _extra,
        'Patient.ndjson' AS _source_file,
        _source_row
-FROM resources
+FROM fhir_resources($dir, 'Patient.ndjson')
