@@ -4,7 +4,6 @@
 """
 
 import sys
-from pathlib import Path
 
 from pipelines.rule_set import RuleSet, load_rule_set
 from pipelines.settings import PROJECT_DIR, REFERENCE_DIR

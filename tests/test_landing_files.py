@@ -7,7 +7,6 @@ from pipelines import stages
 from pipelines.contract import LABS
 from pipelines.landing import FileRefused
 
-from conftest import load_and_stage
 
 HEADER = ",".join(LABS.columns)
 ROW = "p1,e1,r{n},2276-4,Ferritin,900,ng/mL,,,2024-01-01T06:00:00,2024-01-01T08:00:00,F"
