@@ -55,3 +55,18 @@ def load_and_stage(con, landing: Path) -> None:
     stages.land(con, landing, run_id="test")
     for table in stages.STAGED_TABLES:
         stages.stage(con, table)
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch):
+    """A landing folder with one ferritin and one temperature on 2024-01-10, and the code location
+    pointed at it and at a warehouse in tmp_path (ephemeral Dagster instance)."""
+    from pipelines import runner
+
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    monkeypatch.setenv("MASSCREEN_TIMEZONE", SITE_TZ)
+    landing = tmp_path / "landing"
+    write_labs(landing, "labs_2024-01-10.csv", [lab("r1", "2276-4", "300", "ng/mL", "2024-01-10T06:00:00")])
+    write_vitals(landing, "vitals_2024-01-10.csv", [vital("m1", "37.0", "Cel", "2024-01-10T06:00:00")])
+    runner.configure(tmp_path / "w.duckdb", landing=landing)
+    return tmp_path, landing

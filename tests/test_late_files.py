@@ -3,23 +3,11 @@ whose look-back it changed, and nothing else."""
 
 from datetime import date
 
-import pytest
 
 from pipelines import runner, stages
 from pipelines.warehouse import connect
 
-from conftest import SITE_TZ, lab, vital, write_labs, write_vitals
-
-
-@pytest.fixture
-def site(tmp_path, monkeypatch):
-    monkeypatch.delenv("DAGSTER_HOME", raising=False)
-    monkeypatch.setenv("MASSCREEN_TIMEZONE", SITE_TZ)
-    landing = tmp_path / "landing"
-    write_labs(landing, "labs_2024-01-10.csv", [lab("r1", "2276-4", "300", "ng/mL", "2024-01-10T06:00:00")])
-    write_vitals(landing, "vitals_2024-01-10.csv", [vital("m1", "37.0", "Cel", "2024-01-10T06:00:00")])
-    runner.configure(tmp_path / "w.duckdb", landing=landing)
-    return tmp_path, landing
+from conftest import SITE_TZ, lab, write_labs
 
 
 def test_a_late_correction_recomputes_exactly_the_days_it_changed(site):

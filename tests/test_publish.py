@@ -4,22 +4,11 @@ import stat
 from datetime import date
 
 import duckdb
-import pytest
 
 from pipelines import runner
 from pipelines.publish import published_folder
 
-from conftest import SITE_TZ, lab, write_labs
-
-
-@pytest.fixture
-def site(tmp_path, monkeypatch):
-    monkeypatch.delenv("DAGSTER_HOME", raising=False)
-    monkeypatch.setenv("MASSCREEN_TIMEZONE", SITE_TZ)
-    landing = tmp_path / "landing"
-    write_labs(landing, "labs_1.csv", [lab("r1", "2276-4", "300", "ng/mL", "2024-01-10T06:00:00")])
-    runner.configure(tmp_path / "w.duckdb", landing=landing)
-    return tmp_path, landing
+from conftest import lab, write_labs
 
 
 def test_a_reader_of_the_snapshot_is_not_blocked_and_sees_whole_runs(site):
