@@ -1,11 +1,19 @@
 """Publishing a read-only snapshot of the warehouse for readers, who never open the live file.
 
-After each run the derived tables (everything but `raw`) are copied into a new DuckDB file and
+After each run the derived tables (everything but `raw`) are written to a new DuckDB file and new
 Parquet files beside it, then swapped in atomically: a reader holding the previous snapshot open
 keeps reading it undisturbed, and a new reader never sees a half-written one. Files are owner-only.
 
     <warehouse folder>/published/warehouse.duckdb           the snapshot (replaced by os.replace)
-    <warehouse folder>/published/parquet -> parquet-<run>   one file per table, <schema>.<table>.parquet
+    <warehouse folder>/published/parquet -> parquet-<run>   <schema>.<table>.parquet, or for the
+        daily tables <schema>.<table>/as_of_date=<day>/ and for the large staging tables
+        <schema>.<table>/_load_id=<load>/ (hive partitions)
+
+The cost follows the change, not the history: the new snapshot starts as a copy of the previous
+file, and only what changed since the last publish is rewritten in it: the days computed since
+(daily tables), the rows added or removed (staging tables, matched by their raw lineage), and the
+small tables whole. Unchanged Parquet partitions are hard links to the previous ones. A table whose
+columns changed, or whose staging was redone in full, is published whole.
 """
 
 import os
@@ -15,31 +23,32 @@ from pathlib import Path
 import duckdb
 
 PUBLISHED_SCHEMAS = ("quarantine", "staging", "features", "screen", "audit", "meta")
+DAILY_TABLES = ("features.patient_day", "screen.rule_evaluations", "screen.at_risk_daily")
+LINEAGE_TABLES = ("staging.lab_results", "staging.vital_signs")
 
 
 def published_folder(warehouse: Path) -> Path:
     return Path(warehouse).resolve().parent / "published"
 
 
-def publish(con: duckdb.DuckDBPyConnection, warehouse: Path, run_id: str) -> dict[str, int]:
-    """Write the snapshot and its Parquet copies; returns rows per published table."""
+def publish(con: duckdb.DuckDBPyConnection, warehouse: Path, run_id: str) -> dict[str, str]:
+    """Write the snapshot and its Parquet copies; returns how each table was published."""
     folder = published_folder(warehouse)
     folder.mkdir(mode=0o700, exist_ok=True)
-    tables = con.execute(
-        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() "
-        "AND schema_name IN (SELECT unnest(?)) ORDER BY ALL", [list(PUBLISHED_SCHEMAS)]).fetchall()
+    previous_file, previous_parquet = folder / "warehouse.duckdb", (folder / "parquet").resolve()
+    since = con.execute("SELECT max(finished_at) FROM meta.runs WHERE step = 'publish.snapshot'").fetchone()[0]
+    incremental = since is not None and previous_file.exists() and previous_parquet.is_dir()
     snapshot, parquet = folder / f".warehouse-{run_id}.duckdb", folder / f"parquet-{run_id}"
     old_umask = os.umask(0o077)
     try:
+        if incremental:
+            shutil.copyfile(previous_file, snapshot)
         parquet.mkdir()
         con.execute(f"ATTACH '{snapshot}' AS snapshot")
-        rows = {}
         try:
-            for schema, table in tables:
-                con.execute(f"CREATE SCHEMA IF NOT EXISTS snapshot.{schema}")
-                con.execute(f"CREATE TABLE snapshot.{schema}.{table} AS SELECT * FROM {schema}.{table}")
-                con.execute(f"COPY {schema}.{table} TO '{parquet / f'{schema}.{table}.parquet'}' (FORMAT parquet)")
-                rows[f"{schema}.{table}"] = con.execute(f"SELECT count(*) FROM {schema}.{table}").fetchone()[0]
+            plan = _plan(con, incremental, since)
+            for name, how in plan.items():
+                _publish_table(con, name, how, parquet, previous_parquet)
         finally:
             con.execute("DETACH snapshot")
         os.replace(snapshot, folder / "warehouse.duckdb")
@@ -56,4 +65,86 @@ def publish(con: duckdb.DuckDBPyConnection, warehouse: Path, run_id: str) -> dic
             shutil.rmtree(stale, ignore_errors=True)
         elif stale.name.startswith(".warehouse-"):
             stale.unlink(missing_ok=True)
-    return rows
+    return plan
+
+
+def _plan(con: duckdb.DuckDBPyConnection, incremental: bool, since) -> dict[str, str]:
+    """'full', 'days' or 'lineage' per table, decided before anything in the snapshot changes."""
+    def columns(database: str, name: str) -> list:
+        schema, table = name.split(".")
+        return con.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = ? "
+                           "AND schema_name = ? AND table_name = ? ORDER BY column_index",
+                           [database, schema, table]).fetchall()
+
+    live = con.execute("SELECT current_database()").fetchone()[0]
+    tables = [f"{s}.{t}" for s, t in con.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = ? "
+        "AND schema_name IN (SELECT unnest(?))", [live, list(PUBLISHED_SCHEMAS)]).fetchall()]
+    restaged = set()
+    if incremental and columns("snapshot", "meta.staging_state"):
+        restaged = {f"staging.{t}" for (t,) in con.execute(
+            "SELECT l.table_name FROM meta.staging_state AS l LEFT JOIN snapshot.meta.staging_state AS s "
+            "USING (table_name) WHERE s.digest IS DISTINCT FROM l.digest").fetchall()}
+    con.execute("""CREATE OR REPLACE TEMP TABLE publish_days AS
+                   SELECT DISTINCT unnest(range(partition_start, partition_end + 1, INTERVAL 1 DAY))::DATE AS as_of_date
+                   FROM meta.runs WHERE step = 'features.patient_day' AND started_at > ?""", [since])
+    plan = {}
+    for name in sorted(tables, key=lambda n: PUBLISHED_SCHEMAS.index(n.split(".")[0])):
+        same_shape = incremental and columns("snapshot", name) == columns(live, name)
+        if same_shape and name in DAILY_TABLES:
+            plan[name] = "days"
+        elif same_shape and name in LINEAGE_TABLES and name not in restaged:
+            plan[name] = "lineage"
+        else:
+            plan[name] = "full"
+    return plan
+
+
+def _publish_table(con: duckdb.DuckDBPyConnection, name: str, how: str, parquet: Path, previous: Path) -> None:
+    schema, _ = name.split(".")
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS snapshot.{schema}")
+    partition = "as_of_date" if name in DAILY_TABLES else "_load_id" if name in LINEAGE_TABLES else None
+    if how == "full":
+        con.execute(f"CREATE OR REPLACE TABLE snapshot.{name} AS SELECT * FROM {name}")
+        changed = None  # every partition is rewritten
+    elif how == "days":
+        con.execute(f"DELETE FROM snapshot.{name} WHERE as_of_date IN (SELECT as_of_date FROM publish_days)")
+        con.execute(f"INSERT INTO snapshot.{name} SELECT * FROM {name} "
+                    "WHERE as_of_date IN (SELECT as_of_date FROM publish_days)")
+        changed = {str(day) for (day,) in con.execute("SELECT as_of_date FROM publish_days").fetchall()}
+    else:  # lineage: a staged row is its raw row; rows gone and rows new are all that changed
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE publish_gone AS
+                        SELECT _load_id, _source_row FROM snapshot.{name}
+                        EXCEPT SELECT _load_id, _source_row FROM {name}""")
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE publish_new AS
+                        SELECT _load_id, _source_row FROM {name}
+                        EXCEPT SELECT _load_id, _source_row FROM snapshot.{name}""")
+        con.execute(f"DELETE FROM snapshot.{name} WHERE (_load_id, _source_row) IN (SELECT * FROM publish_gone)")
+        con.execute(f"INSERT INTO snapshot.{name} SELECT * FROM {name} "
+                    "WHERE (_load_id, _source_row) IN (SELECT * FROM publish_new)")
+        changed = {load for (load,) in con.execute(
+            "SELECT _load_id FROM publish_gone UNION SELECT _load_id FROM publish_new").fetchall()}
+    if partition is None:
+        con.execute(f"COPY {name} TO '{parquet / f'{name}.parquet'}' (FORMAT parquet)")
+        return
+    _publish_partitions(con, name, partition, changed, parquet / name, previous / name)
+
+
+def _publish_partitions(con: duckdb.DuckDBPyConnection, name: str, column: str, changed: set[str] | None,
+                        target: Path, previous: Path) -> None:
+    """Hive partitions of a table: the changed ones written anew, the others linked from before."""
+    target.mkdir()
+    if changed is not None and previous.is_dir():
+        for folder in previous.iterdir():
+            if folder.name.split("=", 1)[1] not in changed:
+                (target / folder.name).mkdir()
+                for file in folder.iterdir():
+                    os.link(file, target / folder.name / file.name)
+    where = "" if changed is None else f"WHERE CAST({column} AS VARCHAR) IN (SELECT unnest(?))"
+    scratch = target.parent / f".{name}-new"
+    con.execute(f"COPY (SELECT * FROM {name} {where}) TO '{scratch}' (FORMAT parquet, PARTITION_BY ({column}))",
+                [sorted(changed)] if changed is not None else [])
+    if scratch.is_dir():
+        for folder in scratch.iterdir():
+            os.replace(folder, target / folder.name)
+        scratch.rmdir()

@@ -1,6 +1,7 @@
 """Readers use a published snapshot: never blocked by a run, never shown a half-run."""
 
 import stat
+from pathlib import Path
 from datetime import date
 
 import duckdb
@@ -25,7 +26,8 @@ def test_a_reader_of_the_snapshot_is_not_blocked_and_sees_whole_runs(site):
     with duckdb.connect(str(published / "warehouse.duckdb"), read_only=True) as fresh:
         assert fresh.execute("SELECT count(*) FROM staging.lab_results").fetchone()[0] == 2
         assert fresh.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'raw'").fetchone()[0] == 0
-    parquet = duckdb.sql(f"SELECT count(*) FROM '{published / 'parquet' / 'staging.lab_results.parquet'}'").fetchone()
+    parquet = duckdb.sql(f"SELECT count(*) FROM read_parquet('{published / 'parquet' / 'staging.lab_results'}/*/*.parquet')"
+                         ).fetchone()
     assert parquet == (2,)
     assert len([p for p in published.iterdir() if p.name.startswith("parquet-")]) == 1  # the old copy is gone
 
@@ -35,5 +37,31 @@ def test_published_and_warehouse_files_are_owner_only(site):
     assert runner.run_range(date(2024, 1, 10), date(2024, 1, 10)).success
     published = published_folder(folder / "w.duckdb")
     for path in (folder / "w.duckdb", published / "warehouse.duckdb",
-                 published / "parquet" / "screen.at_risk_daily.parquet"):
+                 published / "parquet" / "meta.loads.parquet"):
         assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
+
+
+def test_incremental_publishes_equal_the_live_tables(site):
+    folder, landing = site
+    assert runner.run_range(date(2024, 1, 1), date(2024, 1, 12)).success
+    write_labs(landing, "labs_2.csv", [lab("r1", "2276-4", "900", "ng/mL", "2024-01-10T06:00:00",
+                                           "2024-01-12T08:00:00", status="C"),
+                                       lab("r2", "777-3", "150", "K/uL", "2024-01-12T06:00:00")])
+    assert runner.run_range(date(2024, 1, 12), date(2024, 1, 12)).success
+    published = published_folder(folder / "w.duckdb")
+    with duckdb.connect(str(folder / "w.duckdb"), read_only=True) as live:
+        plan = dict(live.execute("SELECT step, detail FROM meta.runs WHERE step = 'publish.snapshot' "
+                                 "ORDER BY started_at DESC LIMIT 1").fetchall())
+        assert '"features.patient_day":"days"' in plan["publish.snapshot"].replace(" ", "")
+        assert '"staging.lab_results":"lineage"' in plan["publish.snapshot"].replace(" ", "")
+        live.execute(f"ATTACH '{published / 'warehouse.duckdb'}' AS snap (READ_ONLY)")
+        for table in ("staging.lab_results", "staging.superseded_rows", "features.patient_day",
+                      "screen.rule_evaluations", "screen.at_risk_daily"):
+            difference = live.execute(f"SELECT count(*) FROM ((SELECT * FROM {table} EXCEPT ALL SELECT * FROM snap.{table}) "
+                                      f"UNION ALL (SELECT * FROM snap.{table} EXCEPT ALL SELECT * FROM {table}))").fetchone()
+            assert difference == (0,), table
+            parquet = published / "parquet" / table
+            files = sorted(parquet.glob("*/*.parquet")) if parquet.is_dir() else [Path(f"{parquet}.parquet")]
+            rows = live.execute("SELECT count(*) FROM read_parquet(?)", [[str(f) for f in files]]).fetchone()[0] \
+                if files else 0  # an empty daily table has no partition
+            assert rows == live.execute(f"SELECT count(*) FROM {table}").fetchone()[0], table

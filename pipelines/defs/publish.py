@@ -14,10 +14,12 @@ from pipelines.run_log import record_step
 @dg.asset(key=dg.AssetKey(["publish", "snapshot"]), deps=[AT_RISK_DAILY], group_name="publish", pool="duckdb",
           kinds={"duckdb", "parquet"})
 def snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """Everything but raw, as published/warehouse.duckdb and published/parquet/, replaced atomically."""
+    """Everything but raw, as published/warehouse.duckdb and published/parquet/, replaced atomically;
+    only what changed since the last publish is rewritten."""
     started = datetime.now(timezone.utc)
     with warehouse.connect() as con:
-        rows = publish(con, Path(warehouse.path), context.run_id)
-        record_step(con, context.run_id, "publish.snapshot", started, sum(rows.values()), detail=rows)
+        plan = publish(con, Path(warehouse.path), context.run_id)
+        record_step(con, context.run_id, "publish.snapshot", started, len(plan), detail=plan)
     return dg.MaterializeResult(metadata={"path": str(published_folder(Path(warehouse.path))),
-                                          "tables": len(rows), "rows": sum(rows.values())})
+                                          "tables": len(plan),
+                                          "published_whole": sum(how == "full" for how in plan.values())})
