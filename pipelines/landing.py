@@ -66,8 +66,13 @@ def load_new_files(con: duckdb.DuckDBPyConnection, landing: Path, kind: FileKind
                    source: str = "landing", mapping: SourceMapping = IDENTITY) -> list[Load]:
     if not landing.is_dir():
         raise FileRefused(f"landing folder {landing} does not exist")
+    seen = set(con.execute("SELECT source_file, bytes, mtime_ns FROM meta.loads WHERE source = ? AND kind = ?",
+                           [source, kind.name]).fetchall())
     loads = []
     for path in landed_files(landing, kind, mapping):
+        stat = path.stat()
+        if (path.name, stat.st_size, stat.st_mtime_ns) in seen:
+            continue  # loaded before, untouched since
         digest = file_sha256(path)
         if not already_loaded(con, source, kind.name, digest):
             loads.append(_load_file(con, path, kind, digest, run_id, source, mapping))
@@ -139,8 +144,10 @@ def _load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, diges
         )
         malformed = con.execute("SELECT count(DISTINCT line) FROM csv_rejects").fetchone()[0]
         con.execute(
-            "INSERT INTO meta.loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO meta.loads BY NAME SELECT ? AS load_id, ? AS source, ? AS kind, ? AS source_file, "
+            "? AS sha256, ? AS bytes, ? AS rows_in, ? AS malformed_lines, ? AS extra_columns, ? AS run_id, "
+            "? AS mtime_ns",
             [load_id, source, kind.name, path.name, digest, path.stat().st_size, rows + malformed, malformed,
-             extras, run_id],
+             extras, run_id, path.stat().st_mtime_ns],
         )
     return Load(load_id, path.name, rows + malformed, malformed)

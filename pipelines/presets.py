@@ -104,7 +104,8 @@ def _load_preset_kind(con: duckdb.DuckDBPyConnection, source: Source, folder: Pa
             raise FileRefused(f"source {source.name}, {kind} ({sql_path.name}): {error}") from error
         rows = con.execute(f"SELECT count(*) FROM {table} WHERE _load_id = ?", [load_id]).fetchone()[0]
         con.execute(
-            "INSERT INTO meta.loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO meta.loads BY NAME SELECT ? AS load_id, ? AS source, ? AS kind, ? AS source_file, "
+            "? AS sha256, ? AS bytes, ? AS rows_in, ? AS malformed_lines, ? AS extra_columns, ? AS run_id",
             [load_id, source.name, kind, f"{source.preset}:{kind}", digest.hexdigest(),
              sum(path.stat().st_size for path in inputs), rows, 0, [], run_id],
         )

@@ -69,7 +69,7 @@ def publish(con: duckdb.DuckDBPyConnection, warehouse: Path, run_id: str) -> dic
 
 
 def _plan(con: duckdb.DuckDBPyConnection, incremental: bool, since) -> dict[str, str]:
-    """'full', 'days' or 'lineage' per table, decided before anything in the snapshot changes."""
+    """'full', 'days', 'lineage' or 'unchanged' per table, decided before the snapshot changes."""
     def columns(database: str, name: str) -> list:
         schema, table = name.split(".")
         return con.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = ? "
@@ -88,13 +88,16 @@ def _plan(con: duckdb.DuckDBPyConnection, incremental: bool, since) -> dict[str,
     con.execute("""CREATE OR REPLACE TEMP TABLE publish_days AS
                    SELECT DISTINCT unnest(range(partition_start, partition_end + 1, INTERVAL 1 DAY))::DATE AS as_of_date
                    FROM meta.runs WHERE step = 'features.patient_day' AND started_at > ?""", [since])
+    staged_since = {f"staging.{t}" for (t,) in con.execute(
+        "SELECT DISTINCT table_name FROM meta.staged_loads WHERE run_id IN "
+        "(SELECT run_id FROM meta.runs WHERE started_at > ?)", [since]).fetchall()}
     plan = {}
     for name in sorted(tables, key=lambda n: PUBLISHED_SCHEMAS.index(n.split(".")[0])):
         same_shape = incremental and columns("snapshot", name) == columns(live, name)
         if same_shape and name in DAILY_TABLES:
             plan[name] = "days"
         elif same_shape and name in LINEAGE_TABLES and name not in restaged:
-            plan[name] = "lineage"
+            plan[name] = "lineage" if name in staged_since else "unchanged"
         else:
             plan[name] = "full"
     return plan
@@ -107,6 +110,8 @@ def _publish_table(con: duckdb.DuckDBPyConnection, name: str, how: str, parquet:
     if how == "full":
         con.execute(f"CREATE OR REPLACE TABLE snapshot.{name} AS SELECT * FROM {name}")
         changed = None  # every partition is rewritten
+    elif how == "unchanged":  # no load staged into it since the last publish
+        changed = set()
     elif how == "days":
         con.execute(f"DELETE FROM snapshot.{name} WHERE as_of_date IN (SELECT as_of_date FROM publish_days)")
         con.execute(f"INSERT INTO snapshot.{name} SELECT * FROM {name} "
@@ -140,6 +145,8 @@ def _publish_partitions(con: duckdb.DuckDBPyConnection, name: str, column: str, 
                 (target / folder.name).mkdir()
                 for file in folder.iterdir():
                     os.link(file, target / folder.name / file.name)
+    if changed == set():
+        return
     where = "" if changed is None else f"WHERE CAST({column} AS VARCHAR) IN (SELECT unnest(?))"
     scratch = target.parent / f".{name}-new"
     con.execute(f"COPY (SELECT * FROM {name} {where}) TO '{scratch}' (FORMAT parquet, PARTITION_BY ({column}))",

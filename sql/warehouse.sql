@@ -22,6 +22,9 @@ CREATE TABLE IF NOT EXISTS meta.loads (
     extra_columns VARCHAR[],
     run_id VARCHAR
 );
+-- A landed file's size and modification time: a file seen before with both unchanged is not
+-- hashed again, so a run's cost does not grow with the number of files already loaded.
+ALTER TABLE meta.loads ADD COLUMN IF NOT EXISTS mtime_ns BIGINT;
 
 CREATE TABLE IF NOT EXISTS raw.labs (
     patient_id VARCHAR, encounter_id VARCHAR, result_id VARCHAR, code VARCHAR, name VARCHAR,
