@@ -31,7 +31,8 @@ converted AS (
     SELECT t.*,
            coalesce(t.available_sent_ts, t.taken_ts) AS available_ts,
            -- Rounded to 6 decimals so binary floating point cannot move a converted value across a
-           -- cut-off (3.6 g/L * 100 is 360.00000000000006 unrounded; the rule is <= 360 mg/dL).
+           -- cut-off (a fibrinogen sent in g/L and multiplied by 100 can land a hair above an exact
+           -- mg/dL boundary when unrounded).
            round((t.number - u.offset_before) * u.numerator / u.denominator, 6) AS value_num,
            round((value_number(t.ref_low) - u.offset_before) * u.numerator / u.denominator, 6) AS ref_low_num,
            round((value_number(t.ref_high) - u.offset_before) * u.numerator / u.denominator, 6) AS ref_high_num,
