@@ -22,6 +22,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.warehouse import attach, parquet_options
+
 PUBLISHED_SCHEMAS = ("quarantine", "staging", "features", "screen", "audit", "meta")
 DAILY_TABLES = ("features.patient_day", "screen.rule_evaluations", "screen.at_risk_daily")
 LINEAGE_TABLES = ("staging.lab_results", "staging.vital_signs")
@@ -44,7 +46,7 @@ def publish(con: duckdb.DuckDBPyConnection, warehouse: Path, run_id: str) -> dic
         if incremental:
             shutil.copyfile(previous_file, snapshot)
         parquet.mkdir()
-        con.execute(f"ATTACH '{snapshot}' AS snapshot")
+        attach(con, snapshot, "snapshot")
         try:
             plan = _plan(con, incremental, since)
             for name, how in plan.items():
@@ -130,7 +132,7 @@ def _publish_table(con: duckdb.DuckDBPyConnection, name: str, how: str, parquet:
         changed = {load for (load,) in con.execute(
             "SELECT _load_id FROM publish_gone UNION SELECT _load_id FROM publish_new").fetchall()}
     if partition is None:
-        con.execute(f"COPY {name} TO '{parquet / f'{name}.parquet'}' (FORMAT parquet)")
+        con.execute(f"COPY {name} TO '{parquet / f'{name}.parquet'}' (FORMAT parquet{parquet_options()})")
         return
     _publish_partitions(con, name, partition, changed, parquet / name, previous / name)
 
@@ -149,7 +151,7 @@ def _publish_partitions(con: duckdb.DuckDBPyConnection, name: str, column: str, 
         return
     where = "" if changed is None else f"WHERE CAST({column} AS VARCHAR) IN (SELECT unnest(?))"
     scratch = target.parent / f".{name}-new"
-    con.execute(f"COPY (SELECT * FROM {name} {where}) TO '{scratch}' (FORMAT parquet, PARTITION_BY ({column}))",
+    con.execute(f"COPY (SELECT * FROM {name} {where}) TO '{scratch}' (FORMAT parquet, PARTITION_BY ({column}){parquet_options()})",
                 [sorted(changed)] if changed is not None else [])
     if scratch.is_dir():
         for folder in scratch.iterdir():

@@ -2,8 +2,14 @@
 
 Every connection gets the site's time zone (so offset-less timestamps are site-local and a DATE
 casts to local midnight) and the shared parsing macros of sql/macros.sql.
+
+With MASSCREEN_ENCRYPTION_KEY set, the warehouse and the published snapshot are DuckDB encrypted
+databases (AES-GCM, DuckDB's own encryption) and the published Parquet files are encrypted Parquet.
+DuckDB writes encrypted files only with the OpenSSL crypto of its httpfs extension, which ships
+as a pinned package (duckdb-extension-httpfs) and is loaded from its file, never downloaded.
 """
 
+import hashlib
 import os
 import re
 import time
@@ -12,8 +18,14 @@ from pathlib import Path
 from typing import Iterator, Mapping
 
 import duckdb
+import duckdb_extension_httpfs
 
 from pipelines.settings import SQL_DIR
+
+HTTPFS_EXTENSION = (Path(duckdb_extension_httpfs.__file__).parent / "extensions" / f"v{duckdb.__version__}"
+                    / "httpfs.duckdb_extension")
+PARQUET_KEY_NAME = "masscreen"
+MIN_KEY_LENGTH = 16
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 # Statements in our SQL files end with ';' at the end of a line.
@@ -44,13 +56,61 @@ def run_script(con: duckdb.DuckDBPyConnection, relative_path: str, params: Mappi
         execute(con, statement, params)
 
 
+def encryption_key() -> str | None:
+    """The key from MASSCREEN_ENCRYPTION_KEY, or None when the files are not to be encrypted."""
+    key = os.environ.get("MASSCREEN_ENCRYPTION_KEY") or None
+    if key is not None and len(key) < MIN_KEY_LENGTH:
+        raise ValueError(f"MASSCREEN_ENCRYPTION_KEY must be at least {MIN_KEY_LENGTH} characters")
+    return key
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def attach(con: duckdb.DuckDBPyConnection, path: Path, alias: str, read_only: bool = False) -> None:
+    """Attach another DuckDB file, encrypted with the site key when one is set."""
+    options = ["READ_ONLY"] if read_only else []
+    key = encryption_key()
+    if key is not None:
+        options.append(f"ENCRYPTION_KEY {_literal(key)}")
+    con.execute(f"ATTACH {_literal(str(path))} AS {alias}" + (f" ({', '.join(options)})" if options else ""))
+
+
+def parquet_options() -> str:
+    """Extra COPY options for a Parquet file of patient data: encrypted when a key is set."""
+    return f", ENCRYPTION_CONFIG {{footer_key: '{PARQUET_KEY_NAME}'}}" if encryption_key() else ""
+
+
+def _enable_encryption(con: duckdb.DuckDBPyConnection, key: str) -> None:
+    con.execute(f"LOAD {_literal(str(HTTPFS_EXTENSION))}")
+    # A Parquet key must be 16, 24 or 32 bytes: a digest of the site key, so one secret serves both.
+    parquet_key = hashlib.sha256(key.encode()).hexdigest()[:32]
+    con.execute(f"PRAGMA add_parquet_key('{PARQUET_KEY_NAME}', '{parquet_key}')")
+
+
+def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    key = encryption_key() if str(path) != ":memory:" else None
+    if key is None:
+        return duckdb.connect(str(path), read_only=read_only)
+    con = duckdb.connect()
+    try:
+        _enable_encryption(con, key)
+        attach(con, path, "warehouse", read_only)
+        con.execute("USE warehouse")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
 def _open(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
     """Open the file, waiting with backoff while another process holds DuckDB's single-writer lock
     (two runs started together then run one after the other instead of failing)."""
     deadline, delay = time.monotonic() + wait_seconds, 0.2
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return _connect(path, read_only)
         except duckdb.IOException as error:
             if "lock" not in str(error).lower() or time.monotonic() + delay > deadline:
                 raise
