@@ -1,4 +1,5 @@
-"""`masscreen`: generate a synthetic hospital, run the screen over a range of days, or both (demo)."""
+"""`masscreen`: generate a synthetic hospital, run the screen over a range of days, or both (demo);
+release the de-identified research tier."""
 
 import argparse
 import sys
@@ -64,6 +65,15 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--patients", type=_positive, default=3000, help="number of patients (default 3000)")
     demo.add_argument("--days", type=_positive, default=90, help="length of the period in days (default 90)")
     demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+
+    research = commands.add_parser(
+        "research", help="release the de-identified research tier from the published snapshot",
+        description="Read the published snapshot beside the warehouse (never the warehouse itself) and "
+                    "write published/research.duckdb and published/research-parquet/: keyed pseudonyms, "
+                    "dates shifted per patient, ages over 89 capped, no free text (docs/RESEARCH.md). "
+                    "Needs MASSCREEN_RESEARCH_KEY; exit code 1 without it or without a snapshot.")
+    research.add_argument("--warehouse", type=Path,
+                          help="warehouse whose snapshot to release (default: MASSCREEN_WAREHOUSE, else var/warehouse.duckdb)")
     return top
 
 
@@ -109,6 +119,21 @@ def _run(landing: Path | None, config: Path | None, warehouse: Path, start: date
     return 0
 
 
+def _research(warehouse: Path | None) -> int:
+    from pipelines.research import release, research_file
+    from pipelines.settings import load_settings
+
+    settings = load_settings()
+    warehouse = warehouse or settings.warehouse
+    try:
+        row_counts = release(warehouse, settings.timezone)
+    except (ValueError, FileNotFoundError) as error:  # no key, a short key, or no snapshot yet
+        print(f"Research release not written: {error}", file=sys.stderr)
+        return 1
+    print(f"Released {research_file(warehouse)}: " + ", ".join(f"{t} {n:,}" for t, n in row_counts.items()))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "generate":
@@ -116,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "run":
         return _run(args.landing, args.config, args.warehouse, args.start, args.end, args.timezone, args.truth)
+    if args.command == "research":
+        return _research(args.warehouse)
     start = date(2024, 1, 1)
     _generate(args.dir, args.patients, args.days, start, args.seed)
     return _run(args.dir / "landing", None, args.dir / "warehouse.duckdb", start,

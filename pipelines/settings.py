@@ -8,6 +8,8 @@
 | MASSCREEN_PARTITION_START | first day partition (YYYY-MM-DD) | 2024-01-01 |
 | MASSCREEN_RULES | rule file (YAML) | the packaged pipelines/reference/rules.yaml |
 | MASSCREEN_CONFIG | site configuration (YAML, pipelines/site_config.py): its sources replace the landing folder, its time zone and first day replace the two above | none |
+| MASSCREEN_RESEARCH_KEY | secret (32 characters or more) keying the research tier's pseudonyms and date shifts (docs/RESEARCH.md); never in the repo | none: the research release refuses to run |
+| MASSCREEN_RESEARCH_MAX_SHIFT_DAYS | bound S of the research tier's per-patient date shift, in days: shifts are whole days in [-S, +S] | 182 |
 """
 
 import os
@@ -50,3 +52,22 @@ def load_settings() -> Settings:
         rules=Path(os.environ.get("MASSCREEN_RULES", REFERENCE_DIR / "rules.yaml")),
         config=config,
     )
+
+
+MIN_RESEARCH_KEY_LENGTH = 32
+
+
+def research_key() -> str:
+    """The research tier's secret, refused when absent or too short to be a real secret."""
+    key = os.environ.get("MASSCREEN_RESEARCH_KEY", "")
+    if len(key) < MIN_RESEARCH_KEY_LENGTH:
+        raise ValueError(f"MASSCREEN_RESEARCH_KEY must be set to a secret of at least {MIN_RESEARCH_KEY_LENGTH} "
+                         "characters (docs/RESEARCH.md, 'The key')")
+    return key
+
+
+def research_max_shift_days() -> int:
+    text = os.environ.get("MASSCREEN_RESEARCH_MAX_SHIFT_DAYS", "182")
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"MASSCREEN_RESEARCH_MAX_SHIFT_DAYS must be a positive whole number of days, not {text!r}")
+    return int(text)

@@ -8,7 +8,7 @@ import pytest
 from pipelines.cli import main
 
 
-@pytest.mark.parametrize("command", ["generate", "run", "demo"])
+@pytest.mark.parametrize("command", ["generate", "run", "demo", "research"])
 def test_every_command_explains_itself(command, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main([command, "--help"])

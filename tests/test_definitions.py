@@ -6,6 +6,7 @@ import dagster as dg
 import pytest
 
 from pipelines.defs import checks, features, ingest, publish, screen
+from pipelines.defs.research import RESEARCH
 from pipelines.defs.resources import WarehouseResource
 from pipelines.definitions import defs
 from pipelines.settings import REFERENCE_DIR
@@ -15,7 +16,7 @@ from pipelines.contract import DIAGNOSES
 
 EXPECTED_ASSETS = {"raw/extracts", "staging/lab_results", "staging/vital_signs", "staging/diagnoses",
                    "staging/medications", "staging/patients", "staging/encounters", "features/patient_day",
-                   "screen/at_risk_daily", "publish/snapshot"}
+                   "screen/at_risk_daily", "publish/snapshot", "publish/research"}
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +35,22 @@ def test_definitions_load_with_the_whole_graph(definitions):
 
 def test_every_warehouse_writer_is_in_the_single_duckdb_pool(definitions):
     for node in definitions.resolve_asset_graph().asset_nodes:
-        assert node.pools == {"duckdb"}, node.key
+        if node.key == RESEARCH:  # reads the published snapshot only
+            assert not node.pools
+        else:
+            assert node.pools == {"duckdb"}, node.key
+
+
+def test_the_research_release_has_its_own_job_and_the_nightly_job_does_not_need_its_key(definitions):
+    def assets(job_name: str) -> set[dg.AssetKey]:
+        return set(definitions.resolve_job_def(job_name).asset_layer.selected_asset_keys)
+
+    assert RESEARCH not in assets("mas_screen")
+    assert dg.AssetKey(["publish", "snapshot"]) in assets("mas_screen")
+    assert assets("research_release") == {RESEARCH}
+    assert definitions.resolve_asset_graph().get(RESEARCH).parent_keys == {dg.AssetKey(["publish", "snapshot"])}
+    weekly = definitions.resolve_schedule_def("research_release_weekly")
+    assert (weekly.cron_schedule, weekly.execution_timezone, weekly.job_name) == ("0 2 * * 1", SITE_TZ, "research_release")
 
 
 def test_partitioned_assets_share_one_daily_definition_and_backfill_in_one_run(definitions):

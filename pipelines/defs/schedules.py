@@ -4,9 +4,12 @@ import os
 
 import dagster as dg
 
+from pipelines.defs.research import RESEARCH
+
 mas_screen_job = dg.define_asset_job(
     "mas_screen",
-    selection=dg.AssetSelection.all(),
+    # The research release has its own job and key (pipelines/defs/research.py).
+    selection=dg.AssetSelection.all() - dg.AssetSelection.assets(RESEARCH),
     description="Land new extracts, stage, validate, build features and the at-risk table for the days selected.",
 )
 

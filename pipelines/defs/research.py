@@ -1,0 +1,40 @@
+"""publish/research: the de-identified research release (pipelines/research.py), its job and a
+weekly schedule. It reads the published snapshot only, so it is outside the `duckdb` pool and
+outside the nightly job: the nightly run never needs the research key."""
+
+import os
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.defs.resources import WarehouseResource
+from pipelines.research import release, research_file
+from pipelines.settings import load_settings
+
+RESEARCH = dg.AssetKey(["publish", "research"])
+SNAPSHOT = dg.AssetKey(["publish", "snapshot"])
+
+
+@dg.asset(key=RESEARCH, deps=[SNAPSHOT], group_name="publish", kinds={"duckdb", "parquet"})
+def research(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """published/research.duckdb and published/research-parquet/: pseudonymous keys, shifted dates,
+    ages over 89 capped, no free text; needs MASSCREEN_RESEARCH_KEY."""
+    row_counts = release(Path(warehouse.path), warehouse.timezone)
+    return dg.MaterializeResult(metadata={"path": str(research_file(Path(warehouse.path))),
+                                          **row_counts})
+
+
+research_release_job = dg.define_asset_job(
+    "research_release",
+    selection=dg.AssetSelection.assets(RESEARCH),
+    description="Release the de-identified research tier from the latest published snapshot.",
+)
+
+# Mondays at the nightly hour: the release reads whichever snapshot is complete at that moment.
+research_release_weekly = dg.ScheduleDefinition(
+    name="research_release_weekly",
+    job=research_release_job,
+    cron_schedule=f"0 {int(os.environ.get('MASSCREEN_NIGHTLY_HOUR', '2'))} * * 1",
+    execution_timezone=load_settings().timezone,
+    default_status=dg.DefaultScheduleStatus.STOPPED,
+)
