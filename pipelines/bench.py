@@ -1,8 +1,8 @@
 """`make bench`: timings for docs/BENCHMARKS.md, printed as Markdown. Not a test: nothing here
 asserts a time.
 
-- `python -m pipelines.bench pipeline`: the demo-sized hospital through Dagster, a backfill and a
-  nightly run, by step (from meta.runs).
+- `python -m pipelines.bench pipeline`: a synthetic hospital with 1x and 10x the history through
+  Dagster, a backfill and then a nightly run with that night's files, by step (from meta.runs).
 - `python -m pipelines.bench ingest --rows N`: N lab rows from one canonical CSV to staging
   (landing and staging only), with the process's peak resident memory.
 """
@@ -87,12 +87,57 @@ def bench_ingest(rows: int, folder: Path) -> None:
           f"peak resident memory of the process: {_peak_rss_mib():,.0f} MiB")
 
 
+def bench_pipeline(scales: list[int], folder: Path) -> None:
+    """Per scale s (3,000 s patients over 90 s days, so the same daily volume over s times the
+    history): a backfill of all days but the last, then the nightly run of the last day with its
+    files landing just before it, as they do at a site."""
+    from pipelines.synthetic import generate
+
+    start, nightly = date(2024, 1, 1), {}
+    for scale in scales:
+        days, where = 90 * scale, folder / f"x{scale}"
+        end = start + timedelta(days=days - 1)
+        shutil.rmtree(where, ignore_errors=True)
+        began = time.monotonic()
+        summary = generate(where, patients=3000 * scale, days=days, start=start, seed=7)
+        generate_seconds = time.monotonic() - began
+        held_back = where / "held-back"
+        held_back.mkdir()
+        last_day = sorted((where / "landing").glob(f"*_{end.isoformat()}.csv"))
+        for path in last_day:
+            path.rename(held_back / path.name)
+        warehouse = where / "warehouse.duckdb"
+        runner.configure(warehouse, landing=where / "landing")
+        _, backfill_seconds, backfill_steps = _timed_run(warehouse, start, end - timedelta(days=1))
+        for path in last_day:
+            (held_back / path.name).rename(path)
+        _, nightly_seconds, nightly_steps = _timed_run(warehouse, end, end)
+        nightly[scale] = (nightly_seconds, dict((step, seconds) for step, seconds, _ in nightly_steps),
+                          sum(path.stat().st_size for path in last_day))
+        print(f"### {scale}x: {summary.patients:,} patients, {days} days, {summary.lab_rows:,} lab rows, "
+              f"{summary.vital_rows:,} vital rows (generated in {generate_seconds:.1f} s)\n")
+        print(f"Backfill of all days but the last (one run): {backfill_seconds:.1f} s wall\n")
+        print("| step | seconds | rows written |\n|---|---:|---:|")
+        for step, step_seconds, rows in backfill_steps:
+            print(f"| {step} | {step_seconds:.2f} | {rows:,} |")
+        print()
+    print("### Nightly run of the last day, its files landed just before\n")
+    print("| step | " + " | ".join(f"{scale}x" for scale in scales) + " |\n|---|" + "---:|" * len(scales))
+    for step in nightly[scales[0]][1]:
+        print(f"| {step} | " + " | ".join(f"{nightly[scale][1].get(step, 0):.2f}" for scale in scales) + " |")
+    print("| **wall, including Dagster start-up and checks** | "
+          + " | ".join(f"**{nightly[scale][0]:.2f}**" for scale in scales) + " |")
+    print("| files landed that night (KiB) | " + " | ".join(f"{nightly[scale][2] / 1024:,.0f}" for scale in scales)
+          + " |\n")
+    print(f"Peak resident memory of the process: {_peak_rss_mib():,.0f} MiB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
-    pipeline = commands.add_parser("pipeline", help="demo-sized hospital through Dagster, by step")
-    pipeline.add_argument("--patients", type=int, default=3000)
-    pipeline.add_argument("--days", type=int, default=90)
+    pipeline = commands.add_parser("pipeline", help="a synthetic hospital at each scale through Dagster, by step")
+    pipeline.add_argument("--scales", type=int, nargs="+", default=[1, 10],
+                          help="history multiples: 3,000 patients over 90 days times each")
     pipeline.add_argument("--dir", type=Path, default=Path("var/bench"))
     ingest = commands.add_parser("ingest", help="N lab rows from CSV to staging")
     ingest.add_argument("--rows", type=int, default=10_000_000)
@@ -100,32 +145,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.command == "ingest":
         bench_ingest(args.rows, args.dir)
-        return
-
-    from pipelines.synthetic import generate
-
-    shutil.rmtree(args.dir, ignore_errors=True)
-    start = date(2024, 1, 1)
-    end = start + timedelta(days=args.days - 1)
-    began = time.monotonic()
-    summary = generate(args.dir, patients=args.patients, days=args.days, start=start, seed=7)
-    generate_seconds = time.monotonic() - began
-
-    warehouse = args.dir / "warehouse.duckdb"
-    runner.configure(warehouse, landing=args.dir / "landing")
-    _, backfill_seconds, backfill_steps = _timed_run(warehouse, start, end)
-    _, nightly_seconds, nightly_steps = _timed_run(warehouse, end, end)
-
-    print(f"Synthetic hospital: {summary.patients:,} patients, {args.days} days, {summary.lab_rows:,} lab rows, "
-          f"{summary.vital_rows:,} vital rows; generated in {generate_seconds:.1f} s\n")
-    for title, seconds, steps in (("Backfill of the whole period (one run)", backfill_seconds, backfill_steps),
-                                  ("Nightly run of the last day (no new files)", nightly_seconds, nightly_steps)):
-        print(f"{title}: {seconds:.1f} s wall, including Dagster start-up and checks\n")
-        print("| step | seconds | rows written |\n|---|---:|---:|")
-        for step, step_seconds, rows in steps:
-            print(f"| {step} | {step_seconds:.2f} | {rows:,} |")
-        print()
-    print(f"Peak resident memory of the process: {_peak_rss_mib():,.0f} MiB")
+    else:
+        bench_pipeline(args.scales, args.dir)
 
 
 if __name__ == "__main__":

@@ -6,14 +6,14 @@ keeps reading it undisturbed, and a new reader never sees a half-written one. Fi
 
     <warehouse folder>/published/warehouse.duckdb           the snapshot (replaced by os.replace)
     <warehouse folder>/published/parquet -> parquet-<run>   <schema>.<table>.parquet, or for the
-        daily tables <schema>.<table>/as_of_date=<day>/ and for the large staging tables
-        <schema>.<table>/_load_id=<load>/ (hive partitions)
+        daily tables <schema>.<table>/as_of_date=<day>/ and for the staging, superseded and
+        quarantine tables <schema>.<table>/_load_id=<load>/ (hive partitions)
 
 The cost follows the change, not the history: the new snapshot starts as a copy of the previous
 file, and only what changed since the last publish is rewritten in it: the days computed since
-(daily tables), the rows added or removed (staging tables, matched by their raw lineage), and the
-small tables whole. Unchanged Parquet partitions are hard links to the previous ones. A table whose
-columns changed, or whose staging was redone in full, is published whole.
+(daily tables), the loads whose rows staging rewrote since (meta.staging_changes), and the small
+reference and meta tables whole. Unchanged Parquet partitions are hard links to the previous ones.
+A table whose columns changed is published whole.
 """
 
 import os
@@ -22,11 +22,13 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.stages import STAGED_TABLES
 from pipelines.warehouse import attach, parquet_options
 
 PUBLISHED_SCHEMAS = ("quarantine", "staging", "features", "screen", "audit", "meta")
 DAILY_TABLES = ("features.patient_day", "screen.rule_evaluations", "screen.at_risk_daily")
-LINEAGE_TABLES = ("staging.lab_results", "staging.vital_signs")
+# Tables whose rows belong to one load each: published load by load.
+LOAD_TABLES = (*(f"staging.{table}" for table in STAGED_TABLES), "staging.superseded_rows", "quarantine.rejected_rows")
 
 
 def published_folder(warehouse: Path) -> Path:
@@ -71,7 +73,8 @@ def publish(con: duckdb.DuckDBPyConnection, warehouse: Path, run_id: str) -> dic
 
 
 def _plan(con: duckdb.DuckDBPyConnection, incremental: bool, since) -> dict[str, str]:
-    """'full', 'days', 'lineage' or 'unchanged' per table, decided before the snapshot changes."""
+    """'full', 'days', 'loads' or 'unchanged' per table, decided before the snapshot changes; fills
+    the temp tables publish_days and publish_loads with what changed since the last publish."""
     def columns(database: str, name: str) -> list:
         schema, table = name.split(".")
         return con.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = ? "
@@ -82,63 +85,51 @@ def _plan(con: duckdb.DuckDBPyConnection, incremental: bool, since) -> dict[str,
     tables = [f"{s}.{t}" for s, t in con.execute(
         "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = ? "
         "AND schema_name IN (SELECT unnest(?))", [live, list(PUBLISHED_SCHEMAS)]).fetchall()]
-    restaged = set()
-    if incremental and columns("snapshot", "meta.staging_state"):
-        restaged = {f"staging.{t}" for (t,) in con.execute(
-            "SELECT l.table_name FROM meta.staging_state AS l LEFT JOIN snapshot.meta.staging_state AS s "
-            "USING (table_name) WHERE s.digest IS DISTINCT FROM l.digest").fetchall()}
     con.execute("""CREATE OR REPLACE TEMP TABLE publish_days AS
                    SELECT DISTINCT unnest(range(partition_start, partition_end + 1, INTERVAL 1 DAY))::DATE AS as_of_date
                    FROM meta.runs WHERE step = 'features.patient_day' AND started_at > ?""", [since])
-    staged_since = {f"staging.{t}" for (t,) in con.execute(
-        "SELECT DISTINCT table_name FROM meta.staged_loads WHERE run_id IN "
-        "(SELECT run_id FROM meta.runs WHERE started_at > ?)", [since]).fetchall()}
+    con.execute("""CREATE OR REPLACE TEMP TABLE publish_loads AS
+                   SELECT DISTINCT table_name, load_id FROM meta.staging_changes WHERE changed_at > ?""", [since])
+    changed = {f"staging.{t}" for (t,) in con.execute("SELECT DISTINCT table_name FROM publish_loads").fetchall()}
+    if changed:  # a load's rejected and superseded rows change with its staged rows
+        changed |= {"quarantine.rejected_rows", "staging.superseded_rows"}
     plan = {}
     for name in sorted(tables, key=lambda n: PUBLISHED_SCHEMAS.index(n.split(".")[0])):
         same_shape = incremental and columns("snapshot", name) == columns(live, name)
         if same_shape and name in DAILY_TABLES:
             plan[name] = "days"
-        elif same_shape and name in LINEAGE_TABLES and name not in restaged:
-            plan[name] = "lineage" if name in staged_since else "unchanged"
+        elif same_shape and name in LOAD_TABLES:
+            plan[name] = "loads" if name in changed else "unchanged"
         else:
             plan[name] = "full"
     return plan
 
 
 def _publish_table(con: duckdb.DuckDBPyConnection, name: str, how: str, parquet: Path, previous: Path) -> None:
-    schema, _ = name.split(".")
+    schema, table = name.split(".")
     con.execute(f"CREATE SCHEMA IF NOT EXISTS snapshot.{schema}")
-    partition = "as_of_date" if name in DAILY_TABLES else "_load_id" if name in LINEAGE_TABLES else None
+    loads = "SELECT load_id FROM publish_loads" + (f" WHERE table_name = '{table}'" if table in STAGED_TABLES else "")
+    changed_rows = {"days": "as_of_date IN (SELECT as_of_date FROM publish_days)",
+                    "loads": f"_load_id IN ({loads})"}.get(how)
     if how == "full":
         con.execute(f"CREATE OR REPLACE TABLE snapshot.{name} AS SELECT * FROM {name}")
-        changed = None  # every partition is rewritten
-    elif how == "unchanged":  # no load staged into it since the last publish
-        changed = set()
-    elif how == "days":
-        con.execute(f"DELETE FROM snapshot.{name} WHERE as_of_date IN (SELECT as_of_date FROM publish_days)")
-        con.execute(f"INSERT INTO snapshot.{name} SELECT * FROM {name} "
-                    "WHERE as_of_date IN (SELECT as_of_date FROM publish_days)")
-        changed = {str(day) for (day,) in con.execute("SELECT as_of_date FROM publish_days").fetchall()}
-    else:  # lineage: a staged row is its raw row; rows gone and rows new are all that changed
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE publish_gone AS
-                        SELECT _load_id, _source_row FROM snapshot.{name}
-                        EXCEPT SELECT _load_id, _source_row FROM {name}""")
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE publish_new AS
-                        SELECT _load_id, _source_row FROM {name}
-                        EXCEPT SELECT _load_id, _source_row FROM snapshot.{name}""")
-        con.execute(f"DELETE FROM snapshot.{name} WHERE (_load_id, _source_row) IN (SELECT * FROM publish_gone)")
-        con.execute(f"INSERT INTO snapshot.{name} SELECT * FROM {name} "
-                    "WHERE (_load_id, _source_row) IN (SELECT * FROM publish_new)")
-        changed = {load for (load,) in con.execute(
-            "SELECT _load_id FROM publish_gone UNION SELECT _load_id FROM publish_new").fetchall()}
-    if partition is None:
+    elif changed_rows is not None:
+        con.execute(f"DELETE FROM snapshot.{name} WHERE {changed_rows}")
+        con.execute(f"INSERT INTO snapshot.{name} SELECT * FROM {name} WHERE {changed_rows}")
+    if name not in DAILY_TABLES and name not in LOAD_TABLES:
         con.execute(f"COPY {name} TO '{parquet / f'{name}.parquet'}' (FORMAT parquet{parquet_options()})")
         return
-    _publish_partitions(con, name, partition, changed, parquet / name, previous / name)
+    if how == "full":
+        changed = None  # every partition is rewritten
+    else:
+        partitions = {"days": "SELECT as_of_date FROM publish_days", "loads": loads}.get(how)
+        changed = {str(value) for (value,) in con.execute(partitions).fetchall()} if partitions else set()
+    column = "as_of_date" if name in DAILY_TABLES else "_load_id"
+    _publish_partitions(con, name, column, changed, changed_rows, parquet / name, previous / name)
 
 
 def _publish_partitions(con: duckdb.DuckDBPyConnection, name: str, column: str, changed: set[str] | None,
-                        target: Path, previous: Path) -> None:
+                        changed_rows: str | None, target: Path, previous: Path) -> None:
     """Hive partitions of a table: the changed ones written anew, the others linked from before."""
     target.mkdir()
     if changed is not None and previous.is_dir():
@@ -149,10 +140,10 @@ def _publish_partitions(con: duckdb.DuckDBPyConnection, name: str, column: str, 
                     os.link(file, target / folder.name / file.name)
     if changed == set():
         return
-    where = "" if changed is None else f"WHERE CAST({column} AS VARCHAR) IN (SELECT unnest(?))"
+    where = "" if changed is None else f"WHERE {changed_rows}"
     scratch = target.parent / f".{name}-new"
-    con.execute(f"COPY (SELECT * FROM {name} {where}) TO '{scratch}' (FORMAT parquet, PARTITION_BY ({column}){parquet_options()})",
-                [sorted(changed)] if changed is not None else [])
+    con.execute(f"COPY (SELECT * FROM {name} {where}) TO '{scratch}' "
+                f"(FORMAT parquet, PARTITION_BY ({column}){parquet_options()})")
     if scratch.is_dir():
         for folder in scratch.iterdir():
             os.replace(folder, target / folder.name)

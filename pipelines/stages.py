@@ -27,9 +27,6 @@ STAGED_TABLES = {
     "patients": ("patients", ("staging/patient_parse.sql",)),
     "encounters": ("encounters", ("staging/encounter_parse.sql",)),
 }
-# Tables staged load by load (their source views limit the parse to the loads being staged and the
-# earlier versions of their records); the small ones are rebuilt whole every run.
-INCREMENTAL_TABLES = ("lab_results", "vital_signs")
 REFERENCE_FILES = (REFERENCE_DIR / "analytes.csv", REFERENCE_DIR / "units.csv", EXPECTATIONS_DIR / "plausibility.csv")
 
 
@@ -63,13 +60,14 @@ def staging_digest(table: str) -> str:
 
 def stage(con: duckdb.DuckDBPyConnection, table: str, run_id: str = "") -> int:
     """Bring one staging table, its quarantine and superseded rows up to date with raw: its new loads
-    only, or everything when the table is small, new, or its reference files or SQL changed."""
+    (and the earlier versions of the records they carry) only, or everything when the table is new
+    or its reference files or SQL changed. The loads whose rows changed go to meta.staging_changes."""
     raw_kind, parse_scripts = STAGED_TABLES[table]
     digest = staging_digest(table)
     state = con.execute("SELECT digest FROM meta.staging_state WHERE table_name = ?", [table]).fetchone()
     exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'staging' AND table_name = ?",
                          [table]).fetchone()[0] > 0
-    full = table not in INCREMENTAL_TABLES or not exists or state is None or state[0] != digest
+    full = not exists or state is None or state[0] != digest
     with transaction(con):
         con.execute("""CREATE OR REPLACE TEMP TABLE stage_scope AS
                        SELECT load_id FROM meta.loads WHERE kind = $kind
@@ -87,6 +85,9 @@ def stage(con: duckdb.DuckDBPyConnection, table: str, run_id: str = "") -> int:
             con.execute("DELETE FROM meta.staged_loads WHERE table_name = ? AND (? OR load_id IN "
                         "(SELECT load_id FROM stage_scope))", [table, full])
             con.execute("INSERT INTO meta.staged_loads SELECT ?, load_id, ? FROM stage_scope", [table, run_id])
+            con.execute("INSERT INTO meta.staging_changes SELECT ?, ?, load_id, now() FROM "
+                        "(SELECT _load_id AS load_id FROM parsed UNION SELECT load_id FROM stage_scope)",
+                        [run_id, table])
             con.execute("INSERT OR REPLACE INTO meta.staging_state VALUES (?, ?)", [table, digest])
     return con.execute(f"SELECT count(*) FROM staging.{table}").fetchone()[0]
 

@@ -47,7 +47,7 @@ def _strip_comments(sql: str) -> str:
 
 def execute(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, object] | None = None):
     """Execute one statement, binding only the $named parameters it uses."""
-    used = {name: (params or {})[name] for name in set(_PARAM.findall(sql))}
+    used = {name: (params or {})[name] for name in set(_PARAM.findall(_strip_comments(sql)))}
     return con.execute(sql, used) if used else con.execute(sql)
 
 

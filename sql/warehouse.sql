@@ -135,6 +135,15 @@ CREATE TABLE IF NOT EXISTS meta.staged_loads (
     run_id VARCHAR
 );
 
+-- The loads whose staged, quarantined or superseded rows each staging step rewrote (its new loads
+-- and the loads holding earlier versions of their records): publishing copies just those.
+CREATE TABLE IF NOT EXISTS meta.staging_changes (
+    run_id VARCHAR,
+    table_name VARCHAR NOT NULL,
+    load_id VARCHAR NOT NULL,
+    changed_at TIMESTAMPTZ NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS meta.staging_state (
     table_name VARCHAR PRIMARY KEY,
     digest VARCHAR NOT NULL

@@ -37,7 +37,7 @@ def test_encrypted_files_do_not_open_without_the_key(encrypted_site):
     assert parquet_files
     for path in parquet_files:
         with pytest.raises(duckdb.Error, match="encrypted"):
-            duckdb.sql(f"SELECT count(*) FROM read_parquet('{path}')").fetchall()
+            duckdb.connect().sql(f"SELECT count(*) FROM read_parquet('{path}')").fetchall()
         assert PATIENT.encode() not in path.read_bytes(), path
 
 

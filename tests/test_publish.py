@@ -53,10 +53,12 @@ def test_incremental_publishes_equal_the_live_tables(site):
         plan = dict(live.execute("SELECT step, detail FROM meta.runs WHERE step = 'publish.snapshot' "
                                  "ORDER BY started_at DESC LIMIT 1").fetchall())
         assert '"features.patient_day":"days"' in plan["publish.snapshot"].replace(" ", "")
-        assert '"staging.lab_results":"lineage"' in plan["publish.snapshot"].replace(" ", "")
+        assert '"staging.lab_results":"loads"' in plan["publish.snapshot"].replace(" ", "")
+        assert '"staging.vital_signs":"unchanged"' in plan["publish.snapshot"].replace(" ", "")
         live.execute(f"ATTACH '{published / 'warehouse.duckdb'}' AS snap (READ_ONLY)")
-        for table in ("staging.lab_results", "staging.superseded_rows", "features.patient_day",
-                      "screen.rule_evaluations", "screen.at_risk_daily"):
+        for table in ("staging.lab_results", "staging.vital_signs", "staging.superseded_rows",
+                      "quarantine.rejected_rows", "features.patient_day", "screen.rule_evaluations",
+                      "screen.at_risk_daily", "staging.patients"):
             difference = live.execute(f"SELECT count(*) FROM ((SELECT * FROM {table} EXCEPT ALL SELECT * FROM snap.{table}) "
                                       f"UNION ALL (SELECT * FROM snap.{table} EXCEPT ALL SELECT * FROM {table}))").fetchone()
             assert difference == (0,), table

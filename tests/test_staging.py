@@ -190,3 +190,40 @@ def test_staging_load_by_load_equals_staging_everything_at_once(con, tmp_path):
     for table in stages.STAGED_TABLES:
         stages.stage(con, table)
     assert all(load["balanced"] for load in stages.reconcile(con))
+
+
+def test_small_tables_staged_load_by_load_equal_staging_everything_at_once(con, tmp_path):
+    from conftest import write_extract
+    from pipelines.contract import DIAGNOSES, PATIENTS
+
+    dx = {"patient_id": "p1", "encounter_id": "e1", "code_system": "ICD10CM", "code": "M08.20",
+          "recorded_at": "2024-01-02T10:00:00"}
+    batches = [  # a later file re-sends a patient with a corrected birth date, and a diagnosis again
+        {"patients": [{"patient_id": "p1", "birth_date": "2012-05-01", "sex": "F"},
+                      {"patient_id": "p2", "birth_date": "31/02/2010", "sex": "M"}],
+         "diagnoses": [dx, {**dx, "code_system": "READ"}]},
+        {"patients": [{"patient_id": "p3", "birth_date": "2001-01-01", "sex": "M"}],
+         "diagnoses": [{**dx, "patient_id": "p3"}]},
+        {"patients": [{"patient_id": "p1", "birth_date": "2012-05-02", "sex": "F"}], "diagnoses": [dx]},
+    ]
+    tables = ("staging.patients", "staging.diagnoses", "staging.superseded_rows", "quarantine.rejected_rows")
+
+    def contents():
+        return {t: sorted(con.execute(f"SELECT * EXCLUDE (_load_id) FROM {t}").fetchall(), key=str) for t in tables}
+
+    for number, batch in enumerate(batches):  # one load per kind and run, staged incrementally
+        write_extract(tmp_path / "one_by_one" / f"patients_{number}.csv", PATIENTS.columns, batch["patients"])
+        write_extract(tmp_path / "one_by_one" / f"diagnoses_{number}.csv", DIAGNOSES.columns, batch["diagnoses"])
+        stages.land(con, tmp_path / "one_by_one", run_id=f"run{number}")
+        stages.stage(con, "patients", f"run{number}")
+        stages.stage(con, "diagnoses", f"run{number}")
+    changes = con.execute("SELECT run_id, table_name, count(*) FROM meta.staging_changes GROUP BY ALL").fetchall()
+    assert ("run1", "patients", 1) in changes  # a new patient touches only its own load
+    assert ("run2", "patients", 2) in changes  # a corrected patient also touches the load it corrects
+    incremental = contents()
+    assert con.execute("SELECT CAST(birth_date AS VARCHAR) FROM staging.patients WHERE patient_id = 'p1'"
+                       ).fetchall() == [("2012-05-02",)]
+    con.execute("DELETE FROM meta.staging_state")  # forces a full restage of the same raw rows
+    stages.stage(con, "patients", "full")
+    stages.stage(con, "diagnoses", "full")
+    assert contents() == incremental

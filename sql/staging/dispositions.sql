@@ -10,6 +10,14 @@
 -- removes the record: it and every version it cancels are superseded as 'cancelled'. A loser
 -- identical to the winner (same fingerprint) is a 'duplicate', any other an 'older_version'.
 
+-- Only the loads being staged, and every version of the records they carry, are decided again.
+-- (The measurement source views already read no more than that; the small tables parse all of
+-- raw and are narrowed here.)
+DELETE FROM parsed
+WHERE _load_id NOT IN (SELECT load_id FROM stage_scope)
+  AND coalesce(record_id NOT IN (SELECT record_id FROM parsed WHERE _load_id IN (SELECT load_id FROM stage_scope)
+                                 AND record_id IS NOT NULL), true);
+
 DELETE FROM quarantine.rejected_rows
 WHERE table_name = $table_name
   AND ($full OR (_load_id, _source_row) IN (SELECT _load_id, _source_row FROM parsed)
