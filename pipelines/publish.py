@@ -5,15 +5,15 @@ Parquet files beside it, then swapped in atomically: a reader holding the previo
 keeps reading it undisturbed, and a new reader never sees a half-written one. Files are owner-only.
 
     <warehouse folder>/published/warehouse.duckdb           the snapshot (replaced by os.replace)
-    <warehouse folder>/published/parquet -> parquet-<run>   <schema>.<table>.parquet, or for the
-        daily tables <schema>.<table>/as_of_date=<day>/ and for the staging, superseded and
-        quarantine tables <schema>.<table>/_load_id=<load>/ (hive partitions)
+    <warehouse folder>/published/parquet -> parquet-<run>   Parquet copies of the derived and meta
+        tables: <schema>.<table>.parquet, or for the daily tables
+        <schema>.<table>/as_of_month=<YYYY-MM>/ (hive partitions)
 
 The cost follows the change, not the history: the new snapshot starts as a copy of the previous
 file, and only what changed since the last publish is rewritten in it: the days computed since
 (daily tables), the loads whose rows staging rewrote since (meta.staging_changes), and the small
-reference and meta tables whole. Unchanged Parquet partitions are hard links to the previous ones.
-A table whose columns changed is published whole.
+reference and meta tables whole. Parquet months without a day computed since are hard links to
+the previous copy. A table whose columns changed is published whole.
 """
 
 import os
@@ -27,6 +27,10 @@ from pipelines.warehouse import attach, parquet_options
 
 PUBLISHED_SCHEMAS = ("quarantine", "staging", "features", "screen", "audit", "meta")
 DAILY_TABLES = ("features.patient_day", "screen.rule_evaluations", "screen.at_risk_daily")
+# Parquet copies are made of the derived tables and the pipeline's record; staging and quarantine
+# are in the snapshot file only (researchers get staging from the research tier).
+PARQUET_SCHEMAS = ("features", "screen", "audit", "meta")
+MONTH_FORMAT = "%Y-%m"
 # Tables whose rows belong to one load each: published load by load.
 LOAD_TABLES = (*(f"staging.{table}" for table in STAGED_TABLES), "staging.superseded_rows", "quarantine.rejected_rows")
 
@@ -116,34 +120,41 @@ def _publish_table(con: duckdb.DuckDBPyConnection, name: str, how: str, parquet:
     elif changed_rows is not None:
         con.execute(f"DELETE FROM snapshot.{name} WHERE {changed_rows}")
         con.execute(f"INSERT INTO snapshot.{name} SELECT * FROM {name} WHERE {changed_rows}")
-    if name not in DAILY_TABLES and name not in LOAD_TABLES:
-        con.execute(f"COPY {name} TO '{parquet / f'{name}.parquet'}' (FORMAT parquet{parquet_options()})")
+    if schema not in PARQUET_SCHEMAS:
         return
-    if how == "full":
-        changed = None  # every partition is rewritten
+    if name in DAILY_TABLES:
+        _publish_months(con, name, how, parquet / name, previous / name)
     else:
-        partitions = {"days": "SELECT as_of_date FROM publish_days", "loads": loads}.get(how)
-        changed = {str(value) for (value,) in con.execute(partitions).fetchall()} if partitions else set()
-    column = "as_of_date" if name in DAILY_TABLES else "_load_id"
-    _publish_partitions(con, name, column, changed, changed_rows, parquet / name, previous / name)
+        con.execute(f"COPY {name} TO '{parquet / f'{name}.parquet'}' (FORMAT parquet{parquet_options()})")
 
 
-def _publish_partitions(con: duckdb.DuckDBPyConnection, name: str, column: str, changed: set[str] | None,
-                        changed_rows: str | None, target: Path, previous: Path) -> None:
-    """Hive partitions of a table: the changed ones written anew, the others linked from before."""
+def _publish_months(con: duckdb.DuckDBPyConnection, name: str, how: str, target: Path, previous: Path) -> None:
+    """A daily table as hive partitions by month: the months holding a day computed since the last
+    publish written anew, the others hard-linked from the previous copy."""
     target.mkdir()
-    if changed is not None and previous.is_dir():
-        for folder in previous.iterdir():
-            if folder.name.split("=", 1)[1] not in changed:
-                (target / folder.name).mkdir()
-                for file in folder.iterdir():
-                    os.link(file, target / folder.name / file.name)
-    if changed == set():
+    months = None if how == "full" else {month for (month,) in con.execute(
+        f"SELECT DISTINCT strftime(as_of_date, '{MONTH_FORMAT}') FROM publish_days").fetchall()}
+    earlier = sorted(previous.iterdir()) if previous.is_dir() else []
+    if months is None or any(not folder.name.startswith("as_of_month=") for folder in earlier):
+        months, earlier = None, []  # first publish, or an earlier layout: write every month
+    for folder in earlier:
+        if folder.name.split("=", 1)[1] not in months:
+            (target / folder.name).mkdir()
+            for file in folder.iterdir():
+                os.link(file, target / folder.name / file.name)
+    if months == set():
         return
-    where = "" if changed is None else f"WHERE {changed_rows}"
+    where, params = "", {}
+    if months is not None:  # a date range first, so DuckDB skips the row groups of other months
+        where = (f"WHERE as_of_date >= $first AND as_of_date < $after "
+                 f"AND strftime(as_of_date, '{MONTH_FORMAT}') IN (SELECT unnest($months))")
+        first, after = con.execute("SELECT date_trunc('month', min(as_of_date))::DATE, "
+                                   "(date_trunc('month', max(as_of_date)) + INTERVAL 1 MONTH)::DATE "
+                                   "FROM publish_days").fetchone()
+        params = {"first": first, "after": after, "months": sorted(months)}
     scratch = target.parent / f".{name}-new"
-    con.execute(f"COPY (SELECT * FROM {name} {where}) TO '{scratch}' "
-                f"(FORMAT parquet, PARTITION_BY ({column}){parquet_options()})")
+    con.execute(f"COPY (SELECT *, strftime(as_of_date, '{MONTH_FORMAT}') AS as_of_month FROM {name} {where}) "
+                f"TO '{scratch}' (FORMAT parquet, PARTITION_BY (as_of_month){parquet_options()})", params)
     if scratch.is_dir():
         for folder in scratch.iterdir():
             os.replace(folder, target / folder.name)

@@ -46,10 +46,10 @@ def test_with_the_key_readers_see_the_published_tables(encrypted_site):
     with connect(published / "warehouse.duckdb", SITE_TZ, read_only=True) as reader:
         assert reader.execute("SELECT count(*) FROM staging.lab_results WHERE patient_id = ?",
                               [PATIENT]).fetchone() == (1,)
-        parquet = published / "parquet" / "staging.lab_results"
+        parquet = published / "parquet" / "features.patient_day"
         rows = reader.execute(f"SELECT count(*) FROM read_parquet('{parquet}/*/*.parquet', "
-                              "encryption_config = {footer_key: 'masscreen'})").fetchone()
-        assert rows == (2,)
+                              "encryption_config = {footer_key: 'masscreen'}) WHERE patient_id = ?", [PATIENT]).fetchone()
+        assert rows == (1,)
     with connect(folder / "w.duckdb", SITE_TZ, read_only=True) as live:
         assert live.execute("SELECT count(*) FROM staging.lab_results").fetchone() == (2,)
     # A reader with plain DuckDB attaches the snapshot with the key (as docs/OPERATIONS.md shows).

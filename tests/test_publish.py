@@ -26,9 +26,10 @@ def test_a_reader_of_the_snapshot_is_not_blocked_and_sees_whole_runs(site):
     with duckdb.connect(str(published / "warehouse.duckdb"), read_only=True) as fresh:
         assert fresh.execute("SELECT count(*) FROM staging.lab_results").fetchone()[0] == 2
         assert fresh.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'raw'").fetchone()[0] == 0
-    parquet = duckdb.sql(f"SELECT count(*) FROM read_parquet('{published / 'parquet' / 'staging.lab_results'}/*/*.parquet')"
-                         ).fetchone()
-    assert parquet == (2,)
+    days = published / "parquet" / "features.patient_day"
+    assert duckdb.connect().sql(f"SELECT min(as_of_date), max(as_of_date), any_value(as_of_month) FROM "
+                                f"read_parquet('{days}/*/*.parquet', hive_partitioning = true)").fetchone() == (
+        date(2024, 1, 10), date(2024, 1, 11), "2024-01")
     assert len([p for p in published.iterdir() if p.name.startswith("parquet-")]) == 1  # the old copy is gone
 
 
@@ -62,8 +63,30 @@ def test_incremental_publishes_equal_the_live_tables(site):
             difference = live.execute(f"SELECT count(*) FROM ((SELECT * FROM {table} EXCEPT ALL SELECT * FROM snap.{table}) "
                                       f"UNION ALL (SELECT * FROM snap.{table} EXCEPT ALL SELECT * FROM {table}))").fetchone()
             assert difference == (0,), table
-            parquet = published / "parquet" / table
-            files = sorted(parquet.glob("*/*.parquet")) if parquet.is_dir() else [Path(f"{parquet}.parquet")]
-            rows = live.execute("SELECT count(*) FROM read_parquet(?)", [[str(f) for f in files]]).fetchone()[0] \
+            if not table.startswith(("features.", "screen.")):
+                continue  # staging and quarantine are in the snapshot file only
+            files = sorted((published / "parquet" / table).glob("as_of_month=*/*.parquet"))
+            parquet = live.execute("SELECT count(*) FROM read_parquet(?)", [[str(f) for f in files]]).fetchone()[0] \
                 if files else 0  # an empty daily table has no partition
-            assert rows == live.execute(f"SELECT count(*) FROM {table}").fetchone()[0], table
+            assert parquet == live.execute(f"SELECT count(*) FROM {table}").fetchone()[0], table
+
+
+def test_parquet_months_without_a_new_day_are_linked_not_rewritten(site):
+    folder, landing = site
+    write_labs(landing, "labs_1.csv", [lab("r3", "777-3", "180", "K/uL", "2024-02-01T06:00:00")])
+    assert runner.run_range(date(2024, 1, 9), date(2024, 2, 2)).success
+    days = published_folder(folder / "w.duckdb") / "parquet" / "features.patient_day"
+    january = {path.name: path.stat().st_ino for path in (days / "as_of_month=2024-01").iterdir()}
+    february = {path.name: path.stat().st_ino for path in (days / "as_of_month=2024-02").iterdir()}
+    write_labs(landing, "labs_2.csv", [lab("r2", "777-3", "150", "K/uL", "2024-02-02T06:00:00")])
+    assert runner.run_range(date(2024, 2, 2), date(2024, 2, 2)).success
+    days = days.resolve()  # the new copy
+    assert {path.name: path.stat().st_ino for path in (days / "as_of_month=2024-01").iterdir()} == january
+    assert {path.name: path.stat().st_ino for path in (days / "as_of_month=2024-02").iterdir()} != february
+    with duckdb.connect(str(folder / "w.duckdb"), read_only=True) as live:
+        difference = live.execute(
+            f"SELECT count(*) FROM ((SELECT * FROM features.patient_day EXCEPT ALL SELECT * EXCLUDE (as_of_month) "
+            f"FROM read_parquet('{days}/*/*.parquet', hive_partitioning = true)) UNION ALL "
+            f"(SELECT * EXCLUDE (as_of_month) FROM read_parquet('{days}/*/*.parquet', hive_partitioning = true) "
+            f"EXCEPT ALL SELECT * FROM features.patient_day))").fetchone()
+    assert difference == (0,)
