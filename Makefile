@@ -24,7 +24,7 @@ ui: install  ## the Dagster UI on http://127.0.0.1:3000 (after make demo)
 	MASSCREEN_WAREHOUSE=$(CURDIR)/var/demo/warehouse.duckdb MASSCREEN_LANDING=$(CURDIR)/var/demo/landing \
 		$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
-bench: install  ## time the pipeline by stage on a demo-sized hospital (figures for docs/BENCHMARKS.md)
+bench: install  ## nightly and backfill by stage at 1x and 10x the history, and 10M-row ingest (docs/BENCHMARKS.md)
 	$(BIN)/python -m pipelines.bench pipeline
 	$(BIN)/python -m pipelines.bench ingest --rows 10000000
 

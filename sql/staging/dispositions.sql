@@ -14,7 +14,8 @@
 -- (The measurement source views already read no more than that; the small tables parse all of
 -- raw and are narrowed here.)
 DELETE FROM parsed
-WHERE _load_id NOT IN (SELECT load_id FROM stage_scope)
+WHERE NOT $full
+  AND _load_id NOT IN (SELECT load_id FROM stage_scope)
   AND coalesce(record_id NOT IN (SELECT record_id FROM parsed WHERE _load_id IN (SELECT load_id FROM stage_scope)
                                  AND record_id IS NOT NULL), true);
 
