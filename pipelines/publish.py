@@ -39,6 +39,26 @@ def published_folder(warehouse: Path) -> Path:
     return Path(warehouse).resolve().parent / "published"
 
 
+def swap_in(folder: Path, built: Path, name: str, parquet: Path, parquet_link: str) -> None:
+    """Replace folder/name by the file built, and point the link folder/parquet_link at the new
+    Parquet folder: each one atomic rename, so readers see the old copy or the new, never a mix."""
+    os.replace(built, folder / name)
+    link = folder / f".{parquet_link}-link"
+    link.unlink(missing_ok=True)
+    link.symlink_to(parquet.name)
+    os.replace(link, folder / parquet_link)
+
+
+def remove_stale(folder: Path, parquet: Path, parquet_prefix: str, building_prefix: str) -> None:
+    """Earlier Parquet folders beside the current one, and files left by a build that was killed.
+    Readers of an old copy hold open files, which stay readable after removal."""
+    for stale in folder.iterdir():
+        if stale.name.startswith(parquet_prefix) and stale != parquet:
+            shutil.rmtree(stale, ignore_errors=True)
+        elif stale.name.startswith(building_prefix):
+            stale.unlink(missing_ok=True)
+
+
 def publish(con: duckdb.DuckDBPyConnection, warehouse: Path, run_id: str) -> dict[str, str]:
     """Write the snapshot and its Parquet copies; returns how each table was published."""
     folder = published_folder(warehouse)
@@ -59,20 +79,10 @@ def publish(con: duckdb.DuckDBPyConnection, warehouse: Path, run_id: str) -> dic
                 _publish_table(con, name, how, parquet, previous_parquet)
         finally:
             con.execute("DETACH snapshot")
-        os.replace(snapshot, folder / "warehouse.duckdb")
-        link = folder / ".parquet-link"
-        link.unlink(missing_ok=True)
-        link.symlink_to(parquet.name)
-        os.replace(link, folder / "parquet")
+        swap_in(folder, snapshot, "warehouse.duckdb", parquet, "parquet")
     finally:
         os.umask(old_umask)
-    # Earlier copies, and leftovers of a run killed mid-publish. Readers of an old copy hold open
-    # files, which stay readable after removal.
-    for stale in folder.iterdir():
-        if stale.name.startswith("parquet-") and stale != parquet:
-            shutil.rmtree(stale, ignore_errors=True)
-        elif stale.name.startswith(".warehouse-"):
-            stale.unlink(missing_ok=True)
+    remove_stale(folder, parquet, "parquet-", ".warehouse-")
     return plan
 
 

@@ -24,7 +24,7 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipelines.publish import published_folder
+from pipelines.publish import published_folder, remove_stale, swap_in
 from pipelines.settings import research_key, research_max_shift_days
 from pipelines.warehouse import connect, run_script
 
@@ -83,21 +83,12 @@ def release(warehouse: Path, timezone_name: str) -> dict[str, int]:
             for name in (*RESEARCH_TABLES, RELEASE_TABLE):
                 con.execute(f"COPY deidentified.{name} TO '{parquet / f'{name}.parquet'}' (FORMAT parquet)")
             con.execute("DETACH deidentified")
-        os.replace(building, folder / "research.duckdb")
-        link = folder / ".research-parquet-link"
-        link.unlink(missing_ok=True)
-        link.symlink_to(parquet.name)
-        os.replace(link, folder / "research-parquet")
+        swap_in(folder, building, "research.duckdb", parquet, "research-parquet")
     except BaseException:
         building.unlink(missing_ok=True)
         shutil.rmtree(parquet, ignore_errors=True)
         raise
     finally:
         os.umask(old_umask)
-    # Earlier releases' Parquet and leftovers of a killed build; open files stay readable.
-    for stale in folder.iterdir():
-        if stale.name.startswith("research-parquet-") and stale != parquet:
-            shutil.rmtree(stale, ignore_errors=True)
-        elif stale.name.startswith(".research-"):
-            stale.unlink(missing_ok=True)
+    remove_stale(folder, parquet, "research-parquet-", ".research-")
     return row_counts
