@@ -8,6 +8,7 @@
 | MASSCREEN_PARTITION_START | first day partition (YYYY-MM-DD) | 2024-01-01 |
 | MASSCREEN_RULES | rule file (YAML) | the packaged pipelines/reference/rules.yaml |
 | MASSCREEN_CONFIG | site configuration (YAML, pipelines/site_config.py): its sources replace the landing folder, its time zone and first day replace the two above | none |
+| MASSCREEN_RETRY_SECONDS | first wait before a step is retried after a transient failure, doubling per retry (pipelines/defs/retries.py) | 30 |
 | MASSCREEN_ENCRYPTION_KEY | key (16 characters or more) encrypting the warehouse, the snapshot and its Parquet (pipelines/warehouse.py) | none: not encrypted |
 | MASSCREEN_RESEARCH_KEY | secret (32 characters or more) keying the research tier's pseudonyms and date shifts (docs/RESEARCH.md); never in the repo | none: the research release refuses to run |
 | MASSCREEN_RESEARCH_MAX_SHIFT_DAYS | bound S of the research tier's per-patient date shift, in days: shifts are whole days in [-S, +S] | 182 |

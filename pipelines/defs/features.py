@@ -8,6 +8,7 @@ from pipelines import stages
 from pipelines.defs.ingest import LAB_RESULTS, VITAL_SIGNS
 from pipelines.defs.partitions import daily_partitions
 from pipelines.defs.resources import WarehouseResource
+from pipelines.defs.retries import retry_transient
 from pipelines.run_log import record_step
 
 PATIENT_DAY = dg.AssetKey(["features", "patient_day"])
@@ -28,6 +29,7 @@ def partition_dates(context: dg.AssetExecutionContext) -> tuple[date, date]:
     pool="duckdb",
     kinds={"duckdb"},
 )
+@retry_transient
 def patient_day(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """One row per patient and day with values in the 7-day look-back; replaces its days only."""
     start, end = partition_dates(context)

@@ -7,6 +7,7 @@ import dagster as dg
 
 from pipelines import stages
 from pipelines.defs.resources import WarehouseResource
+from pipelines.defs.retries import retry_transient
 from pipelines.landing import IDENTITY, unrecognised_files
 from pipelines.source_mapping import SourceMapping
 from pipelines.run_log import record_step
@@ -26,6 +27,7 @@ VITAL_SIGNS = STAGING["vital_signs"]
 
 
 @dg.asset(key=RAW_EXTRACTS, group_name="ingest", pool="duckdb", kinds={"duckdb"})
+@retry_transient
 def raw_extracts(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Extract files from each source (a landing folder or a configured preset), as landed (all
     text); a file, or a preset's kind, is loaded once per content."""
@@ -53,6 +55,7 @@ def raw_extracts(context: dg.AssetExecutionContext, warehouse: WarehouseResource
                         description=STAGING_DESCRIPTIONS[table]) for table, key in STAGING.items()],
     pool="duckdb",
 )
+@retry_transient
 def staging_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Rebuild staging (and its quarantine and superseded rows) from raw."""
     with warehouse.connect() as con:

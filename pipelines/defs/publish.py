@@ -7,12 +7,14 @@ import dagster as dg
 
 from pipelines.defs.screen import AT_RISK_DAILY
 from pipelines.defs.resources import WarehouseResource
+from pipelines.defs.retries import retry_transient
 from pipelines.publish import publish, published_folder
 from pipelines.run_log import record_step
 
 
 @dg.asset(key=dg.AssetKey(["publish", "snapshot"]), deps=[AT_RISK_DAILY], group_name="publish", pool="duckdb",
           kinds={"duckdb", "parquet"})
+@retry_transient
 def snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Everything but raw, as published/warehouse.duckdb and published/parquet/, replaced atomically;
     only what changed since the last publish is rewritten."""

@@ -8,6 +8,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.defs.resources import WarehouseResource
+from pipelines.defs.retries import retry_transient
 from pipelines.research import release, research_file
 from pipelines.settings import load_settings
 
@@ -16,7 +17,8 @@ SNAPSHOT = dg.AssetKey(["publish", "snapshot"])
 
 
 @dg.asset(key=RESEARCH, deps=[SNAPSHOT], group_name="publish", kinds={"duckdb", "parquet"})
-def research(warehouse: WarehouseResource) -> dg.MaterializeResult:
+@retry_transient
+def research(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """published/research.duckdb and published/research-parquet/: pseudonymous keys, shifted dates,
     ages over 89 capped, no free text; needs MASSCREEN_RESEARCH_KEY."""
     row_counts = release(Path(warehouse.path), warehouse.timezone)

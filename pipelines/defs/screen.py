@@ -8,6 +8,7 @@ from pipelines import stages
 from pipelines.defs.features import PATIENT_DAY, partition_dates
 from pipelines.defs.partitions import daily_partitions
 from pipelines.defs.resources import WarehouseResource
+from pipelines.defs.retries import retry_transient
 from pipelines.run_log import record_step
 
 AT_RISK_DAILY = dg.AssetKey(["screen", "at_risk_daily"])
@@ -22,6 +23,7 @@ AT_RISK_DAILY = dg.AssetKey(["screen", "at_risk_daily"])
     pool="duckdb",
     kinds={"duckdb"},
 )
+@retry_transient
 def at_risk_daily(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Patients flagged per day, with rules fired, evidence and rule set version."""
     start, end = partition_dates(context)
