@@ -1,6 +1,6 @@
 """publish/research: the de-identified research release (pipelines/research.py), its job and a
-weekly schedule. It reads the published snapshot only, so it is outside the `duckdb` pool and
-outside the nightly job: the nightly run never needs the research key."""
+weekly schedule. It reads the published snapshot only, so it is outside the `duckdb` pool (in its
+own) and outside the nightly job: the nightly run never needs the research key."""
 
 import os
 from pathlib import Path
@@ -16,7 +16,8 @@ RESEARCH = dg.AssetKey(["publish", "research"])
 SNAPSHOT = dg.AssetKey(["publish", "snapshot"])
 
 
-@dg.asset(key=RESEARCH, deps=[SNAPSHOT], group_name="publish", kinds={"duckdb", "parquet"})
+# Its own pool (limit 1, like every pool here): two releases never build at once.
+@dg.asset(key=RESEARCH, deps=[SNAPSHOT], group_name="publish", pool="research", kinds={"duckdb", "parquet"})
 @retry_transient
 def research(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """published/research.duckdb and published/research-parquet/: pseudonymous keys, shifted dates,
