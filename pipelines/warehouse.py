@@ -98,6 +98,7 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         _enable_encryption(con, key)
         attach(con, path, "warehouse", read_only)
         con.execute("USE warehouse")
+        con.execute("SET temp_file_encryption = true")  # spilled intermediate results hold patient data too
     except BaseException:
         con.close()
         raise

@@ -52,6 +52,7 @@ def test_with_the_key_readers_see_the_published_tables(encrypted_site):
         assert rows == (1,)
     with connect(folder / "w.duckdb", SITE_TZ, read_only=True) as live:
         assert live.execute("SELECT count(*) FROM staging.lab_results").fetchone() == (2,)
+        assert live.execute("SELECT current_setting('temp_file_encryption')").fetchone() == (True,)
     # A reader with plain DuckDB attaches the snapshot with the key (as docs/OPERATIONS.md shows).
     with duckdb.connect() as other:
         other.execute(f"ATTACH '{published / 'warehouse.duckdb'}' AS snap (READ_ONLY, ENCRYPTION_KEY '{KEY}')")
