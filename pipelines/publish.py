@@ -142,8 +142,10 @@ def _publish_months(con: duckdb.DuckDBPyConnection, name: str, how: str, target:
     """A daily table as hive partitions by month: the months holding a day computed since the last
     publish written anew, the others hard-linked from the previous copy."""
     target.mkdir()
-    months = None if how == "full" else {month for (month,) in con.execute(
-        f"SELECT DISTINCT strftime(as_of_date, '{MONTH_FORMAT}') FROM publish_days").fetchall()}
+    months, first, after = con.execute(
+        f"SELECT list(DISTINCT strftime(as_of_date, '{MONTH_FORMAT}')), date_trunc('month', min(as_of_date))::DATE, "
+        "(date_trunc('month', max(as_of_date)) + INTERVAL 1 MONTH)::DATE FROM publish_days").fetchone()
+    months = None if how == "full" else set(months or [])
     earlier = sorted(previous.iterdir()) if previous.is_dir() else []
     if months is None or any(not folder.name.startswith("as_of_month=") for folder in earlier):
         months, earlier = None, []  # first publish, or an earlier layout: write every month
@@ -158,9 +160,6 @@ def _publish_months(con: duckdb.DuckDBPyConnection, name: str, how: str, target:
     if months is not None:  # a date range first, so DuckDB skips the row groups of other months
         where = (f"WHERE as_of_date >= $first AND as_of_date < $after "
                  f"AND strftime(as_of_date, '{MONTH_FORMAT}') IN (SELECT unnest($months))")
-        first, after = con.execute("SELECT date_trunc('month', min(as_of_date))::DATE, "
-                                   "(date_trunc('month', max(as_of_date)) + INTERVAL 1 MONTH)::DATE "
-                                   "FROM publish_days").fetchone()
         params = {"first": first, "after": after, "months": sorted(months)}
     scratch = target.parent / f".{name}-new"
     con.execute(f"COPY (SELECT *, strftime(as_of_date, '{MONTH_FORMAT}') AS as_of_month FROM {name} {where}) "

@@ -9,7 +9,7 @@
 | MASSCREEN_RULES | rule file (YAML) | the packaged pipelines/reference/rules.yaml |
 | MASSCREEN_CONFIG | site configuration (YAML, pipelines/site_config.py): its sources replace the landing folder, its time zone and first day replace the two above | none |
 | MASSCREEN_RETRY_SECONDS | first wait before a step is retried after a transient failure, doubling per retry (pipelines/defs/retries.py) | 30 |
-| MASSCREEN_ENCRYPTION_KEY | key (16 characters or more) encrypting the warehouse, the snapshot and its Parquet (pipelines/warehouse.py) | none: not encrypted |
+| MASSCREEN_ENCRYPTION_KEY | key (16 characters or more) encrypting the warehouse, the snapshot and its Parquet (used by pipelines/warehouse.py) | none: not encrypted |
 | MASSCREEN_RESEARCH_KEY | secret (32 characters or more) keying the research tier's pseudonyms and date shifts (docs/RESEARCH.md); never in the repo | none: the research release refuses to run |
 | MASSCREEN_RESEARCH_MAX_SHIFT_DAYS | bound S of the research tier's per-patient date shift, in days: shifts are whole days in [-S, +S] | 182 |
 """
@@ -56,7 +56,16 @@ def load_settings() -> Settings:
     )
 
 
+MIN_ENCRYPTION_KEY_LENGTH = 16
 MIN_RESEARCH_KEY_LENGTH = 32
+
+
+def encryption_key() -> str | None:
+    """The key from MASSCREEN_ENCRYPTION_KEY, or None when the files are not to be encrypted."""
+    key = os.environ.get("MASSCREEN_ENCRYPTION_KEY") or None
+    if key is not None and len(key) < MIN_ENCRYPTION_KEY_LENGTH:
+        raise ValueError(f"MASSCREEN_ENCRYPTION_KEY must be at least {MIN_ENCRYPTION_KEY_LENGTH} characters")
+    return key
 
 
 def research_key() -> str:

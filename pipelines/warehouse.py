@@ -20,12 +20,11 @@ from typing import Iterator, Mapping
 import duckdb
 import duckdb_extension_httpfs
 
-from pipelines.settings import SQL_DIR
+from pipelines.settings import SQL_DIR, encryption_key
 
 HTTPFS_EXTENSION = (Path(duckdb_extension_httpfs.__file__).parent / "extensions" / f"v{duckdb.__version__}"
                     / "httpfs.duckdb_extension")
 PARQUET_KEY_NAME = "masscreen"
-MIN_KEY_LENGTH = 16
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 # Statements in our SQL files end with ';' at the end of a line.
@@ -54,14 +53,6 @@ def execute(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, objec
 def run_script(con: duckdb.DuckDBPyConnection, relative_path: str, params: Mapping[str, object] | None = None) -> None:
     for statement in statements(sql_text(relative_path)):
         execute(con, statement, params)
-
-
-def encryption_key() -> str | None:
-    """The key from MASSCREEN_ENCRYPTION_KEY, or None when the files are not to be encrypted."""
-    key = os.environ.get("MASSCREEN_ENCRYPTION_KEY") or None
-    if key is not None and len(key) < MIN_KEY_LENGTH:
-        raise ValueError(f"MASSCREEN_ENCRYPTION_KEY must be at least {MIN_KEY_LENGTH} characters")
-    return key
 
 
 def _literal(text: str) -> str:
