@@ -37,3 +37,14 @@ def record_failure(con: duckdb.DuckDBPyConnection, run_id: str, failures: list[s
     """A failed run's own row in meta.runs (step 'run failed'), naming each failed step or check."""
     now = datetime.now(timezone.utc)
     record_step(con, run_id, "run failed", now, 0, detail={"failures": failures})
+
+
+def record_warning(con: duckdb.DuckDBPyConnection, run_id: str, check_name: str, subject: str | None,
+                   count: int | None = None, detail: str | None = None) -> None:
+    """One row of meta.run_warnings (sql/warehouse.sql lists the check names): something a run
+    found wrong with its inputs that did not stop it. Replaces the same run's row for the same check
+    and subject, so a retried step does not count twice."""
+    con.execute("DELETE FROM meta.run_warnings WHERE run_id = ? AND check_name = ? AND subject IS NOT DISTINCT FROM ?",
+                [run_id, check_name, subject])
+    con.execute("INSERT INTO meta.run_warnings (run_id, check_name, subject, count, detail) VALUES (?, ?, ?, ?, ?)",
+                [run_id, check_name, subject, count, detail])

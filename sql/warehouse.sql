@@ -148,3 +148,23 @@ CREATE TABLE IF NOT EXISTS meta.staging_state (
     table_name VARCHAR PRIMARY KEY,
     digest VARCHAR NOT NULL
 );
+
+-- What a run found wrong with its inputs that did not stop it, so that it never passes in silence:
+-- one row per run, check and subject. check_name is one of
+--   unreadable_file        a landed file (or a preset's input) that could not be loaded; subject
+--                          '<source>/<file>', detail the reason (also in meta.file_problems)
+--   silent_source          a source that delivered rows before and no new file in this run
+--   source_files_missing   a preset source without files its format expects (subject: the source)
+--   unknown_patients       staged records whose patient is not in staging.patients (count: patients)
+--   conflicting_record_id  one record id carried by two patients within a source (count: rows quarantined)
+--   unrecognised_file      a file in a landing folder that is no contract kind (not loaded)
+-- The run summary prints them; `masscreen run` exits 3 when one of them leaves the night incomplete
+-- (an unreadable file).
+CREATE TABLE IF NOT EXISTS meta.run_warnings (
+    run_id VARCHAR NOT NULL,
+    check_name VARCHAR NOT NULL,
+    subject VARCHAR,
+    count BIGINT,
+    detail VARCHAR,
+    recorded_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
