@@ -2,6 +2,7 @@
 release the de-identified research tier."""
 
 import argparse
+import signal
 import sys
 import time
 from datetime import date, timedelta
@@ -45,8 +46,10 @@ def parser() -> argparse.ArgumentParser:
         "run", help="load new extracts and screen a range of days, as one Dagster run",
         description="Load new files from the landing folder into the warehouse, stage and validate them, "
                     "and build features.patient_day and screen.at_risk_daily for every day from START "
-                    "to END (inclusive) in one run of the mas_screen job. Exit code 1 if any step or "
-                    "blocking check failed.")
+                    "to END (inclusive) in one run of the mas_screen job. Exit code 0 when the night is "
+                    "complete; 3 when it is incomplete (a file could not be loaded: the screen ran on the "
+                    "others, the summary names the file to fix); 1 when a step or blocking check failed or "
+                    "the run could not start (one line says why and what to change).")
     sources = run.add_mutually_exclusive_group(required=True)
     sources.add_argument("--landing", type=Path, help="folder of landed extract files in the canonical contract")
     sources.add_argument("--config", type=Path,
@@ -55,6 +58,9 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--start", type=_date, required=True, help="first day to screen, YYYY-MM-DD")
     run.add_argument("--end", type=_date, required=True, help="last day to screen, YYYY-MM-DD (inclusive)")
     run.add_argument("--timezone", help="site time zone (default: the config's, else MASSCREEN_TIMEZONE or America/New_York)")
+    run.add_argument("--partition-start", type=_date,
+                     help="first day partition, YYYY-MM-DD (default: the config's partition_start, else "
+                          "MASSCREEN_PARTITION_START or 2024-01-01); no day before it can be screened")
     run.add_argument("--truth", type=Path, help="a generator's truth/mas_episodes.csv, to report episodes caught")
 
     demo = commands.add_parser(
@@ -86,36 +92,48 @@ def _generate(out: Path, patients: int, days: int, start: date, seed: int) -> No
           f"vital rows, {summary.mas_episodes} MAS episodes in {out} ({time.monotonic() - began:.1f} s)")
 
 
+EXIT_FAILED = 1
+EXIT_INCOMPLETE = 3
+
+
 def _run(landing: Path | None, config: Path | None, warehouse: Path, start: date, end: date,
-         timezone: str | None, truth: Path | None) -> int:
+         timezone: str | None, truth: Path | None, partition_start: date | None = None) -> int:
     from pipelines.rule_set import load_rule_set
     from pipelines.settings import load_settings
-    from pipelines.summary import render
+    from pipelines.summary import incomplete_files, render
     from pipelines.warehouse import connect
 
-    runner.configure(warehouse, landing, config, timezone)
-    began = time.monotonic()
     try:
+        runner.check_warehouse_path(warehouse)
+        runner.configure(warehouse, landing, config, timezone, partition_start)
+        began = time.monotonic()
         outcome = runner.run_range(start, end)
-    except ValueError as error:  # a malformed site configuration or range, named in the message
+    except ValueError as error:  # a malformed site configuration, path or range, named in the message
         print(f"Run not started: {error}", file=sys.stderr)
-        return 1
+        return EXIT_FAILED
     seconds = time.monotonic() - began
     if not outcome.success:
         print(f"Run {outcome.run_id} FAILED after {seconds:.1f} s:", file=sys.stderr)
         for failure in outcome.failures:
             print(f"  {failure}", file=sys.stderr)
-        return 1
+        return EXIT_FAILED
     print(f"Run {outcome.run_id} screened {start} to {end} in {seconds:.1f} s; warehouse {warehouse}")
     for first, last, follow_up in runner.run_changed_days():
         state = "done" if follow_up.success else "FAILED: " + "; ".join(follow_up.failures)
         print(f"Run {follow_up.run_id} recomputed {first} to {last}, days a late or corrected file changed: {state}")
         if not follow_up.success:
-            return 1
+            return EXIT_FAILED
     settings = load_settings()
     tiers = [tier["name"] for tier in load_rule_set(settings.rules).document["tiers"]]
     with connect(warehouse, settings.timezone, read_only=True) as con:
-        print(render(con, tiers, truth))
+        print(render(con, tiers, truth, outcome.run_id))
+        unreadable = incomplete_files(con, outcome.run_id)
+    if unreadable:
+        print(f"NIGHT INCOMPLETE: {len(unreadable)} file(s) could not be loaded; the screen ran without them. "
+              f"Fix and re-run (a file is tried again once it changes): "
+              + "; ".join(detail if subject.endswith(detail.split(":")[0]) else f"{subject}: {detail}"
+                          for subject, detail in unreadable), file=sys.stderr)
+        return EXIT_INCOMPLETE
     return 0
 
 
@@ -134,13 +152,32 @@ def _research(warehouse: Path | None) -> int:
     return 0
 
 
+def _stop_on_sigterm(signum, frame) -> None:
+    """SIGTERM (a scheduler or `kill`) stops the command like Ctrl-C: every step writes in one
+    transaction, so stopping at any point leaves the previous state."""
+    runner.request_stop()
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    try:
+        return _main(args)
+    except KeyboardInterrupt:
+        runner.request_stop()
+        print("Stopped (interrupted or SIGTERM); nothing half-written: re-run the same command to finish.",
+              file=sys.stderr)
+        return 130
+
+
+def _main(args: argparse.Namespace) -> int:
     if args.command == "generate":
         _generate(args.out, args.patients, args.days, args.start, args.seed)
         return 0
     if args.command == "run":
-        return _run(args.landing, args.config, args.warehouse, args.start, args.end, args.timezone, args.truth)
+        return _run(args.landing, args.config, args.warehouse, args.start, args.end, args.timezone, args.truth,
+                    args.partition_start)
     if args.command == "research":
         return _research(args.warehouse)
     start = date(2024, 1, 1)

@@ -1,10 +1,14 @@
 """The canonical extract contract (DESIGN.md, "Extract contract"): landed file kinds and their columns.
 
-A landed file's name starts with its kind (`labs_2024-03-01.csv`). A file missing a required
-column is refused whole; extra columns are kept in raw as JSON and ignored after.
+A landed file's name starts with its kind (`labs_2024-03-01.csv`) and ends in `.csv`, `.csv.gz` or
+`.parquet` (any case). A file missing a required column is refused whole; extra columns are kept in
+raw as JSON and ignored after.
 """
 
 from dataclasses import dataclass
+
+# The file types of the canonical contract: CSV, gzip-compressed CSV, Parquet.
+EXTENSIONS = (".csv", ".csv.gz", ".parquet")
 
 
 @dataclass(frozen=True)
@@ -14,8 +18,11 @@ class FileKind:
     required: tuple[str, ...]
     raw_table: str
 
+    extensions: tuple[str, ...] = EXTENSIONS
+
     def matches(self, file_name: str) -> bool:
-        return file_name.lower().startswith(self.name) and file_name.lower().endswith(".csv")
+        name = file_name.lower()
+        return name.startswith(self.name) and name.endswith(self.extensions)
 
 
 LABS = FileKind(

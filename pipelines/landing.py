@@ -3,16 +3,34 @@
 A file is identified by its content (sha256): landing the same bytes again, under any name, is a
 no-op, so re-running a day never duplicates raw rows. A file whose content changed is a new load;
 its rows then supersede or duplicate the earlier ones in staging.
+
+File kinds: CSV (`.csv`, with the mapping's delimiter), gzip-compressed CSV (`.csv.gz`) and
+Parquet (`.parquet`); a mapping file's `files:` patterns may name other extensions, read as CSV
+(or Parquet when they end in `.parquet`). Text is decoded as a whole: the file's encoding (UTF-8,
+or the mapping's `encoding`) must hold for every byte, or the file is refused, so one bad byte
+gives the same outcome wherever it sits.
+
+A file that cannot be loaded (empty while its transfer is still running, a missing required column,
+a wrong delimiter or encoding) never stops the other files: it is refused whole, recorded in
+`meta.file_problems` and `meta.run_warnings` ('unreadable_file') with its reason, and tried again
+only once its size or modification time changes; until then every run names it again.
 """
 
+import codecs
 import csv
+import gzip
 import hashlib
+import io
+import tempfile
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO, Iterator
 
 import duckdb
 
 from pipelines.contract import CONTRACT_KINDS, FileKind
+from pipelines.run_log import record_warning
 from pipelines.source_mapping import SourceMapping
 from pipelines.warehouse import transaction
 
@@ -20,6 +38,7 @@ from pipelines.warehouse import transaction
 # Files are read with the delimiter of their mapping (',' for the canonical contract) and double
 # quotes; never let the sniffer guess.
 _CSV_OPTIONS = "auto_detect = false, header = true, quote = '\"', escape = '\"'"
+_CHUNK_BYTES = 1 << 22
 
 
 IDENTITY = SourceMapping()
@@ -27,6 +46,11 @@ IDENTITY = SourceMapping()
 
 class FileRefused(Exception):
     """A landed file that cannot be loaded at all (named in the message, with the reason)."""
+
+
+class NoExtracts(ValueError):
+    """No configured source holds a single extract file, and none ever delivered one: a wrong path or
+    an empty landing folder (the message names what was looked for and where)."""
 
 
 @dataclass(frozen=True)
@@ -37,14 +61,30 @@ class Load:
     malformed_lines: int
 
 
+@dataclass(frozen=True)
+class FileProblem:
+    """A file (or a preset's kind) that could not be loaded in this run, and why."""
+    source: str
+    kind: str
+    source_file: str
+    reason: str
+
+
 def landed_files(landing: Path, kind: FileKind, mapping: SourceMapping = IDENTITY) -> list[Path]:
     return sorted(p for p in landing.iterdir() if p.is_file() and mapping.matches(kind, p.name))
 
 
 def unrecognised_files(landing: Path, mapping: SourceMapping = IDENTITY) -> list[str]:
-    """Files in the landing folder that are no contract kind: not loaded, named in the run log."""
+    """Files in the landing folder that are no contract kind: not loaded, named in meta.run_warnings."""
     return sorted(p.name for p in landing.iterdir()
-                  if p.is_file() and not any(mapping.matches(kind, p.name) for kind in CONTRACT_KINDS))
+                  if p.is_file() and not p.name.startswith(".")
+                  and not any(mapping.matches(kind, p.name) for kind in CONTRACT_KINDS))
+
+
+def looked_for(mapping: SourceMapping = IDENTITY) -> str:
+    """The file names a canonical source's kinds are recognised by, for error messages."""
+    return "; ".join(mapping.files.get(kind.name) or f"{kind.name}*{{{','.join(kind.extensions)}}}"
+                     for kind in CONTRACT_KINDS)
 
 
 def file_sha256(path: Path) -> str:
@@ -62,10 +102,37 @@ def already_loaded(con: duckdb.DuckDBPyConnection, source: str, kind: str, diges
                        [source, kind, digest]).fetchone() is not None
 
 
+def record_file_problem(con: duckdb.DuckDBPyConnection, run_id: str, problem: FileProblem,
+                        path: Path | None = None) -> None:
+    """Write a refused file to meta.file_problems (with its size and modification time, so it is
+    tried again when it changes) and to this run's meta.run_warnings."""
+    stat = path.stat() if path is not None and path.exists() else None
+    con.execute(
+        "INSERT INTO meta.file_problems (run_id, source, kind, source_file, bytes, mtime_ns, reason) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [run_id, problem.source, problem.kind, problem.source_file,
+         stat.st_size if stat else None, stat.st_mtime_ns if stat else None, problem.reason])
+    record_warning(con, run_id, "unreadable_file", f"{problem.source}/{problem.source_file}", 1, problem.reason)
+
+
+def _unchanged_problem(con: duckdb.DuckDBPyConnection, source: str, kind: str, path: Path) -> str | None:
+    """The reason a file was refused before, if it has not changed since (same size and mtime)."""
+    stat = path.stat()
+    row = con.execute(
+        "SELECT reason FROM meta.file_problems WHERE source = ? AND kind = ? AND source_file = ? "
+        "AND bytes = ? AND mtime_ns = ? ORDER BY recorded_at DESC LIMIT 1",
+        [source, kind, path.name, stat.st_size, stat.st_mtime_ns]).fetchone()
+    return row[0] if row else None
+
+
 def load_new_files(con: duckdb.DuckDBPyConnection, landing: Path, kind: FileKind, run_id: str,
                    source: str = "landing", mapping: SourceMapping = IDENTITY) -> list[Load]:
+    """Load every file of one kind not loaded before; a file that cannot be loaded is recorded
+    (record_file_problem) and the others still load. Raises FileRefused only when the landing
+    folder itself is missing (NoExtracts)."""
     if not landing.is_dir():
-        raise FileRefused(f"landing folder {landing} does not exist")
+        raise NoExtracts(f"landing folder {landing} does not exist: create it, or point --landing "
+                          "(or the source's path in the site configuration) at the folder the extracts land in")
     seen = set(con.execute("SELECT source_file, bytes, mtime_ns FROM meta.loads WHERE source = ? AND kind = ?",
                            [source, kind.name]).fetchall())
     loads = []
@@ -73,33 +140,102 @@ def load_new_files(con: duckdb.DuckDBPyConnection, landing: Path, kind: FileKind
         stat = path.stat()
         if (path.name, stat.st_size, stat.st_mtime_ns) in seen:
             continue  # loaded before, untouched since
-        digest = file_sha256(path)
-        if not already_loaded(con, source, kind.name, digest):
-            loads.append(_load_file(con, path, kind, digest, run_id, source, mapping))
+        earlier = _unchanged_problem(con, source, kind.name, path)
+        if earlier is not None:  # refused before and unchanged since: named again, not retried
+            record_warning(con, run_id, "unreadable_file", f"{source}/{path.name}", 1, earlier)
+            continue
+        try:
+            digest = file_sha256(path)
+            if not already_loaded(con, source, kind.name, digest):
+                loads.append(_load_file(con, path, kind, digest, run_id, source, mapping))
+        except FileRefused as error:
+            record_file_problem(con, run_id, FileProblem(source, kind.name, path.name, str(error)), path)
     return loads
 
 
+def _open_bytes(path: Path) -> BinaryIO:
+    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else path.open("rb")
+
+
+def _is_parquet(path: Path) -> bool:
+    return path.name.lower().endswith(".parquet")
+
+
+@contextmanager
+def _as_utf8(path: Path, encoding: str) -> Iterator[Path]:
+    """The file as UTF-8 text DuckDB can read: the file itself when it is UTF-8 throughout, else a
+    temporary UTF-8 copy decoded from the mapping's encoding. The whole file is decoded, in chunks:
+    a byte the encoding cannot decode refuses the file, wherever it is (FileRefused, naming the line)."""
+    utf8 = codecs.lookup(encoding).name == "utf-8"
+    decoder = codecs.getincrementaldecoder(encoding)()
+    consumed, lines = 0, 1
+    with tempfile.TemporaryDirectory(prefix="masscreen-utf8-") as scratch:
+        copy = Path(scratch) / (path.name.removesuffix(".gz").removesuffix(".GZ"))
+        with _open_bytes(path) as source, (nullcontext() if utf8 else copy.open("w", encoding="utf-8", newline="")) as sink:
+            while True:
+                chunk = source.read(_CHUNK_BYTES)
+                try:
+                    text = decoder.decode(chunk, final=not chunk)
+                except UnicodeDecodeError as error:
+                    pending = len(decoder.getstate()[0])
+                    offset = consumed - pending + error.start
+                    line = lines + chunk[:max(error.start - pending, 0)].count(b"\n")
+                    raise FileRefused(
+                        f"{path.name}: not {'UTF-8' if utf8 else encoding} text: byte 0x{error.object[error.start]:02x} "
+                        f"at line {line} (byte {offset}) cannot be decoded; declare the file's encoding in the "
+                        "source's mapping file (e.g. `encoding: cp1252` for a Windows export)") from error
+                if not utf8:
+                    sink.write(text)
+                if not chunk:
+                    break
+                consumed += len(chunk)
+                lines += chunk.count(b"\n")
+        yield path if utf8 else copy
+
+
 def _header(path: Path, delimiter: str) -> list[str]:
-    """The file's header line. Read here rather than sniffed: DuckDB's sniffer gives up on a file
-    with a malformed line, and such a file must load with that line quarantined."""
+    """The file's header line (a UTF-8 file, see _as_utf8). Read here rather than sniffed: DuckDB's
+    sniffer gives up on a file with a malformed line, and such a file must load with that line
+    quarantined."""
+    with _open_bytes(path) as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as handle:
+        return next(csv.reader(handle, delimiter=delimiter), [])
+
+
+def _parquet_columns(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            return next(csv.reader(handle, delimiter=delimiter), [])
-    except UnicodeDecodeError as error:
-        raise FileRefused(f"{path}: not UTF-8 text ({error})") from error
+        return [row[0] for row in con.execute("DESCRIBE SELECT * FROM read_parquet($path)", {"path": str(path)}).fetchall()]
+    except duckdb.Error as error:
+        raise FileRefused(f"{path.name}: not a readable Parquet file ({str(error).splitlines()[0]})") from error
 
 
 def _load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, digest: str, run_id: str,
                source: str, mapping: SourceMapping) -> Load:
-    header = _header(path, mapping.delimiter)
-    if not header:
-        raise FileRefused(f"{path}: empty file, no header line")
+    """Load one file into raw.<kind> in one transaction (FileRefused, naming the file, when it
+    cannot be loaded whole)."""
+    if path.stat().st_size == 0:
+        raise FileRefused(f"{path.name}: empty file (0 bytes), no header line; if its transfer is still "
+                          "running it is tried again when it changes")
+    if _is_parquet(path):
+        return _load_table(con, path, kind, digest, run_id, source, mapping, _parquet_columns(con, path), None)
+    with _as_utf8(path, getattr(mapping, "encoding", "utf-8")) as text_file:
+        header = _header(text_file, mapping.delimiter)
+        if not header:
+            raise FileRefused(f"{path.name}: empty file, no header line")
+        return _load_table(con, path, kind, digest, run_id, source, mapping, header, text_file)
+
+
+def _load_table(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, digest: str, run_id: str,
+                source: str, mapping: SourceMapping, header: list[str], text_file: Path | None) -> Load:
+    """Project a file's columns onto the kind's canonical columns (as text) and insert them; text_file
+    is the UTF-8 CSV to read, None for a Parquet file."""
     by_name = {column.strip().lower(): column for column in header}
     sources = {c: by_name.get(mapping.source_column(kind, c).strip().lower()) for c in kind.columns}
     missing = [c for c in kind.required if sources[c] is None]
     if missing:
         wanted = ", ".join(mapping.source_column(kind, c) for c in missing)
-        raise FileRefused(f"{path}: missing required column(s) {wanted} (header: {', '.join(header)})")
+        hint = (" (a wrong delimiter? the mapping's delimiter is "
+                f"{mapping.delimiter!r})" if len(header) == 1 and text_file is not None else "")
+        raise FileRefused(f"{path.name}: missing required column(s) {wanted} (header: {', '.join(header)}){hint}")
     selects, as_sent = [], []
     for column in kind.columns:
         if sources[column] is None:
@@ -114,35 +250,43 @@ def _load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, diges
     fields = [f"'{e}': \"{e}\"" for e in extras] + ([f"'as_sent': {{{', '.join(as_sent)}}}"] if as_sent else [])
     extra_json = "to_json({" + ", ".join(fields) + "})" if fields else "NULL"
     select = ", ".join(selects)
+    parameters = mapping.parameters()
+    if text_file is None:  # Parquet: every column as text, rows numbered in file order
+        reader = ("(SELECT COLUMNS(c -> c <> 'file_row_number')::VARCHAR, file_row_number "
+                  "FROM read_parquet($path, file_row_number = true))")
+        row_number = "file_row_number + 1"
+        read_params = {"path": str(path)}
+    else:
+        reader = ("read_csv($path, " + _CSV_OPTIONS + ", delim = $delimiter, columns = $columns, compression = $compression, "
+                  "strict_mode = true, "
+                  "store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_reject_scans')")
+        row_number = "row_number() OVER ()"
+        read_params = {"path": str(text_file), "delimiter": mapping.delimiter,
+                       "columns": {column: "VARCHAR" for column in header},
+                       "compression": "gzip" if text_file.name.lower().endswith(".gz") else "none"}
     load_id = next_load_id(con)
     with transaction(con):
         con.execute("DROP TABLE IF EXISTS csv_rejects; DROP TABLE IF EXISTS csv_reject_scans")
         try:
-            con.execute(
-                f"""
-                INSERT INTO {kind.raw_table}
-                SELECT {select}, {extra_json} AS _extra, $load_id, $source_file,
-                       row_number() OVER () AS _source_row
-                FROM read_csv($path, {_CSV_OPTIONS}, delim = $delimiter, columns = $columns, strict_mode = true,
-                              store_rejects = true, rejects_table = 'csv_rejects',
-                              rejects_scan = 'csv_reject_scans')
-                """,
-                {"load_id": load_id, "source_file": path.name, "path": str(path), "delimiter": mapping.delimiter,
-                 "columns": {column: "VARCHAR" for column in header}, **mapping.parameters()},
-            )
+            query = (f"INSERT INTO {kind.raw_table} SELECT {select}, {extra_json} AS _extra, $load_id, $source_file, "
+                     f"{row_number} AS _source_row FROM {reader}")
+            used_parameters = {name: value for name, value in parameters.items() if f"${name}" in query}
+            con.execute(query, {"load_id": load_id, "source_file": path.name, **read_params, **used_parameters})
         except duckdb.Error as error:
-            raise FileRefused(f"{path}: {error}") from error
+            raise FileRefused(f"{path.name}: {str(error).splitlines()[0]}") from error
         rows = con.execute(f"SELECT count(*) FROM {kind.raw_table} WHERE _load_id = ?", [load_id]).fetchone()[0]
-        con.execute(
-            """
-            INSERT INTO raw.malformed_lines
-            SELECT $kind, $load_id, $source_file, line, CAST(error_type AS VARCHAR), error_message, csv_line
-            FROM csv_rejects
-            QUALIFY row_number() OVER (PARTITION BY line ORDER BY column_idx) = 1
-            """,
-            {"kind": kind.name, "load_id": load_id, "source_file": path.name},
-        )
-        malformed = con.execute("SELECT count(DISTINCT line) FROM csv_rejects").fetchone()[0]
+        malformed = 0
+        if text_file is not None:
+            con.execute(
+                """
+                INSERT INTO raw.malformed_lines
+                SELECT $kind, $load_id, $source_file, line, CAST(error_type AS VARCHAR), error_message, csv_line
+                FROM csv_rejects
+                QUALIFY row_number() OVER (PARTITION BY line ORDER BY column_idx) = 1
+                """,
+                {"kind": kind.name, "load_id": load_id, "source_file": path.name},
+            )
+            malformed = con.execute("SELECT count(DISTINCT line) FROM csv_rejects").fetchone()[0]
         con.execute(
             "INSERT INTO meta.loads BY NAME SELECT ? AS load_id, ? AS source, ? AS kind, ? AS source_file, "
             "? AS sha256, ? AS bytes, ? AS rows_in, ? AS malformed_lines, ? AS extra_columns, ? AS run_id, "
@@ -151,3 +295,50 @@ def _load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, diges
              extras, run_id, path.stat().st_mtime_ns],
         )
     return Load(load_id, path.name, rows + malformed, malformed)
+
+
+def review_sources(con: duckdb.DuckDBPyConnection, sources: tuple, run_id: str, loads: list[Load],
+                   mappings: dict[str, SourceMapping]) -> None:
+    """After a run's loads, say what would otherwise pass in silence (meta.run_warnings):
+    files in a canonical landing folder that are no contract kind ('unrecognised_file'), and sources
+    that delivered rows before but no rows in this run ('silent_source'). Raises NoExtracts when no
+    source has any extract file and none ever had (nothing loaded, refused or loaded before)."""
+    for source in sources:
+        if source.preset == "canonical" and source.path.is_dir():
+            for name in unrecognised_files(source.path, mappings.get(source.name, IDENTITY)):
+                record_warning(con, run_id, "unrecognised_file", f"{source.name}/{name}", None,
+                               f"not loaded: the name matches no contract kind ({looked_for(mappings.get(source.name, IDENTITY))})")
+    names = [source.name for source in sources]
+    delivered = dict(con.execute(
+        "SELECT source, sum(rows_in) FILTER (WHERE run_id = $run_id) FROM meta.loads "
+        "WHERE list_contains($names, source) GROUP BY source", {"names": names, "run_id": run_id}).fetchall())
+    refused = {row[0] for row in con.execute("SELECT DISTINCT source FROM meta.file_problems WHERE run_id = ?",
+                                             [run_id]).fetchall()}
+    if not delivered and not refused:
+        where = "; ".join(
+            f"source {source.name!r} ({source.preset}) at {source.path}: "
+            + (f"files named {looked_for(mappings.get(source.name, IDENTITY))}" if source.preset == "canonical"
+               else f"the {source.preset} files (docs/OPERATIONS.md, 'Presets')")
+            + _holding(source.path)
+            for source in sources)
+        raise NoExtracts(f"no extract files found: {where}. Put the extracts there, or point the source at the "
+                         "folder that holds them")
+    for source in sources:
+        if source.name in delivered and not delivered[source.name] and source.name not in refused:
+            last = con.execute(
+                "SELECT source_file, run_id FROM meta.loads WHERE source = ? AND rows_in > 0 "
+                "ORDER BY load_id DESC LIMIT 1", [source.name]).fetchone()
+            if last is not None:
+                record_warning(con, run_id, "silent_source", source.name, 0,
+                               f"delivered no new rows in this run; its last rows came in {last[0]} (run {last[1]})")
+
+
+def _holding(path: Path) -> str:
+    if not path.exists():
+        return " (the path does not exist)"
+    if path.is_file():
+        return ""
+    names = sorted(p.name for p in path.iterdir() if not p.name.startswith("."))
+    if not names:
+        return " (the folder is empty)"
+    return f" (it holds {len(names)} other file(s): {', '.join(names[:5])}{', ...' if len(names) > 5 else ''})"

@@ -5,14 +5,26 @@ Dagster's partition-range tags, so a backfill is one run and one set-based pass 
 """
 
 import os
+import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import dagster as dg
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
+
+
+_stop = {"requested": False}
+
+
+def request_stop() -> None:
+    """Ask the run in progress to stop (SIGTERM or Ctrl-C in the CLI, outside a step; within a step
+    Dagster's own handler interrupts it): run_range raises KeyboardInterrupt instead of recording a
+    failure, which would wait for the lock the run was waiting for."""
+    _stop["requested"] = True
 
 
 @dataclass(frozen=True)
@@ -23,9 +35,17 @@ class RunOutcome:
 
 
 def configure(warehouse: Path, landing: Path | None = None, config: Path | None = None,
-              timezone: str | None = None) -> None:
+              timezone: str | None = None, partition_start: date | None = None) -> None:
     """Point the code location at these files (read by pipelines.settings when definitions load):
-    a landing folder of canonical files, or a site configuration listing the sources."""
+    a landing folder of canonical files, or a site configuration listing the sources; optionally the
+    site's time zone and first day partition. Raises ValueError (one line: cause and fix) for a time
+    zone that is not an IANA zone, or a first day that contradicts the site configuration's."""
+    if timezone:
+        try:
+            ZoneInfo(timezone)
+        except (ValueError, KeyError):
+            raise ValueError(f"time zone {timezone!r} is not an IANA time zone name; use one such as "
+                             "America/New_York or Europe/Berlin") from None
     os.environ["MASSCREEN_WAREHOUSE"] = str(Path(warehouse).resolve())
     if landing is not None:
         os.environ["MASSCREEN_LANDING"] = str(Path(landing).resolve())
@@ -35,6 +55,47 @@ def configure(warehouse: Path, landing: Path | None = None, config: Path | None 
         os.environ.pop("MASSCREEN_CONFIG", None)
     if timezone:
         os.environ["MASSCREEN_TIMEZONE"] = timezone
+    if partition_start is not None:
+        os.environ["MASSCREEN_PARTITION_START"] = partition_start.isoformat()
+    from pipelines.settings import load_settings
+
+    settings = load_settings()  # a malformed site configuration is named here, before Dagster loads
+    if partition_start is not None and settings.partition_start != partition_start.isoformat():
+        raise ValueError(f"--partition-start {partition_start} contradicts partition_start "
+                         f"{settings.partition_start} in {settings.config}: give the first day in one place")
+
+
+def check_warehouse_path(warehouse: Path) -> None:
+    """Refuse, in one line with the fix, a warehouse path that cannot be a DuckDB file: a directory,
+    or a file in a folder this user cannot write (ValueError)."""
+    warehouse = Path(warehouse)
+    if warehouse.is_dir():
+        raise ValueError(f"warehouse {warehouse} is a directory; give a file path such as {warehouse / 'warehouse.duckdb'}")
+    try:
+        warehouse.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ValueError(f"warehouse {warehouse}: its folder cannot be created ({error.strerror}); choose a path "
+                         "this user can write") from None
+    if not os.access(warehouse.parent, os.W_OK | os.X_OK) or (warehouse.exists() and not os.access(warehouse, os.W_OK)):
+        raise ValueError(f"warehouse {warehouse} cannot be written (permission denied on "
+                         f"{warehouse if warehouse.exists() else warehouse.parent}); choose a path this user can write")
+
+
+def check_range(start: date, end: date) -> None:
+    """Refuse a range that reaches outside the day partitions (ValueError, one line with the fix):
+    a day before the first partition, or a day that has not ended yet in the site's time zone."""
+    from pipelines.settings import load_settings
+
+    settings = load_settings()
+    first = date.fromisoformat(settings.partition_start)
+    last = datetime.now(ZoneInfo(settings.timezone)).date() - timedelta(days=1)  # the last complete day
+    if start < first:
+        raise ValueError(f"{start} is before the first day partition {first}; move the first day with "
+                         f"--partition-start {start} (or partition_start in the site configuration, or "
+                         "MASSCREEN_PARTITION_START)")
+    if end > last:
+        raise ValueError(f"{end} has not ended yet in the site's time zone ({settings.timezone}): the last "
+                         f"complete day is {last}; screen up to that day")
 
 
 def run_changed_days() -> list[tuple[date, date, RunOutcome]]:
@@ -54,7 +115,8 @@ def run_changed_days() -> list[tuple[date, date, RunOutcome]]:
 def run_range(start: date, end: date) -> RunOutcome:
     """Run the mas_screen job over [start, end] with the instance in DAGSTER_HOME (else ephemeral)."""
     if end < start:
-        raise ValueError(f"end {end} is before start {start}")
+        raise ValueError(f"end {end} is before start {start}; swap them")
+    check_range(start, end)
     from pipelines.definitions import defs  # after configure(): settings are read at load time
 
     definitions = defs()
@@ -64,13 +126,21 @@ def run_range(start: date, end: date) -> RunOutcome:
         instance=instance,
         tags={RANGE_START_TAG: start.isoformat(), RANGE_END_TAG: end.isoformat()},
         raise_on_error=False,
+        # Dagster's own console log (every event, stack traces of failed steps) only when asked for:
+        # the command prints its own lines, and the instance keeps every event for the UI.
+        run_config={"loggers": {"console": {"config": {"log_level": os.environ.get("MASSCREEN_LOG_LEVEL", "CRITICAL")}}}},
     )
+    if _stop["requested"] or any(  # Dagster turns SIGINT/SIGTERM during a step into this error
+            event.event_type_value == "STEP_FAILURE"
+            and event.event_specific_data.error.cls_name == "DagsterExecutionInterruptedError"
+            for event in result.all_events):
+        raise KeyboardInterrupt
     failures = []
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":
             error = event.event_specific_data.error
             cause = error.cause or error
-            failures.append(f"{event.step_key}: {cause.message.strip()}")
+            failures.append(f"{event.step_key}: {_without_class_name(cause.message.strip())}")
         elif event.event_type_value == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
             if not evaluation.passed:
@@ -78,6 +148,12 @@ def run_range(start: date, end: date) -> RunOutcome:
     if not result.success:
         _record_failure(result.run_id, failures)
     return RunOutcome(result.run_id, result.success, tuple(failures))
+
+
+def _without_class_name(message: str) -> str:
+    """'pipelines.landing.NoExtracts: no extract files found...' -> 'no extract files found...': the
+    project's own errors are written for the reader; other errors keep their class name."""
+    return re.sub(r"^pipelines\.[\w.]+: ", "", message)
 
 
 def _record_failure(run_id: str, failures: list[str]) -> None:

@@ -16,6 +16,7 @@
 
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -45,7 +46,16 @@ def load_settings() -> Settings:
 
         site = load_site_config(config)
         timezone, partition_start = site.timezone, site.partition_start or partition_start
-    ZoneInfo(timezone)  # fail early on a misspelt zone
+    try:
+        ZoneInfo(timezone)  # fail early on a misspelt zone
+    except (ValueError, KeyError):
+        raise ValueError(f"time zone {timezone!r} is not an IANA time zone name (MASSCREEN_TIMEZONE or the site "
+                         "configuration's timezone); use one such as America/New_York") from None
+    try:
+        date.fromisoformat(partition_start)
+    except ValueError:
+        raise ValueError(f"first day partition {partition_start!r} is not a YYYY-MM-DD date (MASSCREEN_PARTITION_START "
+                         "or the site configuration's partition_start)") from None
     return Settings(
         warehouse=Path(os.environ.get("MASSCREEN_WAREHOUSE", "var/warehouse.duckdb")),
         landing=Path(os.environ.get("MASSCREEN_LANDING", "var/landing")),

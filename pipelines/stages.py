@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.feature_columns import LONGEST_WINDOW_HOURS, windowed_aggregates_sql, windows_sql
-from pipelines.landing import Load
+from pipelines.landing import FileProblem, FileRefused, Load, record_file_problem
 from pipelines.presets import load_source
 from pipelines.site_config import Source
 from pipelines.rule_set import RuleSet
@@ -45,7 +45,15 @@ def land(con: duckdb.DuckDBPyConnection, landing: Path, run_id: str) -> list[Loa
 
 
 def land_sources(con: duckdb.DuckDBPyConnection, sources: tuple[Source, ...], run_id: str) -> list[Load]:
-    return [load for source in sources for load in load_source(con, source, run_id)]
+    """Load every source's new files. A source that cannot be read at all (a zip that is not one)
+    is recorded in meta.file_problems and the other sources still load."""
+    loads = []
+    for source in sources:
+        try:
+            loads += load_source(con, source, run_id)
+        except FileRefused as error:
+            record_file_problem(con, run_id, FileProblem(source.name, "source", source.path.name, str(error)))
+    return loads
 
 
 def staging_digest(table: str) -> str:

@@ -38,8 +38,28 @@ def flag_breakdown(con: duckdb.DuckDBPyConnection, truth_dir: Path, tiers: list[
     }).fetchall()
 
 
-def render(con: duckdb.DuckDBPyConnection, tiers: list[str], truth_csv: Path | None = None) -> str:
-    lines = ["Rows per stage:"]
+def run_warnings(con: duckdb.DuckDBPyConnection, run_id: str) -> list[tuple[str, str | None, int | None, str | None]]:
+    """What the run found wrong with its inputs without stopping (meta.run_warnings): check name,
+    subject, count and detail, unreadable files first."""
+    return con.execute(
+        "SELECT check_name, subject, count, detail FROM meta.run_warnings WHERE run_id = ? "
+        "ORDER BY check_name <> 'unreadable_file', check_name, subject", [run_id]).fetchall()
+
+
+def incomplete_files(con: duckdb.DuckDBPyConnection, run_id: str) -> list[tuple[str, str]]:
+    """(source/file, reason) of every file the run could not load: the night is incomplete."""
+    return [(subject, detail) for check, subject, _, detail in run_warnings(con, run_id) if check == "unreadable_file"]
+
+
+def render(con: duckdb.DuckDBPyConnection, tiers: list[str], truth_csv: Path | None = None,
+           run_id: str | None = None) -> str:
+    lines = []
+    if run_id is not None:
+        warnings = run_warnings(con, run_id)
+        lines.append(f"Warnings of this run ({len(warnings)}, meta.run_warnings):")
+        lines += [f"  {check}: {subject or ''}{f' ({count:,})' if count else ''}: {detail or ''}"
+                  for check, subject, count, detail in warnings] or ["  none"]
+    lines.append("Rows per stage:")
     lines += [f"  {stage:<11}{table:<18}{rows:>10,}" for stage, table, rows in stage_rows(con)]
     lines.append("Rows quarantined, by reason:")
     quarantined = quarantine_by_reason(con)

@@ -12,6 +12,7 @@ as a pinned package (duckdb-extension-httpfs) and is loaded from its file, never
 import hashlib
 import os
 import re
+import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -99,13 +100,19 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
 def _open(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
     """Open the file, waiting with backoff while another process holds DuckDB's single-writer lock
     (two runs started together then run one after the other instead of failing)."""
-    deadline, delay = time.monotonic() + wait_seconds, 0.2
+    deadline, delay, said = time.monotonic() + wait_seconds, 0.2, False
     while True:
         try:
             return _connect(path, read_only)
         except duckdb.IOException as error:
             if "lock" not in str(error).lower() or time.monotonic() + delay > deadline:
                 raise
+            if not said:  # say once what the wait is for (DuckDB's message names the holder's PID)
+                holder = re.search(r"\(PID (\d+)\)", str(error))
+                print(f"Waiting up to {wait_seconds:g} s for the warehouse {path}: another process"
+                      f"{f' (PID {holder.group(1)})' if holder else ''} is writing it "
+                      "(MASSCREEN_LOCK_WAIT_SECONDS; Ctrl-C or SIGTERM stops the wait)", file=sys.stderr)
+                said = True
             time.sleep(delay)
             delay = min(delay * 2, 10.0)
 

@@ -168,3 +168,17 @@ CREATE TABLE IF NOT EXISTS meta.run_warnings (
     detail VARCHAR,
     recorded_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
+
+-- Every attempt to load a file that failed (pipelines/landing.py): the file's size and modification
+-- time when it was tried, so an unchanged file is not tried again (but is named again by every run,
+-- in meta.run_warnings), and a changed one is. A file later loaded has its meta.loads row.
+CREATE TABLE IF NOT EXISTS meta.file_problems (
+    run_id VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    source_file VARCHAR NOT NULL,     -- the file's name, or '<preset>:<kind>' for a preset's tables
+    bytes BIGINT,
+    mtime_ns BIGINT,
+    reason VARCHAR NOT NULL,
+    recorded_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);

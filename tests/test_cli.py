@@ -33,17 +33,94 @@ def test_a_failed_run_exits_non_zero_and_names_the_cause(tmp_path):
     assert "FAILED" in result.stderr and "nowhere does not exist" in result.stderr
 
 
-def test_a_failed_run_is_recorded_in_meta(tmp_path):
+def cli(tmp_path, *arguments, timeout=300):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    return subprocess.run([sys.executable, "-m", "pipelines.cli", "run", *arguments], capture_output=True, text=True,
+                          env=env, timeout=timeout)
+
+
+def test_a_failed_run_is_recorded_in_meta_and_an_empty_landing_folder_is_named(tmp_path):
     from pipelines.warehouse import connect
 
     landing = tmp_path / "landing"
     landing.mkdir()
-    (landing / "labs_1.csv").write_text("patient_id,value\np1,3\n")  # missing required columns
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    result = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "run", "--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb"),
-         "--start", "2024-01-02", "--end", "2024-01-02"], capture_output=True, text=True, env=env, timeout=300)
-    assert result.returncode == 1 and "labs_1.csv: missing required column" in result.stderr
+    (landing / "README.txt").write_text("the extracts land here")
+    result = cli(tmp_path, "--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb"),
+                 "--start", "2024-01-02", "--end", "2024-01-02")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    [line] = [line for line in result.stderr.splitlines() if "no extract files" in line]
+    assert f"at {landing}: files named labs*{{.csv,.csv.gz,.parquet}}" in line and "README.txt" in line
     with connect(tmp_path / "w.duckdb", "UTC", read_only=True) as con:
         step, detail = con.execute("SELECT step, detail->>'$.failures[0]' FROM meta.runs").fetchone()
-    assert step == "run failed" and "labs_1.csv: missing required column" in detail
+    assert step == "run failed" and "no extract files found" in detail
+
+
+def test_an_unreadable_file_leaves_the_night_incomplete_with_its_own_exit_code(tmp_path):
+    from conftest import lab, write_labs
+    from pipelines.warehouse import connect
+
+    landing = tmp_path / "landing"
+    write_labs(landing, "labs_1.csv", [lab("r1", "2276-4", "900", "ng/mL", "2024-01-02T06:00:00")])
+    (landing / "labs_2.csv").write_text("patient_id,value\np1,3\n")  # missing required columns
+    result = cli(tmp_path, "--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb"),
+                 "--start", "2024-01-02", "--end", "2024-01-02")
+    assert result.returncode == 3, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "unreadable_file: landing/labs_2.csv (1): labs_2.csv: missing required column(s)" in result.stdout
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("NIGHT INCOMPLETE")]
+    assert "labs_2.csv: missing required column(s) result_id, code, collected_at" in line
+    with connect(tmp_path / "w.duckdb", "UTC", read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM staging.lab_results").fetchone()[0] == 1  # the good file screened
+        assert con.execute("SELECT source_file FROM meta.file_problems").fetchall() == [("labs_2.csv",)]
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["--start", "2023-12-31", "--end", "2024-01-02"],
+     "2023-12-31 is before the first day partition 2024-01-01; move the first day with --partition-start 2023-12-31"),
+    (["--start", "2024-01-02", "--end", "2099-01-02"], "2099-01-02 has not ended yet in the site's time zone"),
+    (["--start", "2024-01-03", "--end", "2024-01-02"], "end 2024-01-02 is before start 2024-01-03"),
+    (["--start", "2024-01-02", "--end", "2024-01-02", "--timezone", "Mars/Olympus_Mons"],
+     "time zone 'Mars/Olympus_Mons' is not an IANA time zone name"),
+    (["--start", "2024-01-02", "--end", "2024-01-02", "--warehouse", "{tmp}"], "is a directory; give a file path"),
+    (["--start", "2024-01-02", "--end", "2024-01-02", "--warehouse", "{tmp}/a-file/w.duckdb"],
+     "its folder cannot be created"),
+])
+def test_a_user_error_is_one_line_with_cause_and_fix(site, arguments, message, capsys):
+    tmp_path, landing = site
+    (tmp_path / "a-file").write_text("")
+    arguments = [a.replace("{tmp}", str(tmp_path)) for a in arguments]
+    warehouse = [] if "--warehouse" in arguments else ["--warehouse", str(tmp_path / "w.duckdb")]
+    assert main(["run", "--landing", str(landing), *warehouse, *arguments]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("Run not started: ") and message in err[0], err
+
+
+def test_the_first_day_can_come_from_the_command_line(site, capsys, monkeypatch):
+    tmp_path, landing = site
+    monkeypatch.delenv("MASSCREEN_PARTITION_START", raising=False)
+    assert main(["run", "--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb"),
+                 "--partition-start", "2023-12-30", "--start", "2023-12-31", "--end", "2023-12-31"]) == 0
+    assert "screened 2023-12-31 to 2023-12-31" in capsys.readouterr().out
+
+
+def test_sigterm_stops_the_lock_wait_and_says_what_it_waited_for(tmp_path):
+    from conftest import lab, write_labs
+
+    landing = tmp_path / "landing"
+    write_labs(landing, "labs_1.csv", [lab("r1", "2276-4", "900", "ng/mL", "2024-01-02T06:00:00")])
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; held = duckdb.connect(sys.argv[1]); "
+                               "print('held', flush=True); time.sleep(120)", str(tmp_path / "w.duckdb")],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        run = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "run", "--landing", str(landing),
+                                "--warehouse", str(tmp_path / "w.duckdb"), "--start", "2024-01-02", "--end", "2024-01-02"],
+                               stderr=subprocess.PIPE, text=True, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+        first = run.stderr.readline()
+        assert "Waiting up to" in first and f"(PID {holder.pid})" in first and "SIGTERM stops the wait" in first
+        run.terminate()
+        assert run.wait(timeout=60) == 130
+        assert "Stopped" in run.stderr.read()
+    finally:
+        holder.kill()

@@ -1,39 +1,86 @@
-"""Landed files as they really come: each loads whole (bad lines quarantined) or is refused whole
-with an error that names the file; never half loaded."""
+"""Landed files as they really come: CSV, gzip-compressed CSV or Parquet; each loads whole (bad lines
+quarantined) or is refused whole, recorded with its reason, while the other files still load."""
 
+import gzip
+import os
+
+import duckdb
 import pytest
 
 from pipelines import stages
 from pipelines.contract import LABS
-from pipelines.landing import FileRefused
 
 
 HEADER = ",".join(LABS.columns)
 ROW = "p1,e1,r{n},2276-4,Ferritin,900,ng/mL,,,2024-01-01T06:00:00,2024-01-01T08:00:00,F"
+GOOD = (HEADER + "\n" + ROW.format(n=1) + "\n").encode()
 
 
-def land_text(con, tmp_path, content: bytes, name="labs_1.csv"):
+def land_text(con, tmp_path, content: bytes, name="labs_1.csv", run_id="t"):
     (tmp_path / name).write_bytes(content)
-    return stages.land(con, tmp_path, run_id="t")
+    return stages.land(con, tmp_path, run_id=run_id)
 
 
 def raw_count(con) -> int:
     return con.execute("SELECT count(*) FROM raw.labs").fetchone()[0]
 
 
+def problems(con) -> list[tuple]:
+    return con.execute("SELECT run_id, source_file, reason FROM meta.file_problems ORDER BY recorded_at").fetchall()
+
+
+def warnings(con, run_id="t") -> list[tuple]:
+    return con.execute("SELECT subject, detail FROM meta.run_warnings WHERE run_id = ? AND check_name = 'unreadable_file' "
+                       "ORDER BY subject", [run_id]).fetchall()
+
+
 @pytest.mark.parametrize("content, message", [
-    (b"", "empty file, no header line"),
+    (b"", "empty file \\(0 bytes\\)"),                              # a transfer still running
     ((HEADER.replace(",", ";") + "\n" + ROW.format(n=1).replace(",", ";") + "\n").encode(),
-     "missing required column"),                                   # wrong delimiter
+     "missing required column.*wrong delimiter"),
     ((HEADER + "\n" + ROW.format(n=1).replace("Ferritin", "Ferritín") + "\n").encode("latin-1"),
-     "not UTF-8"),
+     "not UTF-8 text: byte 0xed at line 2.*declare the file's encoding"),
     ((HEADER.replace(",collected_at", "") + "\n").encode(), "missing required column.*collected_at"),
 ])
-def test_a_file_that_cannot_be_read_is_refused_whole_and_named(con, tmp_path, content, message):
-    with pytest.raises(FileRefused, match=f"labs_1.csv.*{message}"):
-        land_text(con, tmp_path, content)
+def test_an_unreadable_file_is_refused_whole_recorded_and_the_others_load(con, tmp_path, content, message):
+    (tmp_path / "labs_0_good.csv").write_bytes(GOOD)
+    land_text(con, tmp_path, content)
+    assert raw_count(con) == 1  # the good file loaded
+    assert con.execute("SELECT source_file FROM meta.loads").fetchall() == [("labs_0_good.csv",)]
+    [(run_id, source_file, reason)] = problems(con)
+    assert (run_id, source_file) == ("t", "labs_1.csv")
+    assert __import__("re").search(message, reason), reason
+    assert warnings(con) == [("landing/labs_1.csv", reason)]
+
+
+@pytest.mark.parametrize("line", [1, 2, 4])
+def test_one_bad_byte_gives_the_same_outcome_wherever_it_sits(con, tmp_path, line):
+    lines = [HEADER] + [ROW.format(n=n) for n in range(1, 5)]
+    lines[line - 1] = lines[line - 1].replace("e", "\xe9", 1)  # 'é' as Latin-1 in UTF-8 text
+    land_text(con, tmp_path, ("\n".join(lines) + "\n").encode("latin-1"))
     assert raw_count(con) == 0
-    assert con.execute("SELECT count(*) FROM meta.loads").fetchone()[0] == 0
+    [(_, _, reason)] = problems(con)
+    assert f"byte 0xe9 at line {line} " in reason
+
+
+def test_a_large_file_is_decoded_whole_not_only_its_first_kilobytes(con, tmp_path, monkeypatch):
+    monkeypatch.setattr("pipelines.landing._CHUNK_BYTES", 64)  # the bad byte many chunks in
+    lines = [HEADER] + [ROW.format(n=n) for n in range(1, 200)] + [ROW.format(n=200).replace("Ferritin", "Ferrit\xedn")]
+    land_text(con, tmp_path, ("\n".join(lines) + "\n").encode("latin-1"))
+    assert raw_count(con) == 0
+    assert "byte 0xed at line 201 " in problems(con)[0][2]
+
+
+def test_a_refused_file_is_named_every_run_and_tried_again_only_when_it_changes(con, tmp_path):
+    land_text(con, tmp_path, b"", run_id="night1")
+    stages.land(con, tmp_path, run_id="night2")             # unchanged: named again, not tried again
+    assert [row[0] for row in problems(con)] == ["night1"]
+    assert len(warnings(con, "night2")) == 1
+    path = tmp_path / "labs_1.csv"
+    path.write_bytes(GOOD)                                   # the transfer finished
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000_000))
+    stages.land(con, tmp_path, run_id="night3")
+    assert raw_count(con) == 1 and warnings(con, "night3") == []
 
 
 def test_header_only_loads_as_an_empty_load(con, tmp_path):
@@ -45,6 +92,25 @@ def test_utf8_with_bom_and_crlf_line_ends_load(con, tmp_path):
     text = "\r\n".join([HEADER, ROW.format(n=1), ROW.format(n=2)]) + "\r\n"
     land_text(con, tmp_path, b"\xef\xbb\xbf" + text.encode())
     assert con.execute("SELECT patient_id, result_id FROM raw.labs ORDER BY 2").fetchall() == [("p1", "r1"), ("p1", "r2")]
+
+
+def test_gzip_csv_and_parquet_load_like_csv(con, tmp_path):
+    text = "\n".join([HEADER, ROW.format(n=1), ROW.format(n=2)]) + "\n"
+    (tmp_path / "csv").mkdir()
+    (tmp_path / "csv" / "labs_1.csv").write_text(text)
+    (tmp_path / "gz").mkdir()
+    (tmp_path / "gz" / "labs_1.CSV.GZ").write_bytes(gzip.compress(text.encode()))
+    (tmp_path / "pq").mkdir()
+    duckdb.sql(f"COPY (FROM read_csv('{tmp_path / 'csv' / 'labs_1.csv'}', all_varchar = true)) "
+               f"TO '{tmp_path / 'pq' / 'labs_1.parquet'}' (FORMAT parquet)")
+    for folder in ("csv", "gz", "pq"):
+        stages.land_sources(con, (stages.Source(folder, "canonical", tmp_path / folder),), run_id="t")
+    rows = con.execute("SELECT l.source, r.patient_id, r.result_id, r.value, r.collected_at, r._source_row "
+                       "FROM raw.labs AS r JOIN meta.loads AS l ON l.load_id = r._load_id ORDER BY 1, 3").fetchall()
+    assert [row[1:] for row in rows if row[0] == "csv"] == [row[1:] for row in rows if row[0] == "gz"] \
+        == [row[1:] for row in rows if row[0] == "pq"] == [
+        ("p1", "r1", "900", "2024-01-01T06:00:00", 1), ("p1", "r2", "900", "2024-01-01T06:00:00", 2)]
+    assert problems(con) == []
 
 
 def test_a_truncated_last_line_is_quarantined_with_its_line_number(con, tmp_path):
@@ -62,13 +128,3 @@ def test_an_extra_column_is_kept_in_raw_and_ignored_after(con, tmp_path):
     land_text(con, tmp_path, text.encode())
     assert con.execute("SELECT _extra->>'lab_site' FROM raw.labs").fetchone() == ("north",)
     assert con.execute("SELECT extra_columns FROM meta.loads").fetchone() == (["lab_site"],)
-
-
-def test_a_file_that_fails_mid_load_leaves_nothing_behind(con, tmp_path):
-    (tmp_path / "labs_1.csv").write_text("\n".join([HEADER, ROW.format(n=1)]) + "\n")
-    (tmp_path / "labs_2.csv").write_bytes(b"")
-    with pytest.raises(FileRefused, match="labs_2.csv"):
-        stages.land(con, tmp_path, run_id="t")
-    # the good file committed on its own; the refused one left no rows and no load record
-    assert con.execute("SELECT source_file FROM meta.loads").fetchall() == [("labs_1.csv",)]
-    assert raw_count(con) == 1

@@ -46,3 +46,35 @@ def test_changed_days_are_requested_as_contiguous_blocks(tmp_path):
 def test_changed_days_are_clipped_to_existing_partitions():
     assert within_partitions([(date(1999, 1, 1), date(2024, 1, 5)), (date(2999, 1, 1), date(2999, 1, 2))]) == [
         (date(2024, 1, 1), date(2024, 1, 5))]
+
+
+def test_a_second_late_file_touching_the_same_days_gets_its_own_run(tmp_path):
+    """Two late files, each loaded by its own run, change the same days: two distinct run keys (the
+    first was launched and its days are still pending when the second arrives), and asking again
+    for the same pending change repeats its key (Dagster then starts it once)."""
+    from pipelines import stages
+
+    warehouse = resource(tmp_path)
+    landing = tmp_path / "landing"
+    with connect(tmp_path / "w.duckdb", SITE_TZ) as con:
+        stages.refresh_reference_tables(con)
+        con.execute("INSERT INTO meta.runs VALUES ('r0', 'features.patient_day', now(), now(), NULL, NULL, "
+                    "DATE '2024-01-01', DATE '2024-01-31', 0, NULL)")
+        write_labs(landing, "labs_late_1.csv", [lab("r1", "2276-4", "300", "ng/mL", "2024-01-10T06:00:00")])
+        stages.land(con, landing, run_id="late1")
+        stages.record_changed_days(con, "late1")
+    keys = []
+    with dg.build_sensor_context(resources={"warehouse": warehouse}) as context:
+        first = changed_days_sensor(context)
+        assert [r.run_key for r in changed_days_sensor(context)] == [r.run_key for r in first]  # asked twice: one run
+        keys += [r.run_key for r in first]
+    with connect(tmp_path / "w.duckdb", SITE_TZ) as con:
+        write_labs(landing, "labs_late_2.csv", [lab("r2", "777-3", "90", "K/uL", "2024-01-10T07:00:00")])
+        stages.land(con, landing, run_id="late2")
+        stages.record_changed_days(con, "late2")
+    with dg.build_sensor_context(resources={"warehouse": warehouse}) as context:
+        second = changed_days_sensor(context)
+    assert [(r.tags["dagster/asset_partition_range_start"], r.tags["dagster/asset_partition_range_end"])
+            for r in second] == [(r.tags["dagster/asset_partition_range_start"], r.tags["dagster/asset_partition_range_end"])
+                                 for r in first]
+    assert set(r.run_key for r in second).isdisjoint(keys)

@@ -8,7 +8,7 @@ import dagster as dg
 from pipelines import stages
 from pipelines.defs.resources import WarehouseResource
 from pipelines.defs.retries import retry_transient
-from pipelines.landing import IDENTITY, unrecognised_files
+from pipelines.landing import review_sources
 from pipelines.source_mapping import SourceMapping
 from pipelines.run_log import record_step
 
@@ -26,28 +26,54 @@ LAB_RESULTS = STAGING["lab_results"]
 VITAL_SIGNS = STAGING["vital_signs"]
 
 
-@dg.asset(key=RAW_EXTRACTS, group_name="ingest", pool="duckdb", kinds={"duckdb"})
+FILES_READABLE = "extract_files_readable"
+SOURCES_DELIVERED = "sources_delivered"
+
+
+@dg.asset(key=RAW_EXTRACTS, group_name="ingest", pool="duckdb", kinds={"duckdb"},
+          check_specs=[
+              dg.AssetCheckSpec(FILES_READABLE, asset=RAW_EXTRACTS,
+                                description="Every extract file could be loaded (meta.file_problems); "
+                                            "an unreadable one leaves the night incomplete"),
+              dg.AssetCheckSpec(SOURCES_DELIVERED, asset=RAW_EXTRACTS,
+                                description="Every source that delivered rows before delivered new rows in this "
+                                            "run, and every landed file is a contract kind"),
+          ])
 @retry_transient
 def raw_extracts(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Extract files from each source (a landing folder or a configured preset), as landed (all
-    text); a file, or a preset's kind, is loaded once per content."""
+    text); a file, or a preset's kind, is loaded once per content. A file that cannot be loaded is
+    recorded with its reason and the others still load; no extract file at all fails the step."""
     started = datetime.now(timezone.utc)
     sources = warehouse.sources()
+    mappings = {s.name: SourceMapping.load(s.mapping) for s in sources if s.preset == "canonical" and s.mapping}
     with warehouse.connect() as con:
         stages.refresh_reference_tables(con)
         loads = stages.land_sources(con, sources, context.run_id)
+        review_sources(con, sources, context.run_id, loads, mappings)
+        warnings = con.execute("SELECT check_name, subject, detail FROM meta.run_warnings WHERE run_id = ? "
+                               "ORDER BY check_name, subject", [context.run_id]).fetchall()
         record_step(con, context.run_id, "raw.extracts", started, sum(l.rows_in for l in loads),
                     detail={"files": [l.source_file for l in loads]})
-    skipped = [f"{s.name}/{name}" for s in sources if s.preset == "canonical"
-               for name in unrecognised_files(s.path, SourceMapping.load(s.mapping) if s.mapping else IDENTITY)]
-    if skipped:
-        context.log.warning(f"not loaded (name does not start with a contract kind): {', '.join(skipped)}")
-    return dg.MaterializeResult(metadata={
-        "files_loaded": len(loads),
-        "rows_in": sum(l.rows_in for l in loads),
-        "malformed_lines": sum(l.malformed_lines for l in loads),
-        "files_not_recognised": len(skipped),
-    })
+    unreadable = [f"{subject}: {detail}" for check, subject, detail in warnings if check == "unreadable_file"]
+    quiet = [f"{check} {subject}: {detail}" for check, subject, detail in warnings
+             if check in ("silent_source", "unrecognised_file", "source_files_missing")]
+    for line in unreadable + quiet:
+        context.log.warning(line)
+    return dg.MaterializeResult(
+        metadata={
+            "files_loaded": len(loads),
+            "rows_in": sum(l.rows_in for l in loads),
+            "malformed_lines": sum(l.malformed_lines for l in loads),
+            "files_unreadable": len(unreadable),
+        },
+        check_results=[
+            dg.AssetCheckResult(check_name=FILES_READABLE, passed=not unreadable, severity=dg.AssetCheckSeverity.WARN,
+                                metadata={"unreadable": dg.MetadataValue.json(unreadable)}),
+            dg.AssetCheckResult(check_name=SOURCES_DELIVERED, passed=not quiet, severity=dg.AssetCheckSeverity.WARN,
+                                metadata={"warnings": dg.MetadataValue.json(quiet)}),
+        ],
+    )
 
 
 @dg.multi_asset(

@@ -34,13 +34,23 @@ def changed_days_sensor(context: dg.SensorEvaluationContext, warehouse: Warehous
     try:
         with warehouse.connect(read_only=True, wait_seconds=0) as con:
             ranges = within_partitions(stages.pending_changed_days(con))
+            keys = [changed_days_run_key(con, start, end) for start, end in ranges]
     except duckdb.IOException:
         return dg.SkipReason("the warehouse is being written; trying again at the next tick")
     if not ranges:
         return dg.SkipReason("no changed days waiting")
-    return [dg.RunRequest(run_key=f"changed-days-{start}-{end}-{context.cursor or ''}",
-                          tags={RANGE_START_TAG: start.isoformat(), RANGE_END_TAG: end.isoformat()})
-            for start, end in ranges]
+    return [dg.RunRequest(run_key=key, tags={RANGE_START_TAG: start.isoformat(), RANGE_END_TAG: end.isoformat()})
+            for (start, end), key in zip(ranges, keys)]
+
+
+def changed_days_run_key(con: duckdb.DuckDBPyConnection, start: date, end: date) -> str:
+    """The run key of a block of changed days: the days and the runs whose loads changed them and
+    are not recomputed yet, so a second late file touching the same days (loaded by a later run)
+    gets a run of its own, while the same pending change asked for twice is one run."""
+    runs = [row[0] for row in con.execute(
+        "SELECT DISTINCT run_id FROM meta.changed_days WHERE recomputed_by IS NULL "
+        "AND as_of_date BETWEEN ? AND ? ORDER BY run_id", [start, end]).fetchall()]
+    return f"changed-days-{start}-{end}-{hashlib.sha256('|'.join(runs).encode()).hexdigest()[:16]}"
 
 
 @dg.run_failure_sensor(monitored_jobs=None, default_status=dg.DefaultSensorStatus.STOPPED)
