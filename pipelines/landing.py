@@ -33,6 +33,7 @@ from pipelines.contract import CONTRACT_KINDS, FileKind
 from pipelines.run_log import record_warning
 from pipelines.source_mapping import SourceMapping
 from pipelines.warehouse import transaction
+from pipelines.wide_layout import FROM_TESTS
 
 
 # Files are read with the delimiter of their mapping (',' for the canonical contract) and double
@@ -228,9 +229,12 @@ def _load_table(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, dige
                 source: str, mapping: SourceMapping, header: list[str], text_file: Path | None) -> Load:
     """Project a file's columns onto the kind's canonical columns (as text) and insert them; text_file
     is the UTF-8 CSV to read, None for a Parquet file."""
+    wide = mapping.wide.get(kind.name)
     by_name = {column.strip().lower(): column for column in header}
     sources = {c: by_name.get(mapping.source_column(kind, c).strip().lower()) for c in kind.columns}
-    missing = [c for c in kind.required if sources[c] is None]
+    if wide is not None:  # code, value and unit come from the test columns
+        sources |= {c: None for c in FROM_TESTS}
+    missing = [c for c in kind.required if sources[c] is None and not (wide is not None and c in FROM_TESTS)]
     if missing:
         wanted = ", ".join(mapping.source_column(kind, c) for c in missing)
         hint = (" (a wrong delimiter? the mapping's delimiter is "
@@ -238,6 +242,9 @@ def _load_table(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, dige
         raise FileRefused(f"{path.name}: missing required column(s) {wanted} (header: {', '.join(header)}){hint}")
     selects, as_sent = [], []
     for column in kind.columns:
+        if wide is not None and column in FROM_TESTS:
+            selects.append(f"_wide_{column} AS {column}")
+            continue
         if sources[column] is None:
             selects.append(f"NULL AS {column}")
             continue
@@ -245,9 +252,13 @@ def _load_table(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, dige
         selects.append(f"{expression} AS {column}")
         if changed:
             as_sent.append(f"'{column}': \"{sources[column]}\"")
-    used = {name for name in sources.values() if name}
+    used = {name for name in sources.values() if name} | {t.column for t in (wide.tests if wide else ())}
     extras = [column for column in header if column not in used]
     fields = [f"'{e}': \"{e}\"" for e in extras] + ([f"'as_sent': {{{', '.join(as_sent)}}}"] if as_sent else [])
+    if wide is not None:
+        fields += ["'wide_test': _wide_test", "'line': _line"]
+        if sources["result_id"]:  # one result per specimen and test
+            selects[kind.columns.index("result_id")] = f"{selects[kind.columns.index('result_id')].removesuffix(' AS result_id')} || ':' || _wide_test AS result_id"
     extra_json = "to_json({" + ", ".join(fields) + "})" if fields else "NULL"
     select = ", ".join(selects)
     parameters = mapping.parameters()
@@ -264,6 +275,13 @@ def _load_table(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, dige
         read_params = {"path": str(text_file), "delimiter": mapping.delimiter,
                        "columns": {column: "VARCHAR" for column in header},
                        "compression": "gzip" if text_file.name.lower().endswith(".gz") else "none"}
+    if wide is not None:
+        try:
+            reader = wide.source_query(reader, header, [sources[c] for c in wide.fill_down if sources[c]])
+        except ValueError as error:
+            raise FileRefused(f"{path.name}: {error} ({', '.join(t.column for t in wide.tests)})") from error
+        row_number = "_source_row"
+        parameters = {**parameters, **wide.parameters()}
     load_id = next_load_id(con)
     with transaction(con):
         con.execute("DROP TABLE IF EXISTS csv_rejects; DROP TABLE IF EXISTS csv_reject_scans")

@@ -10,6 +10,8 @@ codes: {FERR: ferritin, PLT: 777-3} # local code: an analyte name or a code of a
 units: {"k/mcl": "k/ul"}            # unit as sent (normalised): a spelling units.csv knows
 timestamp_format: "%d/%m/%Y %H:%M"  # strptime format of every time column
 timezone: Europe/Amsterdam          # zone of times without an offset, if not the site's
+wide: {labs: {tests: {FERRITIN: {code: 2276-4, unit: ng/mL}}, fill_down: [patient_id]}}
+                                    # labs exported one column per test (pipelines/wide_layout.py)
 ```
 
 The mapped values land in raw; what a mapping changed (a code, a unit, a time) is kept as sent in
@@ -23,7 +25,8 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from pipelines.contract import FileKind
+from pipelines.contract import LABS, FileKind
+from pipelines.wide_layout import WideLayout
 
 TIME_COLUMNS = ("collected_at", "resulted_at", "measured_at", "recorded_at", "started_at", "ended_at",
                 "admit_at", "discharge_at")
@@ -42,11 +45,13 @@ class SourceMapping:
     units: dict[str, str] = field(default_factory=dict)
     timestamp_format: str | None = None
     timezone: str | None = None
+    wide: dict[str, WideLayout] = field(default_factory=dict)  # kind -> its test columns (wide_layout.py)
 
     @classmethod
     def load(cls, path: Path) -> "SourceMapping":
         document = yaml.safe_load(Path(path).read_text()) or {}
-        unknown = set(document) - {"delimiter", "files", "columns", "codes", "units", "timestamp_format", "timezone"}
+        unknown = set(document) - {"delimiter", "files", "columns", "codes", "units", "timestamp_format", "timezone",
+                                   "wide"}
         if unknown:
             raise MappingError(f"{path}: unknown entries {sorted(unknown)}")
         if document.get("timezone"):
@@ -62,6 +67,7 @@ class SourceMapping:
             units={str(k).lower().replace(" ", ""): str(v) for k, v in (document.get("units") or {}).items()},
             timestamp_format=document.get("timestamp_format"),
             timezone=document.get("timezone"),
+            wide=_wide_layouts(path, document.get("wide") or {}),
         )
 
     def matches(self, kind: FileKind, file_name: str) -> bool:
@@ -99,3 +105,13 @@ class SourceMapping:
                 text = f"strftime({parsed}, '%Y-%m-%dT%H:%M:%S')"
             return f"coalesce({text}, {quoted})", True
         return quoted, False
+
+
+def _wide_layouts(path: Path, entries: dict) -> dict[str, WideLayout]:
+    """The mapping's `wide:` entries by kind (only labs can be wide), MappingError naming the key."""
+    if set(entries) - {"labs"}:
+        raise MappingError(f"{path}: wide: only labs can be exported wide, not {sorted(set(entries) - {'labs'})}")
+    try:
+        return {kind: WideLayout.parse(f"{path}: wide.{kind}", entry, LABS.columns) for kind, entry in entries.items()}
+    except ValueError as error:
+        raise MappingError(str(error)) from error
