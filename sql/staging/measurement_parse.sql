@@ -7,8 +7,20 @@
 -- Reason codes, first match wins:
 --   missing_required   patient, record id, code, value or taken time empty (value optional when cancelled)
 --   invalid_timestamp  a taken/available time that is not a timestamp
+--   collected_in_future        taken (collected/measured) after now(), the start of this staging
+--                      transaction: a clock or time zone error. Only the time of the run counts, so
+--                      a backfill of old data is never caught; rows are judged once, when staged.
+--   resulted_before_collected  available (resulted/recorded) strictly earlier than taken; tolerance
+--                      0, equal times are valid. Without an available time there is nothing to compare.
 --   unknown_status     status not one of F, C, P, X
 --   unmapped_code      code not in meta.analyte_codes
+--   ambiguous_value    value with one comma group and no point ('1,234', '0,425'): 1.234 or 1234
+--                      depends on the decimal separator, so it is never guessed (macros.sql,
+--                      value_is_ambiguous). A source with decimal commas declares
+--                      `decimal_separator: ","` in its mapping file; landing then swaps '.' and ','
+--                      (pipelines/source_mapping.py), so '0,425' arrives here as '0.425' and a
+--                      '5.000' (5 or 5000?) as '5,000', ambiguous again. The value as sent is in
+--                      raw._extra.as_sent.
 --   unparseable_value  value is not a number (e.g. 'hemolyzed')
 --   unknown_unit       no conversion for this analyte and unit spelling in meta.unit_conversions
 --   implausible_value  canonical value outside meta.plausibility (quarantined, never clipped)
@@ -52,9 +64,12 @@ validated AS (
            WHEN taken_ts IS NULL
                 OR (nullif(trim(available_at), '') IS NOT NULL AND available_sent_ts IS NULL)
                THEN 'invalid_timestamp'
+           WHEN taken_ts > now() THEN 'collected_in_future'
+           WHEN available_sent_ts < taken_ts THEN 'resulted_before_collected'
            WHEN status NOT IN ('F', 'C', 'P', 'X') THEN 'unknown_status'
            WHEN analyte IS NULL THEN 'unmapped_code'
            WHEN status = 'X' THEN NULL
+           WHEN number IS NULL AND value_is_ambiguous(value) THEN 'ambiguous_value'
            WHEN number IS NULL THEN 'unparseable_value'
            WHEN value_num IS NULL THEN 'unknown_unit'
            WHEN value_num < plausible_low OR value_num > plausible_high THEN 'implausible_value'
@@ -68,8 +83,16 @@ SELECT patient_id, encounter_id, record_id, code, name, value, unit, analyte, ca
        CASE reason
            WHEN 'missing_required' THEN 'a required field is empty'
            WHEN 'invalid_timestamp' THEN 'not a timestamp: ' || coalesce(taken_at, '') || ' / ' || coalesce(available_at, '')
+           WHEN 'collected_in_future' THEN 'taken at ' || taken_ts || ', after this run started (' || now()
+                || '): check the source clock and time zone'
+           WHEN 'resulted_before_collected' THEN 'available at ' || available_sent_ts || ', before taken at '
+                || taken_ts || ': check the time columns of the source'
            WHEN 'unknown_status' THEN 'status ' || status || ' is not F, C, P or X'
            WHEN 'unmapped_code' THEN 'code ' || code || ' is not in meta.analyte_codes'
+           WHEN 'ambiguous_value' THEN 'value ' || value || ' reads as '
+                || TRY_CAST(replace(value_number_text(value), ',', '.') AS DOUBLE) || ' or '
+                || TRY_CAST(replace(value_number_text(value), ',', '') AS DOUBLE)
+                || ' depending on the decimal separator: declare decimal_separator in the source''s mapping file'
            WHEN 'unparseable_value' THEN 'value ' || value || ' is not a number'
            WHEN 'unknown_unit' THEN 'no conversion for ' || analyte || ' in unit ' || coalesce(unit, '(none)')
            WHEN 'implausible_value' THEN analyte || ' ' || value_num || ' ' || canonical_unit
