@@ -105,7 +105,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, diges
         if sources[column] is None:
             selects.append(f"NULL AS {column}")
             continue
-        expression, changed = mapping.expression(column, sources[column])
+        expression, changed = mapping.expression(column, sources[column], sources.get("code"))
         selects.append(f"{expression} AS {column}")
         if changed:
             as_sent.append(f"'{column}': \"{sources[column]}\"")
@@ -128,7 +128,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, diges
                               rejects_scan = 'csv_reject_scans')
                 """,
                 {"load_id": load_id, "source_file": path.name, "path": str(path), "delimiter": mapping.delimiter,
-                 "columns": {column: "VARCHAR" for column in header}, **mapping.parameters()},
+                 "columns": {column: "VARCHAR" for column in header}, **mapping.parameters(select)},
             )
         except duckdb.Error as error:
             raise FileRefused(f"{path}: {error}") from error

@@ -64,8 +64,18 @@ def test_a_mapping_that_names_a_missing_column_refuses_the_file(con, tmp_path):
 
 
 @pytest.mark.parametrize("mapping, message", [
-    ("colums: {}", "unknown entries"),
+    ("colums: {}", r"m.yaml: unknown key 'colums'; did you mean 'columns'\?$"),
+    ("decimal_seperator: ','", r"unknown key 'decimal_seperator'; did you mean 'decimal_separator'\?$"),
+    ("files: {lab: 'LAB_*.csv'}", r"unknown key 'lab' in files; did you mean 'labs'\?$"),
+    ("columns: {vital: {value: WERT}}", r"unknown key 'vital' in columns; did you mean 'vitals'\?$"),
+    ("columns: {labs: {valeu: RESULT}}", r"unknown key 'valeu' in columns.labs; did you mean 'value'\?$"),
+    ("columns: {patients: {measured_at: X}}", r"unknown key 'measured_at' in columns.patients; valid keys: "),
+    ("codes: {TEMP: {analyt: temperature}}", r"unknown key 'analyt' in codes.TEMP; did you mean 'analyte'\?$"),
+    ("codes: {TEMP: {unit: Cel}}", "codes.TEMP needs an analyte"),
     ("timezone: Mars/Olympus", "not an IANA time zone"),
+    ("encoding: windows-1252x", "encoding 'windows-1252x' is not a Python codec name"),
+    ("decimal_separator: ';'", "decimal_separator ';' must be"),
+    ("- delimiter", "must be a mapping"),
 ])
 def test_a_malformed_mapping_is_named(tmp_path, mapping, message):
     from pipelines.source_mapping import SourceMapping
@@ -81,3 +91,17 @@ def test_a_mapping_needs_the_canonical_preset(tmp_path):
         f"timezone: UTC\nsources:\n  - {{name: x, preset: mimic_iii, path: {tmp_path}, mapping: m.yaml}}\n")
     with pytest.raises(SiteConfigError, match="needs preset canonical"):
         load_site_config(tmp_path / "site.yaml")
+
+
+def test_encoding_and_decimal_separator_are_read_and_default(tmp_path):
+    from pipelines.source_mapping import SourceMapping
+
+    (tmp_path / "m.yaml").write_text("encoding: cp1252\ndecimal_separator: ','\n"
+                                     "codes: {FERR: ferritin, TEMP: {analyte: temperature, unit: '[degF]'}}\n")
+    mapping = SourceMapping.load(tmp_path / "m.yaml")
+    assert (mapping.encoding, mapping.decimal_separator) == ("cp1252", ",")
+    assert mapping.codes == {"FERR": "ferritin", "TEMP": "temperature"}
+    assert mapping.code_units == {"TEMP": "[degF]"}
+    (tmp_path / "plain.yaml").write_text("delimiter: ';'\n")
+    plain = SourceMapping.load(tmp_path / "plain.yaml")
+    assert (plain.encoding, plain.decimal_separator, plain.code_units) == ("utf-8", ".", {})
