@@ -156,9 +156,10 @@ class SourceMapping:
         return self.columns.get(kind.name, {}).get(column, column)
 
     def parameters(self, sql: str) -> dict[str, object]:
-        """The $map_* parameters one file's SQL uses (the expressions of its columns), by name: a
-        file binds only those, as DuckDB refuses a parameter the query does not use (a time zone
-        for patients.csv, which has no time column)."""
+        """The $map_* parameters that `sql`, the SELECT of one file's columns, uses, by name. A file
+        binds only those: DuckDB refuses a parameter the query does not use (a time zone for
+        patients.csv, which has no time column). Names are matched as `$map_<name>` only, so a
+        header such as `COST$USD` is no parameter."""
         params: dict[str, object] = {}
         if self.codes:
             params |= {"map_code_keys": list(self.codes), "map_code_values": list(self.codes.values())}
