@@ -13,7 +13,7 @@ def quarantined(con):
         "FROM quarantine.rejected_rows").fetchall()}
 
 
-def test_a_result_available_before_it_was_taken_is_quarantined(con, tmp_path):
+def test_a_lab_resulted_before_it_was_collected_is_quarantined(con, tmp_path):
     write_labs(tmp_path, "labs_1.csv", [
         lab("early", "2276-4", "300", "ng/mL", "2024-01-10T06:00:00", "2024-01-10T05:59:59"),
         lab("same", "2276-4", "300", "ng/mL", "2024-01-10T06:00:00", "2024-01-10T06:00:00"),  # tolerance 0
@@ -21,14 +21,15 @@ def test_a_result_available_before_it_was_taken_is_quarantined(con, tmp_path):
         # an offset that puts the result after collection in absolute time is valid
         lab("offset", "2276-4", "300", "ng/mL", "2024-01-10T06:00:00-05:00", "2024-01-10T11:30:00+00:00"),
     ])
-    write_vitals(tmp_path, "vitals_1.csv", [vital("m1", "37.0", "Cel", "2024-01-10T06:00:00", "2024-01-10T05:00:00")])
+    # a vital charted minutes before its rounded measured time is usual charting, not a wrong clock
+    write_vitals(tmp_path, "vitals_1.csv", [vital("m1", "37.0", "Cel", "2024-01-10T06:00:00", "2024-01-10T05:52:00")])
     load_and_stage(con, tmp_path)
     assert sorted(r[0] for r in con.execute("SELECT result_id FROM staging.lab_results").fetchall()) == [
         "later", "offset", "same"]
+    assert con.execute("SELECT measurement_id FROM staging.vital_signs").fetchall() == [("m1",)]
     reasons = quarantined(con)
-    assert {key: reason for key, (reason, _) in reasons.items()} == {
-        "early": "resulted_before_collected", "m1": "resulted_before_collected"}
-    assert "before taken at" in reasons["early"][1]
+    assert {key: reason for key, (reason, _) in reasons.items()} == {"early": "resulted_before_collected"}
+    assert "before collected at" in reasons["early"][1]
 
 
 def test_a_measurement_taken_after_the_run_is_quarantined_and_old_data_is_not(con, tmp_path):
