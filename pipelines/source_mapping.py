@@ -13,17 +13,20 @@ units: {"k/mcl": "k/ul"}            # unit as sent (normalised): a spelling unit
 timestamp_format: "%d/%m/%Y %H:%M"  # strptime format of every time column
 timezone: Europe/Amsterdam          # zone of times without an offset, if not the site's
 encoding: cp1252                    # Python codec of the files (default utf-8); landing reads with it
-decimal_separator: ","              # "." (default) or ",": 0,425 is 0.425 in value, ref_low, ref_high
+decimal_separator: ","              # of value, ref_low, ref_high: "." or ","; default undeclared
 ```
 
 The mapped values land in raw; what a mapping changed (a code, a unit, a time, a value) is kept as
 sent in `_extra.as_sent`, so raw still shows what arrived. An option applies to the files whose kind
 has the column it maps (a time zone does nothing to patients.csv).
 
-Decimal separator: with `","` the value columns land with '.' and ',' swapped ('0,425' -> '0.425',
-'1.234,5' -> '1,234.5'), so staging reads every source in one convention, and a value that is
-ambiguous there ('5.000', 5 or 5000?, lands as '5,000') is quarantined as `ambiguous_value`
-(sql/macros.sql, value_is_ambiguous). Without a declared separator, '0,425' is ambiguous too.
+Decimal separator: staging reads values with a decimal point and quarantines a value with one
+comma group and no point ('1,234', '0,425': 1.234 or 1234?) as `ambiguous_value` (sql/macros.sql,
+value_is_ambiguous); nothing is guessed. Declaring the separator resolves it at landing:
+- `","`: the value columns land with '.' and ',' swapped ('0,425' -> '0.425', '1.234,5' ->
+  '1,234.5'); a point alone ('5.000', 5 or 5000?) lands as '5,000' and stays ambiguous.
+- `"."`: commas that group thousands are dropped ('1,234' -> '1234', '<1,500' -> '<1500'); any
+  other comma ('0,425', '12,34') stays, and stays ambiguous.
 """
 
 import codecs
@@ -48,6 +51,8 @@ KEYS = ("delimiter", "files", "columns", "codes", "units", "timestamp_format", "
         "decimal_separator")
 CODE_KEYS = ("analyte", "unit")
 DECIMAL_SEPARATORS = (".", ",")
+# A number (after a censoring prefix) whose commas group thousands: a declared "." drops them.
+THOUSANDS_GROUPED = r"[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?"
 KINDS = {kind.name: kind for kind in CONTRACT_KINDS}
 
 
@@ -89,7 +94,7 @@ class SourceMapping:
     timestamp_format: str | None = None
     timezone: str | None = None
     encoding: str = "utf-8"  # Python codec name of the files
-    decimal_separator: str = "."  # of the value columns: "." or ","
+    decimal_separator: str | None = None  # of the value columns: ".", "," or None (undeclared)
     code_units: dict[str, str] = field(default_factory=dict)  # local code -> unit when sent empty or UNK
 
     @classmethod
@@ -132,8 +137,8 @@ class SourceMapping:
         except LookupError as error:
             raise MappingError(f"{path}: encoding {encoding!r} is not a Python codec name "
                                "(e.g. utf-8, cp1252, latin-1)") from error
-        separator = str(document.get("decimal_separator", "."))
-        if separator not in DECIMAL_SEPARATORS:
+        separator = document.get("decimal_separator")
+        if separator is not None and separator not in DECIMAL_SEPARATORS:
             raise MappingError(f"{path}: decimal_separator {separator!r} must be \".\" or \",\"")
         return cls(
             delimiter=str(document.get("delimiter", ",")),
@@ -193,6 +198,9 @@ class SourceMapping:
             return mapped, True
         if column in NUMBER_COLUMNS and self.decimal_separator == ",":
             return f"translate({quoted}, '.,', ',.')", True
+        if column in NUMBER_COLUMNS and self.decimal_separator == ".":
+            grouped = f"regexp_full_match(value_number_text({quoted}), '{THOUSANDS_GROUPED}')"
+            return f"CASE WHEN {grouped} THEN replace({quoted}, ',', '') ELSE {quoted} END", True
         if column in TIME_COLUMNS and (self.timestamp_format or self.timezone):
             parsed = (f"try_strptime(trim({quoted}), $map_timestamp_format)" if self.timestamp_format
                       else f"TRY_CAST(trim({quoted}) AS TIMESTAMP)")

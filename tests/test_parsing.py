@@ -53,29 +53,46 @@ def test_value_parsing(con, sent, number, censoring, ambiguous):
                        [sent, sent, sent]).fetchone() == (number, censoring, ambiguous)
 
 
-@pytest.mark.parametrize("sent, number, ambiguous", [
-    ("0,425", 0.425, False),
-    ("1,20", 1.2, False),
-    ("39,2", 39.2, False),
-    ("1.234,5", 1234.5, False),
-    ("1.234.567", 1234567.0, False),
-    ("<0,5", 0.5, False),
-    ("1,2E+03", 1200.0, False),
-    ("42", 42.0, False),
+@pytest.mark.parametrize("separator, sent, number, ambiguous", [
+    (",", "0,425", 0.425, False),
+    (",", "1,20", 1.2, False),
+    (",", "39,2", 39.2, False),
+    (",", "1.234,5", 1234.5, False),
+    (",", "1.234.567", 1234567.0, False),
+    (",", "<0,5", 0.5, False),
+    (",", "1,2E+03", 1200.0, False),
+    (",", "42", 42.0, False),
     # a point alone at a decimal-comma source: 5 or 5000? never guessed
-    ("5.000", None, True),
-    ("1.234", None, True),
-    ("5.5", None, True),
+    (",", "5.000", None, True),
+    (",", "1.234", None, True),
+    (",", "5.5", None, True),
+    # a declared point: commas that group thousands are dropped, any other comma is not guessed
+    (".", "1,234", 1234.0, False),
+    (".", "150,000", 150000.0, False),
+    (".", "<1,500", 1500.0, False),
+    (".", "GREATER THAN 6,000", 6000.0, False),
+    (".", "12,345.5", 12345.5, False),
+    (".", "0.425", 0.425, False),
+    (".", "1e5", 100000.0, False),
+    (".", "0,425", None, True),
+    (".", "12,34", None, True),
+    (".", "1,2345", None, True),
 ])
-def test_value_parsing_with_a_declared_decimal_comma(con, sent, number, ambiguous):
-    """A source that declares `decimal_separator: ","` has '.' and ',' swapped at landing."""
+def test_value_parsing_with_a_declared_decimal_separator(con, separator, sent, number, ambiguous):
+    """A source's declared separator is applied at landing (pipelines/source_mapping.py)."""
     from pipelines.source_mapping import SourceMapping
 
-    expression, changed = SourceMapping(decimal_separator=",").expression("value", "v")
+    expression, changed = SourceMapping(decimal_separator=separator).expression("value", "v")
     assert changed
     landed = con.execute(f"SELECT {expression} FROM (SELECT ? AS v)", [sent]).fetchone()[0]
     assert con.execute("SELECT value_number(?), value_is_ambiguous(?)", [landed, landed]).fetchone() == (
         number, ambiguous)
+
+
+def test_an_undeclared_separator_leaves_the_value_as_sent():
+    from pipelines.source_mapping import SourceMapping
+
+    assert SourceMapping().expression("value", "v") == ('"v"', False)
 
 
 @pytest.mark.parametrize("analyte, value, unit, canonical", [

@@ -106,7 +106,7 @@ def test_encoding_and_decimal_separator_are_read_and_default(tmp_path):
     assert mapping.code_units == {"TEMP": "[degF]"}
     (tmp_path / "plain.yaml").write_text("delimiter: ';'\n")
     plain = SourceMapping.load(tmp_path / "plain.yaml")
-    assert (plain.encoding, plain.decimal_separator, plain.code_units) == ("utf-8", ".", {})
+    assert (plain.encoding, plain.decimal_separator, plain.code_units) == ("utf-8", None, {})
 
 
 @pytest.mark.parametrize("site, message", [
@@ -249,3 +249,20 @@ def test_without_a_declared_separator_a_decimal_comma_is_quarantined_never_read_
     assert quarantined == {"A1": "ambiguous_value", "A2": "ambiguous_value", "A3": "ambiguous_value",
                            "A5": "unparseable_value", "V1": "ambiguous_value"}
     assert all(load["balanced"] for load in stages.reconcile(con))
+
+
+def test_a_declared_decimal_point_reads_thousands_groups_and_still_refuses_a_decimal_comma(con, tmp_path):
+    (tmp_path / "feed").mkdir()
+    write_labs(tmp_path / "feed", "labs_1.csv", [
+        lab("R1", "2276-4", "12,345", "ng/mL", "2024-03-05T07:00:00"),
+        lab("R2", "777-3", "150,000", "/uL", "2024-03-05T07:00:00"),
+        lab("R3", "2276-4", "0,425", "ng/mL", "2024-03-05T07:00:00"),
+    ])
+    (tmp_path / "feed.yaml").write_text('decimal_separator: "."\n')
+    load_source(con, Source("feed", "canonical", tmp_path / "feed", mapping=tmp_path / "feed.yaml"), "t")
+    for table in stages.STAGED_TABLES:
+        stages.stage(con, table)
+    assert con.execute("SELECT result_id, value_num FROM staging.lab_results ORDER BY 1").fetchall() == [
+        ("R1", 12345.0), ("R2", 150.0)]
+    assert con.execute("SELECT reason FROM quarantine.rejected_rows").fetchall() == [("ambiguous_value",)]
+    assert con.execute("SELECT _extra->'as_sent'->>'value' FROM raw.labs WHERE result_id = 'R1'").fetchone() == ("12,345",)
