@@ -19,14 +19,15 @@
 --   unmapped_code      code not in meta.analyte_codes
 --   ambiguous_value    value with one comma group and no point ('1,234', '0,425'): 1.234 or 1234
 --                      depends on the decimal separator, so it is never guessed (macros.sql,
---                      value_is_ambiguous). A source with decimal commas declares
---                      `decimal_separator: ","` in its mapping file; landing then swaps '.' and ','
---                      (pipelines/source_mapping.py), so '0,425' arrives here as '0.425' and a
---                      '5.000' (5 or 5000?) as '5,000', ambiguous again. The value as sent is in
---                      raw._extra.as_sent.
+--                      value_is_ambiguous). The separator is resolved at landing, where the source's
+--                      mapping file declares it (pipelines/source_mapping.py): with ",", '.' and ','
+--                      are swapped, so '0,425' arrives here as '0.425' and '5.000' (5 or 5000?) as
+--                      '5,000', ambiguous again; with ".", thousands commas are dropped ('1,234' ->
+--                      '1234'). The value as sent is in raw._extra.as_sent.
 --   unparseable_value  value is not a number (e.g. 'hemolyzed')
 --   unknown_unit       no conversion for this analyte and unit spelling in meta.unit_conversions
 --   implausible_value  canonical value outside meta.plausibility (quarantined, never clipped)
+-- A reference limit (ref_low, ref_high) that is not a number or is ambiguous is NULL; its row stays.
 
 CREATE OR REPLACE TEMP TABLE parsed AS
 WITH typed AS (
