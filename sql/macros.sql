@@ -20,8 +20,8 @@ CREATE OR REPLACE TEMP MACRO value_number_text(v) AS
     trim(regexp_replace(upper(trim(v)),
         '^(<=|=<|>=|=>|<|>|LESS THAN( OR EQUAL( TO)?)?|GREATER THAN( OR EQUAL( TO)?)?)', ''));
 
--- Value as sent -> DOUBLE, or NULL when it is not a number written with a decimal point (a
--- comma site's values arrive here with '.' and ',' swapped at landing, pipelines/source_mapping.py).
+-- Value as sent -> DOUBLE, or NULL when it is not a number written with a decimal point (a source's
+-- declared decimal separator is applied at landing, pipelines/source_mapping.py).
 -- Accepts '.3', '-2', '1e5', '1.2E+03', '<5', 'GREATER THAN 2000', and thousands groups that cannot
 -- be a decimal comma ('1,234,567', '12,345.5'); refuses 'hemolyzed', '___', '1.2.3' and a single
 -- comma group ('1,234', '0,425', '12,34'), which value_is_ambiguous names. Plain decimals, nearly
