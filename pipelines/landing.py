@@ -218,7 +218,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, diges
                           "running it is tried again when it changes")
     if _is_parquet(path):
         return _load_table(con, path, kind, digest, run_id, source, mapping, _parquet_columns(con, path), None)
-    with _as_utf8(path, getattr(mapping, "encoding", "utf-8")) as text_file:
+    with _as_utf8(path, mapping.encoding) as text_file:
         header = _header(text_file, mapping.delimiter)
         if not header:
             raise FileRefused(f"{path.name}: empty file, no header line")
@@ -248,7 +248,7 @@ def _load_table(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, dige
         if sources[column] is None:
             selects.append(f"NULL AS {column}")
             continue
-        expression, changed = mapping.expression(column, sources[column])
+        expression, changed = mapping.expression(column, sources[column], sources.get("code"))
         selects.append(f"{expression} AS {column}")
         if changed:
             as_sent.append(f"'{column}': \"{sources[column]}\"")
@@ -261,7 +261,7 @@ def _load_table(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, dige
             selects[kind.columns.index("result_id")] = f"{selects[kind.columns.index('result_id')].removesuffix(' AS result_id')} || ':' || _wide_test AS result_id"
     extra_json = "to_json({" + ", ".join(fields) + "})" if fields else "NULL"
     select = ", ".join(selects)
-    parameters = mapping.parameters()
+    parameters = mapping.parameters(select)
     if text_file is None:  # Parquet: every column as text, rows numbered in file order
         reader = ("(SELECT COLUMNS(c -> c <> 'file_row_number')::VARCHAR, file_row_number "
                   "FROM read_parquet($path, file_row_number = true))")
@@ -288,8 +288,8 @@ def _load_table(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, dige
         try:
             query = (f"INSERT INTO {kind.raw_table} SELECT {select}, {extra_json} AS _extra, $load_id, $source_file, "
                      f"{row_number} AS _source_row FROM {reader}")
-            used_parameters = {name: value for name, value in parameters.items() if f"${name}" in query}
-            con.execute(query, {"load_id": load_id, "source_file": path.name, **read_params, **used_parameters})
+            bound = {name: value for name, value in parameters.items() if f"${name}" in query}
+            con.execute(query, {"load_id": load_id, "source_file": path.name, **read_params, **bound})
         except duckdb.Error as error:
             raise FileRefused(f"{path.name}: {str(error).splitlines()[0]}") from error
         rows = con.execute(f"SELECT count(*) FROM {kind.raw_table} WHERE _load_id = ?", [load_id]).fetchone()[0]

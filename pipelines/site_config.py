@@ -22,7 +22,11 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from pipelines.source_mapping import SourceMapping, unknown_key
+
 PRESETS = ("canonical", "mimic_iii", "mimic_iv", "omop_cdm_54", "fhir_r4_ndjson", "meds")
+KEYS = ("timezone", "partition_start", "sources")
+SOURCE_KEYS = ("name", "preset", "path", "mapping", "shift_years")
 
 
 class SiteConfigError(ValueError):
@@ -47,11 +51,17 @@ class SiteConfig:
 
 
 def load_site_config(path: Path) -> SiteConfig:
+    """Read and validate a site configuration. Raises SiteConfigError (one line naming the file, the
+    entry and, for an unknown key, the closest valid one)."""
     path = Path(path).resolve()
     try:
         document = yaml.safe_load(path.read_text()) or {}
     except (OSError, yaml.YAMLError) as error:
         raise SiteConfigError(f"{path}: cannot be read as YAML: {error}") from error
+    if not isinstance(document, dict):
+        raise SiteConfigError(f"{path}: must be a mapping of {', '.join(KEYS)}")
+    if problem := unknown_key(document, KEYS, path):
+        raise SiteConfigError(problem)
     timezone = str(document.get("timezone", ""))
     try:
         ZoneInfo(timezone)
@@ -60,6 +70,10 @@ def load_site_config(path: Path) -> SiteConfig:
     sources = []
     for index, entry in enumerate(document.get("sources") or []):
         where = f"{path}: sources[{index}]"
+        if not isinstance(entry, dict):
+            raise SiteConfigError(f"{where}: must be a mapping of {', '.join(SOURCE_KEYS)}")
+        if problem := unknown_key(entry, SOURCE_KEYS, path, f"sources[{index}]"):
+            raise SiteConfigError(problem)
         missing = [key for key in ("name", "preset", "path") if not entry.get(key)]
         if missing:
             raise SiteConfigError(f"{where}: missing {', '.join(missing)}")
@@ -71,6 +85,8 @@ def load_site_config(path: Path) -> SiteConfig:
         mapping = (path.parent / entry["mapping"]).resolve() if entry.get("mapping") else None
         if mapping is not None and (entry["preset"] != "canonical" or not mapping.exists()):
             raise SiteConfigError(f"{where}: mapping {mapping} must exist and needs preset canonical")
+        if mapping is not None:
+            SourceMapping.load(mapping)  # a malformed mapping file stops the run before it starts (MappingError)
         sources.append(Source(entry["name"], entry["preset"], source_path, int(entry.get("shift_years", 0)), mapping))
     if not sources:
         raise SiteConfigError(f"{path}: no sources")

@@ -20,15 +20,25 @@ CREATE OR REPLACE TEMP MACRO value_number_text(v) AS
     trim(regexp_replace(upper(trim(v)),
         '^(<=|=<|>=|=>|<|>|LESS THAN( OR EQUAL( TO)?)?|GREATER THAN( OR EQUAL( TO)?)?)', ''));
 
--- Value as sent -> DOUBLE, or NULL when it is not a plain number. Accepts '.3', '1,234', '<5',
--- 'GREATER THAN 2000'; refuses '12,34', 'hemolyzed', '___', '1e5'. Plain decimals, nearly every
--- value, take the first branch and skip the slower parsing.
+-- Value as sent -> DOUBLE, or NULL when it is not a number written with a decimal point (a source's
+-- declared decimal separator is applied at landing, pipelines/source_mapping.py).
+-- Accepts '.3', '-2', '1e5', '1.2E+03', '<5', 'GREATER THAN 2000', and thousands groups that cannot
+-- be a decimal comma ('1,234,567', '12,345.5'); refuses 'hemolyzed', '___', '1.2.3' and a single
+-- comma group ('1,234', '0,425', '12,34'), which value_is_ambiguous names. Plain decimals, nearly
+-- every value, take the first branch and skip the slower parsing.
 CREATE OR REPLACE TEMP MACRO value_number(v) AS
     CASE WHEN regexp_full_match(v, '\s*[0-9]*\.?[0-9]+\s*') THEN CAST(trim(v) AS DOUBLE)
          WHEN nullif(trim(v), '') IS NULL THEN NULL
-         WHEN regexp_full_match(value_number_text(v), '[+-]?(\d{1,3}(,\d{3})+|\d*)(\.\d+)?')
-              AND regexp_matches(value_number_text(v), '\d')
+         WHEN regexp_full_match(value_number_text(v), '[+-]?(\d+\.?\d*|\.\d+)(E[+-]?\d+)?')
+         THEN TRY_CAST(value_number_text(v) AS DOUBLE)
+         WHEN regexp_full_match(value_number_text(v), '[+-]?\d{1,3}((,\d{3}){2,}(\.\d+)?|,\d{3}\.\d+)')
          THEN TRY_CAST(replace(value_number_text(v), ',', '') AS DOUBLE) END;
+
+-- A value whose number depends on the decimal separator: one comma group and no point ('1,234',
+-- '0,425', '12,34', '<0,5', '1,2E3') is 1.234 or 1234. Never guessed; staging quarantines it as
+-- ambiguous_value until the source declares its separator.
+CREATE OR REPLACE TEMP MACRO value_is_ambiguous(v) AS
+    coalesce(regexp_full_match(value_number_text(v), '[+-]?\d*,\d+(E[+-]?\d+)?'), false);
 
 -- Timestamp as sent -> TIMESTAMPTZ. Text without an offset is read in the session time zone,
 -- which the warehouse connection sets to the site's zone.

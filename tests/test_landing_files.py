@@ -128,3 +128,14 @@ def test_an_extra_column_is_kept_in_raw_and_ignored_after(con, tmp_path):
     land_text(con, tmp_path, text.encode())
     assert con.execute("SELECT _extra->>'lab_site' FROM raw.labs").fetchone() == ("north",)
     assert con.execute("SELECT extra_columns FROM meta.loads").fetchone() == (["lab_site"],)
+
+
+def test_a_declared_encoding_reads_a_windows_export(con, tmp_path):
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    (feed / "labs_1.csv").write_bytes((HEADER + "\n" + ROW.format(n=1).replace("Ferritin", "Ferritín µg") + "\n")
+                                      .encode("cp1252"))
+    (tmp_path / "feed.yaml").write_text("encoding: cp1252\n")
+    stages.land_sources(con, (stages.Source("feed", "canonical", feed, mapping=tmp_path / "feed.yaml"),), run_id="t")
+    assert problems(con) == []
+    assert con.execute("SELECT name FROM raw.labs").fetchone() == ("Ferritín µg",)

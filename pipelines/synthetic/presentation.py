@@ -27,7 +27,7 @@ class Presented:
     scaled: np.ndarray  # int64: the number as sent times 10**decimals
     decimals: np.ndarray
     censor: np.ndarray  # index into analyte.censors, or -1
-    thousands: np.ndarray  # bool: '1,234'
+    thousands: np.ndarray  # bool: '1,234.5', '1,234,567'
     leading_dot: np.ndarray  # bool: '.3'
     canonical: np.ndarray  # float64: what the ingestion reads back, canonical unit
 
@@ -84,6 +84,8 @@ def present(analyte: Analyte, value: np.ndarray, u_unit: np.ndarray, u_censor: n
         canonical = np.where(hit, rule.limit, canonical)
     free = censor == CENSOR_NONE
     d = dec[option]
-    thousands = free & (d == 0) & (scaled >= 1000) & (u_style < 0.3)
+    # grouped only where the comma cannot be a decimal comma ('1,234.5', '1,234,567'): staging
+    # quarantines a single group without a point ('1,234') as ambiguous_value
+    thousands = free & (scaled >= 1000 * 10 ** d) & ((d > 0) | (scaled >= 1_000_000)) & (u_style < 0.3)
     leading_dot = free & (d > 0) & (scaled < 10 ** d) & (u_style < 0.35)
     return Presented(option, scaled, d, censor, thousands, leading_dot, canonical)

@@ -2,7 +2,7 @@
 
 CSV dialect: comma-delimited, header line, LF line ends, UTF-8 (no BOM); a field is wrapped in
 double quotes only when it contains a comma (names like "Neutrophils, Absolute", values like
-"1,234"). No field ever contains a double quote or a line break.
+"1,234.5"). No field ever contains a double quote or a line break.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def padded(col: str, prefix: str, width: int, plus: int = 1) -> pl.Expr:
 
 
 def number_text(scaled: str, decimals: str, thousands: str, leading_dot: str) -> pl.Expr:
-    """Exact decimal text of scaled / 10**decimals, optionally '1,234' or '.3'."""
+    """Exact decimal text of scaled / 10**decimals, optionally grouped ('1,234.5') or '.3'."""
     pw = pl.lit(10, dtype=pl.Int64).pow(pl.col(decimals).cast(pl.Int64))
     whole = pl.col(scaled) // pw
     frac = pl.col(scaled) % pw
