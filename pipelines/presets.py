@@ -92,7 +92,7 @@ def site_mapping(parameters: dict[str, object], overlay: Path | None) -> dict[st
                           f"mapping (it has {', '.join(parameters) or 'none'})")
     merged = dict(parameters)
     for name, entries in document.items():
-        if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
+        if not isinstance(entries, list):
             raise FileRefused(f"site mapping {overlay}: {name} must be a list of entries like the preset's")
         replaced = {_entry_name(entry) for entry in entries} - {None}
         merged[name] = [entry for entry in parameters[name] if _entry_name(entry) not in replaced] + entries
@@ -139,7 +139,9 @@ def _unpacked(path: Path) -> Iterator[Path]:
         yield Path(scratch) / common
 
 
-def _entry_name(entry: dict) -> tuple[str, str] | None:
+def _entry_name(entry: object) -> tuple[str, str] | None:
+    if not isinstance(entry, dict):
+        return ("value", str(entry))  # a list of plain values (medication_not_given)
     key = next((key for key in _ENTRY_KEYS if key in entry), None)
     return (key, str(entry[key])) if key else None
 
