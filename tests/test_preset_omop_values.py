@@ -47,4 +47,6 @@ def test_local_labels_placeholders_unit_codes_and_split_tables(con, tmp_path):
     assert con.execute("SELECT result_id, _source_file, _extra->>'code_from_concept' FROM raw.labs ORDER BY 1"
                        ).fetchall() == [("1", "MEASUREMENT_1.csv", "true"), ("2", "MEASUREMENT_2.csv", "true"),
                                         ("3", "MEASUREMENT_2.csv", "false")]
+    assert con.execute("SELECT _extra->>'value_from_number' FROM raw.labs WHERE result_id = '1'").fetchone() == (
+        "true",)
     assert all(load["balanced"] for load in stages.reconcile(con))

@@ -29,6 +29,7 @@ coded AS (
                    IS NOT NULL AS code_from_concept,
            std.concept_name AS concept_name,
            source_value(m.value_source_value, m.value_as_number) AS value_as_sent,
+           value_from_number(m.value_source_value, m.value_as_number) AS value_from_number,
            CASE WHEN op.concept_name IN ('<', '<=', '>', '>=') THEN op.concept_name END AS operator,
            coalesce(CASE WHEN unit.vocabulary_id = 'UCUM' THEN unit.concept_code END,
                     nullif(trim(m.unit_source_value), ''), unit.concept_code) AS unit
