@@ -8,7 +8,7 @@ sources:
   - name: lab-feed                # unique; shown in meta.loads
     preset: canonical             # see PRESETS
     path: /data/landing           # relative paths are relative to this file
-    mapping: lab-feed.yaml        # optional, canonical only: the site's own CSV layout
+    mapping: lab-feed.yaml        # optional: the site's own CSV layout (canonical), or overlay of a preset's codes
   - name: mimic-demo
     preset: mimic_iii
     path: /data/mimic-iii-demo
@@ -83,9 +83,9 @@ def load_site_config(path: Path) -> SiteConfig:
         if not source_path.exists():
             raise SiteConfigError(f"{where}: path {source_path} does not exist")
         mapping = (path.parent / entry["mapping"]).resolve() if entry.get("mapping") else None
-        if mapping is not None and (entry["preset"] != "canonical" or not mapping.exists()):
-            raise SiteConfigError(f"{where}: mapping {mapping} must exist and needs preset canonical")
-        if mapping is not None:
+        if mapping is not None and not mapping.exists():
+            raise SiteConfigError(f"{where}: mapping {mapping} does not exist")
+        if mapping is not None and entry["preset"] == "canonical":
             SourceMapping.load(mapping)  # a malformed mapping file stops the run before it starts (MappingError)
         sources.append(Source(entry["name"], entry["preset"], source_path, int(entry.get("shift_years", 0)), mapping))
     if not sources:

@@ -157,7 +157,7 @@ CREATE TABLE IF NOT EXISTS meta.staging_state (
 --   source_files_missing   a preset source without files its format expects (subject: the source)
 --   unknown_patients       staged records whose patient is not in staging.patients (count: patients)
 --   conflicting_record_id  one record id carried by two patients within a source (count: rows quarantined)
---   unrecognised_file      a file in a landing folder that is no contract kind (not loaded)
+--   unrecognised_file      a file in a source that is no contract kind nor a file its preset reads (not loaded)
 -- The run summary prints them; `masscreen run` exits 3 when one of them leaves the night incomplete
 -- (an unreadable file).
 CREATE TABLE IF NOT EXISTS meta.run_warnings (

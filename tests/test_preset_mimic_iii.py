@@ -73,6 +73,10 @@ def test_quarantine_reasons_are_the_documented_oddities(warehouse):
                                    "WHERE table_name = 'lab_results' AND reason <> 'unmapped_code' GROUP BY ALL").fetchall())
         ddimer_units = con.execute("SELECT DISTINCT raw_record->>'unit' FROM quarantine.rejected_rows "
                                    "WHERE reason = 'unknown_unit'").fetchall()
-    # D-dimer in ng/mL does not say FEU or DDU, which are not interconvertible: quarantined, not guessed
-    assert reasons["unknown_unit"] == 22 and ddimer_units == [("ng/mL",)]
+        ddimer = con.execute("SELECT count(*), max(value_num) FROM staging.lab_results WHERE analyte = 'ddimer'").fetchone()
+    # D-Dimer 51196 is FEU by its D_LABITEMS LOINC (48065-7): its ng/mL are read as ng/mL{FEU}, '>10000' is
+    # 10 mg/L FEU. Chemistry's 50915 (no LOINC) does not say FEU or DDU, which are not interconvertible:
+    # its 5 results are quarantined, not guessed.
+    assert ddimer == (22, 10.0)
+    assert reasons["unknown_unit"] == 5 and ddimer_units == [("ng/mL",)]
     assert reasons["unparseable_value"] == 9

@@ -86,11 +86,10 @@ def test_a_malformed_mapping_is_named(tmp_path, mapping, message):
         SourceMapping.load(tmp_path / "m.yaml")
 
 
-def test_a_mapping_needs_the_canonical_preset(tmp_path):
-    (tmp_path / "m.yaml").write_text("delimiter: ';'")
+def test_a_mapping_must_exist(tmp_path):
     (tmp_path / "site.yaml").write_text(
         f"timezone: UTC\nsources:\n  - {{name: x, preset: mimic_iii, path: {tmp_path}, mapping: m.yaml}}\n")
-    with pytest.raises(SiteConfigError, match="needs preset canonical"):
+    with pytest.raises(SiteConfigError, match="does not exist"):
         load_site_config(tmp_path / "site.yaml")
 
 

@@ -2,7 +2,10 @@
 -- An order has no id in the contract: the record is (patient, encounter, code or name, dose, unit,
 -- route, start), so a re-sent order with its end time filled in replaces the earlier version
 -- (latest load wins) while two orders of one drug on one day at different doses both stay.
--- Reasons: missing_required, invalid_timestamp, unknown_code_system (not RXNORM, NDC or empty).
+-- Reasons: missing_required, invalid_timestamp, ended_before_started (an end time before the start:
+-- no interval can be drawn, and reading it as running would count a dose never given), and
+-- unknown_code_system (not RXNORM, NDC or empty). The route is kept as sent (eye drops, topical and
+-- inhaled forms are told from systemic ones by it).
 CREATE OR REPLACE TEMP TABLE parsed AS
 WITH typed AS (
     SELECT *,
@@ -19,6 +22,7 @@ validated AS (
                    THEN 'missing_required'
                WHEN started_ts IS NULL OR (nullif(trim(ended_at), '') IS NOT NULL AND ended_ts IS NULL)
                    THEN 'invalid_timestamp'
+               WHEN ended_ts < started_ts THEN 'ended_before_started'
                WHEN system_key NOT IN ('RXNORM', 'NDC', '') THEN 'unknown_code_system'
            END AS reason
     FROM typed
@@ -27,6 +31,7 @@ SELECT *,
        CASE reason
            WHEN 'missing_required' THEN 'a required field is empty'
            WHEN 'invalid_timestamp' THEN 'not a timestamp: ' || started_at || ' / ' || coalesce(ended_at, '')
+           WHEN 'ended_before_started' THEN 'ended ' || ended_at || ' before it started ' || started_at
            WHEN 'unknown_code_system' THEN 'code system ' || code_system || ' is not RXNORM or NDC'
        END AS detail,
        CASE WHEN reason IS NOT NULL THEN to_json({patient_id: patient_id, encounter_id: encounter_id, code_system: code_system, code: code,

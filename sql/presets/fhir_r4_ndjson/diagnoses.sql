@@ -8,17 +8,17 @@
 -- not retract it from an earlier load). Lines that are not JSON land empty (missing_required).
 -- Times keep their UTC offset; $shift_years moves the date part only (see labs.sql).
 WITH conditions AS (
-    SELECT r, _source_row,
+    SELECT r, _source_file, _source_row,
            json_extract(r, '$.code.coding[*]') AS codings,
            coalesce(list_filter(codings, lambda c: c->>'system' = 'http://hl7.org/fhir/sid/icd-10-cm')[1],
                     list_filter(codings, lambda c: c->>'system' = 'http://hl7.org/fhir/sid/icd-9-cm')[1],
                     list_filter(codings, lambda c: c->>'system' = 'http://snomed.info/sct')[1],
                     codings[1]) AS coding,
            coalesce(r->>'$.recordedDate', r->>'$.onsetDateTime', r->>'$.onsetPeriod.start') AS recorded
-    FROM fhir_resources($dir, 'Condition.ndjson')
+    FROM fhir_resources($dir, $inputs['Condition.ndjson'])
 )
-SELECT nullif(regexp_extract(r->>'$.subject.reference', '(^|/)Patient/([^/]+)', 2), '') AS patient_id,
-       nullif(regexp_extract(r->>'$.encounter.reference', '(^|/)Encounter/([^/]+)', 2), '') AS encounter_id,
+SELECT fhir_reference_id(r->>'$.subject.reference', 'Patient') AS patient_id,
+       fhir_reference_id(r->>'$.encounter.reference', 'Encounter') AS encounter_id,
        CASE coding->>'system'
            WHEN 'http://hl7.org/fhir/sid/icd-10-cm' THEN 'ICD10CM'
            WHEN 'http://hl7.org/fhir/sid/icd-9-cm' THEN 'ICD9CM'
@@ -33,7 +33,7 @@ SELECT nullif(regexp_extract(r->>'$.subject.reference', '(^|/)Patient/([^/]+)', 
                 clinical_status: r->>'$.clinicalStatus.coding[0].code',
                 verification_status: r->>'$.verificationStatus.coding[0].code',
                 onset: r->>'$.onsetDateTime', abatement: r->>'$.abatementDateTime'}) AS _extra,
-       'Condition.ndjson' AS _source_file,
+       _source_file,
        _source_row
 FROM conditions
 WHERE NOT coalesce(list_has_any(json_extract_string(r, '$.verificationStatus.coding[*].code'),

@@ -4,10 +4,10 @@
 -- stay). Encounters with status entered-in-error or cancelled (ended before it began) are not part
 -- of the extract. Times keep their UTC offset; $shift_years moves the date part only (see labs.sql).
 WITH encounters AS (
-    SELECT r, _source_row, r->>'$.period.start' AS admitted, r->>'$.period.end' AS discharged
-    FROM fhir_resources($dir, 'Encounter.ndjson')
+    SELECT r, _source_file, _source_row, r->>'$.period.start' AS admitted, r->>'$.period.end' AS discharged
+    FROM fhir_resources($dir, $inputs['Encounter.ndjson'])
 )
-SELECT nullif(regexp_extract(r->>'$.subject.reference', '(^|/)Patient/([^/]+)', 2), '') AS patient_id,
+SELECT fhir_reference_id(r->>'$.subject.reference', 'Patient') AS patient_id,
        CASE WHEN r->>'$.resourceType' = 'Encounter' THEN r->>'$.id' END AS encounter_id,
        fhir_shift(admitted, $shift_years) AS admit_at,
        fhir_shift(discharged, $shift_years) AS discharge_at,
@@ -16,7 +16,7 @@ SELECT nullif(regexp_extract(r->>'$.subject.reference', '(^|/)Patient/([^/]+)', 
        to_json({status: r->>'$.status', type: r->>'$.type[0].text', service_type: r->>'$.serviceType.text',
                 location: r->>'$.location[0].location.display',
                 discharge_disposition: r->>'$.hospitalization.dischargeDisposition.coding[0].code'}) AS _extra,
-       'Encounter.ndjson' AS _source_file,
+       _source_file,
        _source_row
 FROM encounters
 WHERE coalesce(r->>'$.status', '') NOT IN ('entered-in-error', 'cancelled')

@@ -1,5 +1,7 @@
 -- inputs: Observation.ndjson
--- FHIR R4 bulk export (one NDJSON file per resource type): Observations as canonical labs.
+-- FHIR R4 bulk export: Observations as canonical labs, from every NDJSON file of Observations
+-- whatever its name (1.Observation.ndjson, Observation.2.ndjson...: pipelines/presets.py). subject
+-- and encounter references are read in every form FHIR allows (fhir_reference_id, _shared.sql).
 -- Each line is read as one JSON value (read_json_objects, by the macros of _shared.sql) and its
 -- fields taken by path, so a field no resource carries cannot break a schema, and a line that is
 -- not JSON lands as an empty row (quarantined missing_required) instead of refusing the file; a
@@ -11,7 +13,7 @@
 -- Observations without a value of their own are quarantined as missing_required.
 -- code: the LOINC coding, else the first coding. value: valueQuantity with its comparator prefixed
 -- ('>' 1000 -> '>1000'), else valueString, valueInteger or the valueCodeableConcept's text. unit:
--- valueQuantity.unit, else its UCUM code. Status: final F, amended/corrected C, preliminary P,
+-- the UCUM code of a UCUM valueQuantity, else its unit as displayed (fhir_observations). Status: final F, amended/corrected C, preliminary P,
 -- cancelled/entered-in-error X; any other (registered, unknown) upper-cased as sent, which staging
 -- quarantines as unknown_status (as missing_required if it has no value, as registered ones
 -- mostly do: staging checks required fields first). collected_at: effectiveDateTime (or effectivePeriod.start or
@@ -19,8 +21,8 @@
 -- Times keep the UTC offset FHIR sends (staging reads it). shift_time would drop it, so
 -- $shift_years moves the date part only (fhir_shift): '2150-03-01T08:00:00-05:00' by -150 years is
 -- '2000-03-01T08:00:00-05:00'; a partial date ('2024-03') is left as sent for staging to refuse.
-SELECT nullif(regexp_extract(r->>'$.subject.reference', '(^|/)Patient/([^/]+)', 2), '') AS patient_id,
-       nullif(regexp_extract(r->>'$.encounter.reference', '(^|/)Encounter/([^/]+)', 2), '') AS encounter_id,
+SELECT fhir_reference_id(r->>'$.subject.reference', 'Patient') AS patient_id,
+       fhir_reference_id(r->>'$.encounter.reference', 'Encounter') AS encounter_id,
        CASE WHEN r->>'$.resourceType' = 'Observation' THEN r->>'$.id' END AS result_id,
        coalesce(loinc_codings[1], codings[1])->>'code' AS code,
        coalesce(r->>'$.code.text', coalesce(loinc_codings[1], codings[1])->>'display') AS name,
@@ -47,7 +49,7 @@ SELECT nullif(regexp_extract(r->>'$.subject.reference', '(^|/)Patient/([^/]+)', 
                 data_absent_reason: r->>'$.dataAbsentReason.coding[0].code',
                 subject: r->>'$.subject.reference', effective: effective,
                 last_updated: r->>'$.meta.lastUpdated'}) AS _extra,
-       'Observation.ndjson' AS _source_file,
+       _source_file,
        _source_row
-FROM fhir_observations($dir)
+FROM fhir_observations($dir, $inputs['Observation.ndjson'])
 WHERE NOT is_temperature AND NOT is_vital_sign

@@ -1,7 +1,7 @@
 -- inputs: MedicationRequest.ndjson
 -- FHIR R4 bulk export: MedicationRequests (orders) as canonical medications. An export without
--- MedicationRequest.ndjson (e.g. one with MedicationAdministration only) has no medications: a
--- kind reads one fixed set of files. code: the medicationCodeableConcept's RxNorm coding (RXNORM),
+-- MedicationRequest files (e.g. one with MedicationAdministration only) has no medications (a
+-- source_files_missing warning says so). code: the medicationCodeableConcept's RxNorm coding (RXNORM),
 -- else its NDC coding (NDC), else none: the order still counts by name, and its codings are kept in
 -- _extra. name: the concept's text, else the coding's display, else medicationReference.display
 -- (a referenced Medication resource is not read: an order naming its drug only there is quarantined
@@ -11,17 +11,17 @@
 -- under them (a later export that cancels one does not retract it from an earlier load).
 -- Times keep their UTC offset; $shift_years moves the date part only (see labs.sql).
 WITH requests AS (
-    SELECT r, _source_row,
+    SELECT r, _source_file, _source_row,
            json_extract(r, '$.medicationCodeableConcept.coding[*]') AS codings,
            list_filter(codings, lambda c: c->>'system' = 'http://www.nlm.nih.gov/research/umls/rxnorm')[1] AS rxnorm,
            list_filter(codings, lambda c: c->>'system' = 'http://hl7.org/fhir/sid/ndc')[1] AS ndc,
            json_extract(r, '$.dosageInstruction[0]') AS dosage,
            coalesce(r->>'$.authoredOn', dosage->>'$.timing.repeat.boundsPeriod.start') AS started,
            dosage->>'$.timing.repeat.boundsPeriod.end' AS ended
-    FROM fhir_resources($dir, 'MedicationRequest.ndjson')
+    FROM fhir_resources($dir, $inputs['MedicationRequest.ndjson'])
 )
-SELECT nullif(regexp_extract(r->>'$.subject.reference', '(^|/)Patient/([^/]+)', 2), '') AS patient_id,
-       nullif(regexp_extract(r->>'$.encounter.reference', '(^|/)Encounter/([^/]+)', 2), '') AS encounter_id,
+SELECT fhir_reference_id(r->>'$.subject.reference', 'Patient') AS patient_id,
+       fhir_reference_id(r->>'$.encounter.reference', 'Encounter') AS encounter_id,
        CASE WHEN rxnorm IS NOT NULL THEN 'RXNORM' WHEN ndc IS NOT NULL THEN 'NDC' END AS code_system,
        coalesce(rxnorm, ndc)->>'code' AS code,
        coalesce(r->>'$.medicationCodeableConcept.text', coalesce(rxnorm, ndc, codings[1])->>'display',
@@ -36,7 +36,7 @@ SELECT nullif(regexp_extract(r->>'$.subject.reference', '(^|/)Patient/([^/]+)', 
                 medication_reference: r->>'$.medicationReference.reference',
                 authored_on: r->>'$.authoredOn', bounds_start: dosage->>'$.timing.repeat.boundsPeriod.start',
                 dosage_text: dosage->>'$.text'}) AS _extra,
-       'MedicationRequest.ndjson' AS _source_file,
+       _source_file,
        _source_row
 FROM requests
 WHERE coalesce(r->>'$.status', '') NOT IN ('cancelled', 'entered-in-error', 'draft')

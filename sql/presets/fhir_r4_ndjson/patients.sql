@@ -15,6 +15,6 @@ SELECT CASE WHEN r->>'$.resourceType' = 'Patient' THEN r->>'$.id' END AS patient
        END AS sex,
        to_json({gender: r->>'$.gender', deceased: coalesce(r->>'$.deceasedDateTime', r->>'$.deceasedBoolean'),
                 last_updated: r->>'$.meta.lastUpdated'}) AS _extra,
-       'Patient.ndjson' AS _source_file,
+       _source_file,
        _source_row
-FROM fhir_resources($dir, 'Patient.ndjson')
+FROM fhir_resources($dir, $inputs['Patient.ndjson'])

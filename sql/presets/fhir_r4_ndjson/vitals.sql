@@ -9,8 +9,8 @@
 -- value/unit as in labs.sql (valueQuantity with comparator; unit, else its UCUM code such as
 -- [degF]); measured_at: effectiveDateTime (or effectivePeriod.start or effectiveInstant);
 -- recorded_at: issued. Times keep their UTC offset; $shift_years moves the date part only.
-SELECT nullif(regexp_extract(r->>'$.subject.reference', '(^|/)Patient/([^/]+)', 2), '') AS patient_id,
-       nullif(regexp_extract(r->>'$.encounter.reference', '(^|/)Encounter/([^/]+)', 2), '') AS encounter_id,
+SELECT fhir_reference_id(r->>'$.subject.reference', 'Patient') AS patient_id,
+       fhir_reference_id(r->>'$.encounter.reference', 'Encounter') AS encounter_id,
        CASE WHEN r->>'$.resourceType' = 'Observation' THEN r->>'$.id' END AS measurement_id,
        '8310-5' AS code,
        coalesce(quantity, r->>'$.valueString') AS value,
@@ -21,7 +21,7 @@ SELECT nullif(regexp_extract(r->>'$.subject.reference', '(^|/)Patient/([^/]+)', 
                 body_site: r->>'$.bodySite.coding[0].display', unit_code: r->>'$.valueQuantity.code',
                 subject: r->>'$.subject.reference', effective: effective,
                 last_updated: r->>'$.meta.lastUpdated'}) AS _extra,
-       'Observation.ndjson' AS _source_file,
+       _source_file,
        _source_row
-FROM fhir_observations($dir)
+FROM fhir_observations($dir, $inputs['Observation.ndjson'])
 WHERE is_temperature AND coalesce(r->>'$.status', '') NOT IN ('cancelled', 'entered-in-error')

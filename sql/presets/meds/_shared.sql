@@ -1,14 +1,14 @@
 -- MEDS: table macros the kinds read the events through (run before each kind; see labs.sql for the
--- inputs line). meds_events(dir, code_prefixes): every event of the parquet shards under data/ (read
--- by glob, nested folders included), with the preset mapping's prefix its code starts with (longest
+-- inputs line). meds_events(dir, files, code_prefixes): every event of the parquet shards under data/
+-- ($inputs: every data/**/*.parquet file, nested folders included, read together), with the preset mapping's prefix its code starts with (longest
 -- prefix wins; none for an unclaimed code), that prefix's kind, code_system and field, the code after
 -- the prefix in parts, the dataset's own extra columns, and its file and row.
-CREATE OR REPLACE TEMP MACRO meds_events(dir, code_prefixes) AS TABLE
+CREATE OR REPLACE TEMP MACRO meds_events(dir, files, code_prefixes) AS TABLE
 WITH data AS (
     -- text_value (MEDS 0.3.3 on) and a unit column are optional: declared here for datasets without
     SELECT * FROM (SELECT NULL::VARCHAR AS text_value, NULL::VARCHAR AS unit WHERE false)
     UNION ALL BY NAME
-    SELECT * FROM read_parquet(dir || '/data/**/*.parquet', filename = true, file_row_number = true,
+    SELECT * FROM read_parquet(files, filename = true, file_row_number = true,
                                union_by_name = true)
 ),
 prefixes AS (
@@ -34,11 +34,13 @@ SELECT e.*, p.kind, p.code_system, p.field,
 FROM events AS e
 LEFT JOIN prefixes AS p USING (prefix);
 
--- meds_measurements(dir, code_prefixes, measurement_codes): the events labs.sql and vitals.sql share
+-- meds_measurements(dir, files, code_prefixes, measurement_codes): the events labs.sql and vitals.sql share
 -- (those of a labs or vitals prefix, and the unclaimed ones), each with its measurement_kind (the
 -- measurement_codes entry's kind for its code part, else the prefix's, else labs), analyte and
--- mapped_unit, and the id, value, unit and _extra both kinds give it (see labs.sql).
-CREATE OR REPLACE TEMP MACRO meds_measurements(dir, code_prefixes, measurement_codes) AS TABLE
+-- mapped_unit, and the id, value, unit and _extra both kinds give it (see labs.sql). The unit: the
+-- code's unit part, else the `unit` column; when that is empty or UNK, or the mapped unit without its
+-- annotation, the measurement_codes entry's unit (source_unit, sql/presets/_common.sql).
+CREATE OR REPLACE TEMP MACRO meds_measurements(dir, files, code_prefixes, measurement_codes) AS TABLE
 WITH mapped_codes AS (
     SELECT m->>'code' AS mapped_code, m->>'analyte' AS analyte, m->>'kind' AS mapped_kind, m->>'unit' AS mapped_unit
     FROM (SELECT unnest(json_extract(to_json(measurement_codes), '$[*]')) AS m)
@@ -46,18 +48,22 @@ WITH mapped_codes AS (
 measurements AS (
     SELECT c.*, m.analyte, m.mapped_unit, coalesce(m.mapped_kind, c.kind, 'labs') AS measurement_kind,
            row_number() OVER (PARTITION BY c.subject_id, c.time, c.meds_code ORDER BY c._source_file, c._source_row) AS n
-    FROM meds_events(dir, code_prefixes) AS c
+    FROM meds_events(dir, files, code_prefixes) AS c
     LEFT JOIN mapped_codes AS m ON c.kind IN ('labs', 'vitals') AND m.mapped_code = c.parts[1]
     WHERE c.kind IS NULL OR c.kind IN ('labs', 'vitals')
+),
+-- the unit as sent: the code's unit part, unless empty or UNK (unknown), else the `unit` column
+sent AS (
+    SELECT *, coalesce(CASE WHEN upper(trim(parts[2])) <> 'UNK' THEN nullif(trim(parts[2]), '') END,
+                       nullif(trim(unit), ''), nullif(trim(parts[2]), '')) AS unit_as_sent
+    FROM measurements
 )
 SELECT *,
        concat_ws('|', subject_id, coalesce(CAST(time AS VARCHAR), ''), meds_code, n) AS measurement_id,
        CASE WHEN numeric_value IS NULL OR value_censoring(text_value) IS NOT NULL THEN nullif(trim(text_value), '')
             ELSE CAST(numeric_value AS VARCHAR) END AS measured_value,
-       CASE WHEN kind IS NULL THEN nullif(trim(unit), '')
-            ELSE coalesce(nullif(trim(parts[2]), ''), nullif(trim(unit), ''), mapped_unit) END AS measured_unit,
+       CASE WHEN kind IS NULL THEN nullif(trim(unit), '') ELSE source_unit(unit_as_sent, mapped_unit) END AS measured_unit,
        to_json({meds_code: meds_code, text_value: text_value, numeric_value: numeric_value,
-                unit_from_mapping: coalesce(nullif(trim(parts[2]), ''), nullif(trim(unit), '')) IS NULL
-                                   AND mapped_unit IS NOT NULL,
+                unit_from_mapping: kind IS NOT NULL AND unit_from_mapping(unit_as_sent, mapped_unit),
                 time: time, columns: columns}) AS measurement_extra
-FROM measurements;
+FROM sent;

@@ -1,4 +1,4 @@
--- inputs: metadata/dataset.json
+-- inputs: data/**/*.parquet, metadata/dataset.json?
 -- MEDS: diagnosis events (DIAGNOSIS//ICD//10//M0820, DIAGNOSIS//ICD10CM//M06.1, ICD10CM/M06.1...) as
 -- canonical diagnoses, recorded at the event's time. The code system is the mapping entry's
 -- (ICD10CM, ICD9CM, SNOMED), else the code's first part as sent, which staging quarantines as
@@ -13,5 +13,5 @@ SELECT CAST(subject_id AS VARCHAR) AS patient_id,
        to_json({meds_code: meds_code, text_value: text_value, time: time, columns: columns}) AS _extra,
        _source_file,
        _source_row
-FROM meds_events($dir, $code_prefixes)
+FROM meds_events($dir, $inputs['data/**/*.parquet'], $code_prefixes)
 WHERE kind = 'diagnoses'

@@ -1,4 +1,4 @@
--- inputs: metadata/dataset.json
+-- inputs: data/**/*.parquet, metadata/dataset.json?
 -- MEDS: hospital stays from admission events (HOSPITAL_ADMISSION//<type>//...), each discharged by
 -- the subject's next event when that is a discharge (HOSPITAL_DISCHARGE; discharges are not rows of
 -- their own; an admission followed by another admission stays open). MEDS has no stay id: the
@@ -10,7 +10,7 @@ WITH stays AS (
            lead(field) OVER next_event AS next_field,
            lead(time) OVER next_event AS next_time,
            lead(meds_code) OVER next_event AS next_code
-    FROM meds_events($dir, $code_prefixes)
+    FROM meds_events($dir, $inputs['data/**/*.parquet'], $code_prefixes)
     WHERE kind = 'encounters'
     WINDOW next_event AS (PARTITION BY subject_id ORDER BY time, field = 'discharge_at', _source_file, _source_row)
 )

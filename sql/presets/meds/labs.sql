@@ -1,8 +1,8 @@
--- inputs: metadata/dataset.json
+-- inputs: data/**/*.parquet, metadata/dataset.json?
 -- MEDS (Medical Event Data Standard): events as canonical labs. The events are the parquet shards
--- under data/, read by the macros of _shared.sql. The inputs line can only name files, so it
--- names metadata/dataset.json, whose created_at changes with every ETL run: a new dataset.json
--- reloads the kind; a shard rewritten without one is not noticed.
+-- under data/ (every data/**/*.parquet file, read together by the macros of _shared.sql); a new or
+-- rewritten shard reloads the kind. metadata/dataset.json is expected but not read: a dataset
+-- without it loads, with a source_files_missing warning.
 -- An event's kind comes from its code by the preset mapping ($code_prefixes, longest prefix wins).
 -- Labs are the events of a labs prefix (LAB//<code>//<unit>) that measurement_codes does not route to
 -- vitals, and every event no prefix claims, under its whole code, so that nothing is dropped
@@ -10,7 +10,8 @@
 -- value). code: the part after the prefix (a LOINC or analyte name staging maps), or the analyte
 -- $measurement_codes maps it to. value: numeric_value, or text_value when there is no number or the
 -- text carries a censoring sign ('>1000'). unit: the code's unit part, else the dataset's `unit`
--- column, else the mapping's unit. Times are naive (site-local), shifted by shift_time; static
+-- column; the mapping's unit when that is empty or UNK (MIMIC-IV MEDS writes UNK for a chart item
+-- without a unit). Times are naive (site-local), shifted by shift_time; static
 -- events (no time) are quarantined as missing_required. MEDS has no result time (results count as
 -- known when taken) and no status (F).
 -- MEDS has no result id: it is subject|time|code|n, n numbering identical (subject, time, code)
@@ -31,5 +32,5 @@ SELECT CAST(subject_id AS VARCHAR) AS patient_id,
        measurement_extra AS _extra,
        _source_file,
        _source_row
-FROM meds_measurements($dir, $code_prefixes, $measurement_codes)
+FROM meds_measurements($dir, $inputs['data/**/*.parquet'], $code_prefixes, $measurement_codes)
 WHERE measurement_kind = 'labs'

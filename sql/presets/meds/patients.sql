@@ -1,4 +1,4 @@
--- inputs: metadata/dataset.json
+-- inputs: data/**/*.parquet, metadata/dataset.json?
 -- MEDS: one patient per subject with a birth (MEDS_BIRTH: its time is the birth date) or sex
 -- (GENDER//F) event; the row points at the subject's first such event. Subjects with neither have
 -- no patient row. Birth dates are moved by $shift_years. Events: _shared.sql; inputs line: see
@@ -11,6 +11,6 @@ SELECT CAST(subject_id AS VARCHAR) AS patient_id,
                 sex_codes: list(DISTINCT meds_code) FILTER (WHERE field = 'sex')}) AS _extra,
        min({file: _source_file, row: _source_row}).file AS _source_file,
        min({file: _source_file, row: _source_row}).row AS _source_row
-FROM meds_events($dir, $code_prefixes)
+FROM meds_events($dir, $inputs['data/**/*.parquet'], $code_prefixes)
 WHERE kind = 'patients'
 GROUP BY subject_id

@@ -1,4 +1,4 @@
--- inputs: metadata/dataset.json
+-- inputs: data/**/*.parquet, metadata/dataset.json?
 -- MEDS: body temperature events as canonical vitals: the events of a labs (or vitals) prefix whose
 -- code part $measurement_codes gives kind vitals (LAB//8310-5//[degF], LAB//temperature, a site's
 -- local item). Read, keyed and valued as in labs.sql (both through meds_measurements, _shared.sql;
@@ -16,5 +16,5 @@ SELECT CAST(subject_id AS VARCHAR) AS patient_id,
        measurement_extra AS _extra,
        _source_file,
        _source_row
-FROM meds_measurements($dir, $code_prefixes, $measurement_codes)
+FROM meds_measurements($dir, $inputs['data/**/*.parquet'], $code_prefixes, $measurement_codes)
 WHERE measurement_kind = 'vitals'

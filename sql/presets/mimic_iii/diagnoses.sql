@@ -1,18 +1,15 @@
 -- inputs: DIAGNOSES_ICD.csv.gz, ADMISSIONS.csv.gz
 -- MIMIC-III ICD-9-CM diagnoses. They are coded for the admission and carry no time: recorded at
 -- the admission's discharge, the earliest moment they could be known.
-WITH dx AS (
-    SELECT *, row_number() OVER () AS _source_row
-    FROM read_csv($dir || '/DIAGNOSES_ICD.csv.gz', header = true, all_varchar = true)
-),
-admissions AS (SELECT * FROM read_csv($dir || '/ADMISSIONS.csv.gz', header = true, all_varchar = true))
+WITH dx AS (SELECT * FROM preset_rows($dir, $inputs['DIAGNOSES_ICD.csv.gz'])),
+admissions AS (SELECT * EXCLUDE (_source_file, _source_row) FROM preset_rows($dir, $inputs['ADMISSIONS.csv.gz']))
 SELECT d.SUBJECT_ID AS patient_id,
        d.HADM_ID AS encounter_id,
        'ICD9CM' AS code_system,
        d.ICD9_CODE AS code,
        shift_time(a.DISCHTIME, $shift_years) AS recorded_at,
        to_json({seq_num: d.SEQ_NUM}) AS _extra,
-       'DIAGNOSES_ICD.csv.gz' AS _source_file,
+       d._source_file,
        d._source_row
 FROM dx AS d
 LEFT JOIN admissions AS a USING (HADM_ID)

@@ -1,8 +1,7 @@
 -- inputs: PRESCRIPTIONS.csv.gz
 -- MIMIC-III prescriptions. NDC '0' means no NDC.
 WITH rx AS (
-    SELECT *, row_number() OVER () AS _source_row
-    FROM read_csv($dir || '/PRESCRIPTIONS.csv.gz', header = true, all_varchar = true)
+    SELECT * FROM preset_rows($dir, $inputs['PRESCRIPTIONS.csv.gz'])
 )
 SELECT SUBJECT_ID AS patient_id,
        HADM_ID AS encounter_id,
@@ -15,6 +14,6 @@ SELECT SUBJECT_ID AS patient_id,
        shift_time(STARTDATE, $shift_years) AS started_at,
        shift_time(ENDDATE, $shift_years) AS ended_at,
        to_json({drug_type: DRUG_TYPE, generic: DRUG_NAME_GENERIC}) AS _extra,
-       'PRESCRIPTIONS.csv.gz' AS _source_file,
+       _source_file,
        _source_row
 FROM rx

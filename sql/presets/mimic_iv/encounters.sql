@@ -1,8 +1,7 @@
 -- inputs: hosp/admissions.csv.gz
 -- MIMIC-IV hospital admissions. The care unit is per ICU stay (icu/icustays), not per admission.
 WITH a AS (
-    SELECT *, row_number() OVER () AS _source_row
-    FROM read_csv($dir || '/hosp/admissions.csv.gz', header = true, all_varchar = true)
+    SELECT * FROM preset_rows($dir, $inputs['hosp/admissions.csv.gz'])
 )
 SELECT subject_id AS patient_id,
        hadm_id AS encounter_id,
@@ -12,6 +11,6 @@ SELECT subject_id AS patient_id,
        NULL AS care_unit,
        to_json({deathtime: deathtime, admission_location: admission_location,
                 discharge_location: discharge_location, hospital_expire_flag: hospital_expire_flag}) AS _extra,
-       'hosp/admissions.csv.gz' AS _source_file,
+       _source_file,
        _source_row
 FROM a

@@ -1,8 +1,7 @@
 -- inputs: hosp/prescriptions.csv.gz
 -- MIMIC-IV prescriptions. NDC '0' or empty means no NDC.
 WITH rx AS (
-    SELECT *, row_number() OVER () AS _source_row
-    FROM read_csv($dir || '/hosp/prescriptions.csv.gz', header = true, all_varchar = true)
+    SELECT * FROM preset_rows($dir, $inputs['hosp/prescriptions.csv.gz'])
 )
 SELECT subject_id AS patient_id,
        hadm_id AS encounter_id,
@@ -18,6 +17,6 @@ SELECT subject_id AS patient_id,
                 formulary_drug_cd: formulary_drug_cd, gsn: gsn, prod_strength: prod_strength,
                 form_rx: form_rx, form_val_disp: form_val_disp, form_unit_disp: form_unit_disp,
                 doses_per_24_hrs: doses_per_24_hrs}) AS _extra,
-       'hosp/prescriptions.csv.gz' AS _source_file,
+       _source_file,
        _source_row
 FROM rx

@@ -3,8 +3,7 @@
 -- de-identified; ages over 89 are given as 91): the birth date is taken as January 1st of
 -- anchor_year - anchor_age, so an age computed from it is right to within a year.
 WITH p AS (
-    SELECT *, row_number() OVER () AS _source_row
-    FROM read_csv($dir || '/hosp/patients.csv.gz', header = true, all_varchar = true)
+    SELECT * FROM preset_rows($dir, $inputs['hosp/patients.csv.gz'])
 )
 SELECT subject_id AS patient_id,
        coalesce(strftime(TRY_CAST(shift_time(
@@ -14,6 +13,6 @@ SELECT subject_id AS patient_id,
        gender AS sex,
        to_json({anchor_age: anchor_age, anchor_year: anchor_year, anchor_year_group: anchor_year_group,
                 dod: dod}) AS _extra,
-       'hosp/patients.csv.gz' AS _source_file,
+       _source_file,
        _source_row
 FROM p

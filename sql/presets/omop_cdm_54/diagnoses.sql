@@ -4,7 +4,7 @@
 -- concept (condition_source_concept_id 0 or not in CONCEPT) falls back to the standard concept's
 -- code and vocabulary; with neither, the code system stays empty and staging quarantines the row.
 -- Recorded at the condition's start (OMOP has no time the diagnosis was coded).
-WITH concept AS (SELECT * FROM omop_concept($dir))
+WITH concept AS (SELECT * FROM omop_concept($inputs['CONCEPT.csv']))
 SELECT co.person_id AS patient_id,
        co.visit_occurrence_id AS encounter_id,
        CASE WHEN src.concept_id IS NOT NULL THEN src.vocabulary_id ELSE std.vocabulary_id END AS code_system,
@@ -20,8 +20,8 @@ SELECT co.person_id AS patient_id,
                                           $shift_years),
                 condition_type_concept_id: co.condition_type_concept_id,
                 condition_status_concept_id: co.condition_status_concept_id}) AS _extra,
-       'CONDITION_OCCURRENCE.csv' AS _source_file,
+       _source_file,
        co._source_row
-FROM omop_table($dir, 'CONDITION_OCCURRENCE.csv') AS co
+FROM omop_table($dir, $inputs['CONDITION_OCCURRENCE.csv']) AS co
 LEFT JOIN concept AS src ON src.concept_id = co.condition_source_concept_id AND co.condition_source_concept_id <> '0'
 LEFT JOIN concept AS std ON std.concept_id = co.condition_concept_id AND co.condition_concept_id <> '0'

@@ -13,7 +13,7 @@ SELECT v.person_id AS patient_id,
                 admitted_from_source_value: v.admitted_from_source_value,
                 discharged_to_source_value: v.discharged_to_source_value,
                 preceding_visit_occurrence_id: v.preceding_visit_occurrence_id}) AS _extra,
-       'VISIT_OCCURRENCE.csv' AS _source_file,
+       _source_file,
        v._source_row
-FROM omop_table($dir, 'VISIT_OCCURRENCE.csv') AS v
-LEFT JOIN omop_concept($dir) AS k ON k.concept_id = v.visit_concept_id AND v.visit_concept_id <> '0'
+FROM omop_table($dir, $inputs['VISIT_OCCURRENCE.csv']) AS v
+LEFT JOIN omop_concept($inputs['CONCEPT.csv']) AS k ON k.concept_id = v.visit_concept_id AND v.visit_concept_id <> '0'

@@ -4,7 +4,7 @@
 -- system stays empty and the drug is known by name. The name is the concept's. DRUG_EXPOSURE has
 -- no per-dose amount (quantity is the amount dispensed), so dose is empty; quantity and
 -- days_supply are kept in _extra.
-WITH concept AS (SELECT * FROM omop_concept($dir)),
+WITH concept AS (SELECT * FROM omop_concept($inputs['CONCEPT.csv'])),
 resolved AS (
     SELECT de.*,
            src.concept_name AS source_name, std.concept_name AS standard_name, route.concept_name AS route_name,
@@ -13,7 +13,7 @@ resolved AS (
            CASE WHEN upper(src.vocabulary_id) IN ('RXNORM', 'NDC')
                     THEN coalesce(nullif(trim(de.drug_source_value), ''), src.concept_code)
                 WHEN upper(std.vocabulary_id) = 'RXNORM' THEN std.concept_code END AS code
-    FROM omop_table($dir, 'DRUG_EXPOSURE.csv') AS de
+    FROM omop_table($dir, $inputs['DRUG_EXPOSURE.csv']) AS de
     LEFT JOIN concept AS src ON src.concept_id = de.drug_source_concept_id AND de.drug_source_concept_id <> '0'
     LEFT JOIN concept AS std ON std.concept_id = de.drug_concept_id AND de.drug_concept_id <> '0'
     LEFT JOIN concept AS route ON route.concept_id = de.route_concept_id AND de.route_concept_id <> '0'
@@ -35,6 +35,6 @@ SELECT person_id AS patient_id,
                 drug_type_concept_id: drug_type_concept_id, quantity: quantity, days_supply: days_supply,
                 refills: refills, sig: sig, stop_reason: stop_reason, verbatim_end_date: verbatim_end_date})
            AS _extra,
-       'DRUG_EXPOSURE.csv' AS _source_file,
+       _source_file,
        _source_row
 FROM resolved

@@ -7,7 +7,7 @@ WITH p AS (
            coalesce(nullif(trim(birth_datetime), ''),
                     nullif(trim(year_of_birth), '') || '-' || lpad(coalesce(nullif(trim(month_of_birth), ''), '1'), 2, '0')
                     || '-' || lpad(coalesce(nullif(trim(day_of_birth), ''), '1'), 2, '0')) AS born
-    FROM omop_table($dir, 'PERSON.csv')
+    FROM omop_table($dir, $inputs['PERSON.csv'])
 )
 SELECT p.person_id AS patient_id,
        coalesce(strftime(TRY_CAST(shift_time(p.born, $shift_years) AS TIMESTAMP), '%Y-%m-%d'), p.born) AS birth_date,
@@ -15,7 +15,7 @@ SELECT p.person_id AS patient_id,
        to_json({gender_concept_id: p.gender_concept_id, person_source_value: p.person_source_value,
                 race_source_value: p.race_source_value, ethnicity_source_value: p.ethnicity_source_value,
                 year_of_birth: p.year_of_birth}) AS _extra,
-       'PERSON.csv' AS _source_file,
+       _source_file,
        p._source_row
 FROM p
-LEFT JOIN omop_concept($dir) AS g ON g.concept_id = p.gender_concept_id AND p.gender_concept_id <> '0'
+LEFT JOIN omop_concept($inputs['CONCEPT.csv']) AS g ON g.concept_id = p.gender_concept_id AND p.gender_concept_id <> '0'

@@ -15,7 +15,7 @@ SELECT c.person_id AS patient_id,
                 operator_concept_id: c.operator_concept_id, value_as_number: c.value_as_number,
                 unit_concept_id: c.unit_concept_id, visit_detail_id: c.visit_detail_id,
                 measurement_datetime: c.measurement_datetime}) AS _extra,
-       'MEASUREMENT.csv' AS _source_file,
+       _source_file,
        c._source_row
-FROM omop_measurements($dir) AS c
+FROM omop_measurements($dir, $inputs['MEASUREMENT.csv'], $inputs['CONCEPT.csv']) AS c
 JOIN vital AS v ON v.source_code = c.source_code
