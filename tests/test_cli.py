@@ -96,12 +96,16 @@ def test_a_user_error_is_one_line_with_cause_and_fix(site, arguments, message, c
     assert len(err) == 1 and err[0].startswith("Run not started: ") and message in err[0], err
 
 
-def test_the_first_day_can_come_from_the_command_line(site, capsys, monkeypatch):
-    tmp_path, landing = site
-    monkeypatch.delenv("MASSCREEN_PARTITION_START", raising=False)
-    assert main(["run", "--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb"),
-                 "--partition-start", "2023-12-30", "--start", "2023-12-31", "--end", "2023-12-31"]) == 0
-    assert "screened 2023-12-31 to 2023-12-31" in capsys.readouterr().out
+def test_the_first_day_can_come_from_the_command_line(tmp_path):
+    """In a process of its own, as the partitions are defined when the code location loads."""
+    from conftest import lab, write_labs
+
+    landing = tmp_path / "landing"
+    write_labs(landing, "labs_1.csv", [lab("r1", "2276-4", "900", "ng/mL", "2023-12-31T06:00:00")])
+    result = cli(tmp_path, "--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb"),
+                 "--partition-start", "2023-12-30", "--start", "2023-12-31", "--end", "2023-12-31")
+    assert result.returncode == 0, result.stderr
+    assert "screened 2023-12-31 to 2023-12-31" in result.stdout
 
 
 def test_sigterm_stops_the_lock_wait_and_says_what_it_waited_for(tmp_path):
