@@ -30,7 +30,7 @@ def test_definitions_load_with_the_whole_graph(definitions):
     assert graph.get(dg.AssetKey(["screen", "at_risk_daily"])).parent_keys == {dg.AssetKey(["features", "patient_day"])}
     check_names = {key.name for key in graph.asset_check_keys}
     assert check_names == {f"{table}_contract" for table in ("lab_results", "vital_signs", "diagnoses", "medications",
-                                                             "patients", "encounters")} | {"rows_reconcile"}
+                                                             "patients", "encounters")} | {"rows_reconcile", "patients_known"}
 
 
 def test_every_warehouse_writer_is_in_the_single_duckdb_pool(definitions):
