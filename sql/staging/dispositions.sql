@@ -23,7 +23,7 @@
 CREATE OR REPLACE TEMP TABLE staged_records AS
 SELECT DISTINCT s.record_source, p.record_id
 FROM parsed AS p JOIN record_scopes AS s ON s.load_id = p._load_id
-WHERE p._load_id IN (SELECT load_id FROM stage_scope) AND p.record_id IS NOT NULL;
+WHERE NOT $full AND p._load_id IN (SELECT load_id FROM stage_scope) AND p.record_id IS NOT NULL;
 
 DELETE FROM parsed
 WHERE NOT $full
@@ -49,12 +49,13 @@ FROM raw.malformed_lines
 WHERE kind = $raw_kind AND _load_id IN (SELECT load_id FROM stage_scope);
 
 -- Only records sent more than once, or cancelled, need ranking: most are sent once and go
--- straight to current.
+-- straight to current. (An id repeated in one scope sends its rows of every scope to the
+-- ranking, where a row alone in its scope simply wins: cheaper than carrying the scope along.)
 CREATE OR REPLACE TEMP TABLE repeated AS
-SELECT s.record_source, p.record_id
+SELECT DISTINCT p.record_id
 FROM parsed AS p JOIN record_scopes AS s ON s.load_id = p._load_id
 WHERE p.reason IS NULL
-GROUP BY ALL HAVING count(*) > 1 OR bool_or(p.is_cancel);
+GROUP BY s.record_source, p.record_id HAVING count(*) > 1 OR bool_or(p.is_cancel);
 
 CREATE OR REPLACE TEMP TABLE versions AS
 SELECT p.*,
@@ -65,8 +66,7 @@ SELECT p.*,
        first_value(p.fingerprint) OVER record_versions AS kept_fingerprint
 FROM parsed AS p
 JOIN record_scopes AS s ON s.load_id = p._load_id
-SEMI JOIN repeated AS r ON r.record_source = s.record_source AND r.record_id = p.record_id
-WHERE p.reason IS NULL
+WHERE p.reason IS NULL AND p.record_id IN (SELECT record_id FROM repeated)
 WINDOW record_versions AS (
     PARTITION BY s.record_source, p.record_id
     ORDER BY least(p.status_rank, 3) DESC, p.version_time DESC NULLS LAST, p.status_rank DESC,
@@ -90,10 +90,8 @@ WHERE version_rank > 1 OR kept_is_cancel;
 
 -- A view, so the table's projection reads the parsed rows once instead of copying them again.
 CREATE OR REPLACE TEMP VIEW current AS
-SELECT p.* FROM parsed AS p
-JOIN record_scopes AS s ON s.load_id = p._load_id
-ANTI JOIN repeated AS r ON r.record_source = s.record_source AND r.record_id = p.record_id
-WHERE p.reason IS NULL
+SELECT * FROM parsed
+WHERE reason IS NULL AND record_id NOT IN (SELECT record_id FROM repeated)
 UNION ALL BY NAME
 SELECT * EXCLUDE (version_rank, kept_is_cancel, kept_load_id, kept_source_row, kept_fingerprint)
 FROM versions

@@ -17,7 +17,7 @@ conflicting AS (
     SELECT record_source, record_id
     FROM keyed
     GROUP BY ALL
-    HAVING count(DISTINCT patient_id) > 1
+    HAVING min(patient_id) <> max(patient_id)
 ),
 involved AS (
     SELECT * FROM keyed SEMI JOIN conflicting USING (record_source, record_id)
