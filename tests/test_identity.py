@@ -166,10 +166,33 @@ def test_a_patient_missing_from_the_patients_extract_is_warned_about_and_still_s
         1, 2, {"lab_results": 1, "vital_signs": 1}, ["P9"])
     [(run_id, subject, count, detail)] = warnings(con, "unknown_patients")
     assert (run_id, subject, count) == ("run1", None, 1)
-    assert detail.startswith("1 patients have records (lab_results 1, vital_signs 1) but no row in the patients extract")
+    assert detail.startswith("1 patients have records (lab_results 1, vital_signs 1) but no row in staging.patients")
     assert detail.endswith(": P9")
     assert stages.unknown_patients(con, "another run")["patients"] == 0  # only this run's records count
     stages.build_patient_day(con, D, D)
     stages.build_screen(con, D, D, RULES)
     assert sorted(con.execute("SELECT patient_id FROM features.patient_day").fetchall()) == [("P1",), ("P9",)]
     assert ("P9",) in con.execute("SELECT patient_id FROM screen.rule_evaluations").fetchall()
+
+
+def test_the_patients_known_check_warns_without_failing_the_run(tmp_path):
+    import dagster as dg
+
+    from pipelines.defs import checks, ingest
+    from pipelines.defs.resources import WarehouseResource
+
+    landing = tmp_path / "landing"
+    write_labs(landing, "labs_1.csv", [lab("r1", "2276-4", "5000", "ng/mL", T, patient_id="P9")])
+    write_extract(landing / "patients_1.csv", PATIENTS.columns, [{"patient_id": "P1", "birth_date": "2012-01-01", "sex": "F"}])
+    warehouse = WarehouseResource(path=str(tmp_path / "w.duckdb"), landing=str(landing), timezone="America/New_York",
+                                  rules=str(REFERENCE_DIR / "rules.yaml"))
+    result = dg.materialize([ingest.raw_extracts, ingest.staging_tables, checks.patients_known],
+                            resources={"warehouse": warehouse})
+    assert result.success
+    [evaluation] = result.get_asset_check_evaluations()
+    assert (evaluation.check_name, evaluation.passed, evaluation.severity) == (
+        "patients_known", False, dg.AssetCheckSeverity.WARN)
+    assert evaluation.metadata["unknown_patients"].value == 1
+    with warehouse.connect() as con:
+        assert con.execute("SELECT check_name, subject, count FROM meta.run_warnings").fetchall() == [
+            ("unknown_patients", None, 1)]
