@@ -127,34 +127,13 @@ def _warn_conflicting_ids(con: duckdb.DuckDBPyConnection, table: str, run_id: st
 
 def unknown_patients(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> dict:
     """Patients with staged records (labs, vitals, diagnoses, medications, encounters) but no row in
-    staging.patients: their records are staged and screened all the same, but an absent patient
-    usually means a feed is incomplete. With run_id, only the records of that run's loads count.
-    Returns {"patients": distinct patients, "records": rows, "by_table": {table: patients},
-    "examples": up to 5 patient ids, sorted}."""
-    tables = [t for t in STAGED_TABLES if t != "patients" and con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'staging' AND table_name = ?", [t]).fetchone()[0]]
-    if not tables:
-        return {"patients": 0, "records": 0, "by_table": {}, "examples": []}
-    has_patients = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'staging' "
-                               "AND table_name = 'patients'").fetchone()[0] > 0
-    known = "SELECT patient_id FROM staging.patients" if has_patients else "SELECT NULL::VARCHAR AS patient_id WHERE false"
-    records = " UNION ALL ".join(f"SELECT '{t}' AS table_name, patient_id, _load_id FROM staging.{t}" for t in tables)
-    rows = con.execute(f"""
-        WITH records AS ({records}),
-        unknown AS (
-            SELECT table_name, patient_id FROM records
-            WHERE ($run_id IS NULL OR _load_id IN (SELECT load_id FROM meta.loads WHERE run_id = $run_id))
-              AND patient_id NOT IN ({known})
-        )
-        SELECT table_name, count(DISTINCT patient_id), count(*), list(DISTINCT patient_id ORDER BY patient_id)[:5]
-        FROM unknown GROUP BY ALL ORDER BY 1""", {"run_id": run_id}).fetchall()
-    patients = con.execute(f"""
-        WITH records AS ({records})
-        SELECT count(DISTINCT patient_id), list(DISTINCT patient_id ORDER BY patient_id)[:5] FROM records
-        WHERE ($run_id IS NULL OR _load_id IN (SELECT load_id FROM meta.loads WHERE run_id = $run_id))
-          AND patient_id NOT IN ({known})""", {"run_id": run_id}).fetchone()
-    return {"patients": patients[0], "records": sum(r[2] for r in rows),
-            "by_table": {r[0]: r[1] for r in rows}, "examples": patients[1] or []}
+    staging.patients (sql/meta/unknown_patients.sql); needs every staging table staged. With
+    run_id, only the records of that run's loads count. Returns {"patients": distinct patients,
+    "records": rows, "by_table": {table: patients}, "examples": up to 5 patient ids, sorted}."""
+    rows = execute(con, sql_text("meta/unknown_patients.sql"), {"run_id": run_id}).fetchall()
+    total = next(row for row in rows if row[0] is None)
+    return {"patients": total[1], "records": total[2],
+            "by_table": {row[0]: row[1] for row in rows if row[0] is not None}, "examples": total[3] or []}
 
 
 def warn_unknown_patients(con: duckdb.DuckDBPyConnection, run_id: str) -> dict:
