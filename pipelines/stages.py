@@ -145,7 +145,8 @@ def warn_unknown_patients(con: duckdb.DuckDBPyConnection, run_id: str) -> dict:
         more = found["patients"] - len(found["examples"])
         record_warning(con, run_id, "unknown_patients", None, found["patients"],
                        f"{found['patients']} patients have records ({tables}) but no row in staging.patients "
-                       f"(absent from the patients extract, or quarantined there); still screened: " + ", ".join(found["examples"]) + (f" and {more} more" if more else ""))
+                       f"(absent from the patients extract, or quarantined there); still screened: "
+                       + ", ".join(found["examples"]) + (f" and {more} more" if more else ""))
     return found
 
 

@@ -5,7 +5,7 @@
 -- (source, id) that names more than one patient with reason conflicting_record_id, its detail
 -- naming another patient's row (patient, file, row, load). None of these rows can be trusted to
 -- be the patient's, so none supersedes another and none is staged.
--- Writes the temp table record_conflicts (one row per marked row) for the run's warning.
+-- Also writes the temp table record_conflicts: one row per marked row, with the row it names.
 CREATE OR REPLACE TEMP TABLE record_conflicts AS
 WITH keyed AS (
     SELECT s.record_source, p.record_id, p.patient_id, p._load_id, p._source_file, p._source_row
