@@ -42,10 +42,11 @@ def _timed_run(warehouse: Path, start: date, end: date) -> tuple[str, float, lis
 
 
 # Canonical lab rows made by DuckDB itself, so writing 10 million of them takes seconds. Values and
-# units are ordinary (a few implausible ones included); every tenth result id is sent twice.
+# units are ordinary (a few implausible ones included); every tenth result id is sent twice (for
+# the same patient: an id naming two patients would be quarantined as conflicting_record_id).
 BIG_LABS = """
 COPY (
-    SELECT 'P' || lpad(CAST(i % 50000 AS VARCHAR), 6, '0') AS patient_id,
+    SELECT 'P' || lpad(CAST((CASE WHEN i % 10 = 9 THEN i - 1 ELSE i END) % 50000 AS VARCHAR), 6, '0') AS patient_id,
            'E' || CAST(i % 80000 AS VARCHAR) AS encounter_id,
            'R' || CAST(CASE WHEN i % 10 = 9 THEN i - 1 ELSE i END AS VARCHAR) AS result_id,
            (['2276-4', '777-3', '1920-8', '2571-8', '3255-7', '718-7', '6690-2', '751-8', '1742-6', '2532-0'])[1 + i % 10] AS code,

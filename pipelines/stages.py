@@ -15,6 +15,7 @@ from pipelines.landing import FileProblem, FileRefused, Load, record_file_proble
 from pipelines.presets import load_source
 from pipelines.site_config import Source
 from pipelines.rule_set import RuleSet
+from pipelines.run_log import record_warning
 from pipelines.settings import EXPECTATIONS_DIR, REFERENCE_DIR
 from pipelines.warehouse import execute, run_script, sql_text, transaction
 
@@ -27,6 +28,10 @@ STAGED_TABLES = {
     "patients": ("patients", ("staging/patient_parse.sql",)),
     "encounters": ("encounters", ("staging/encounter_parse.sql",)),
 }
+# Tables whose record ids a source issues (a result or measurement id is unique only within its
+# source): their versions are grouped by (source, id), and one id naming two patients is
+# quarantined as conflicting_record_id (sql/staging/record_conflicts.sql).
+SOURCE_SCOPED_TABLES = ("lab_results", "vital_signs")
 REFERENCE_FILES = (REFERENCE_DIR / "analytes.csv", REFERENCE_DIR / "units.csv", EXPECTATIONS_DIR / "plausibility.csv")
 
 
@@ -59,7 +64,8 @@ def land_sources(con: duckdb.DuckDBPyConnection, sources: tuple[Source, ...], ru
 def staging_digest(table: str) -> str:
     """What a staging table's content depends on besides raw: reference files and its SQL."""
     _, parse_scripts = STAGED_TABLES[table]
-    scripts = (*parse_scripts, "staging/dispositions.sql", f"staging/{table}.sql", "macros.sql")
+    conflicts = ("staging/record_conflicts.sql",) if table in SOURCE_SCOPED_TABLES else ()
+    scripts = (*parse_scripts, *conflicts, "staging/dispositions.sql", f"staging/{table}.sql", "macros.sql")
     digest = hashlib.sha256()
     for text in [path.read_text() for path in REFERENCE_FILES] + [sql_text(script) for script in scripts]:
         digest.update(text.encode())
@@ -69,7 +75,10 @@ def staging_digest(table: str) -> str:
 def stage(con: duckdb.DuckDBPyConnection, table: str, run_id: str = "") -> int:
     """Bring one staging table, its quarantine and superseded rows up to date with raw: its new loads
     (and the earlier versions of the records they carry) only, or everything when the table is new
-    or its reference files or SQL changed. The loads whose rows changed go to meta.staging_changes."""
+    or its reference files or SQL changed (the table is then recreated, so a new column arrives).
+    The loads whose rows changed go to meta.staging_changes. Rows of a source-scoped table whose id
+    names two patients are quarantined and, with run_id, recorded in meta.run_warnings
+    ('conflicting_record_id', subject = the table, count = rows). Returns the table's row count."""
     raw_kind, parse_scripts = STAGED_TABLES[table]
     digest = staging_digest(table)
     state = con.execute("SELECT digest FROM meta.staging_state WHERE table_name = ?", [table]).fetchone()
@@ -81,12 +90,21 @@ def stage(con: duckdb.DuckDBPyConnection, table: str, run_id: str = "") -> int:
                        SELECT load_id FROM meta.loads WHERE kind = $kind
                        AND ($full OR load_id NOT IN (SELECT load_id FROM meta.staged_loads WHERE table_name = $table))""",
                     {"kind": raw_kind, "full": full, "table": table})
+        con.execute("""CREATE OR REPLACE TEMP TABLE record_scopes AS
+                       SELECT load_id, CASE WHEN $by_source THEN source ELSE '' END AS record_source
+                       FROM meta.loads WHERE kind = $kind""",
+                    {"kind": raw_kind, "by_source": table in SOURCE_SCOPED_TABLES})
         if full or con.execute("SELECT count(*) FROM stage_scope").fetchone()[0]:
             for script in parse_scripts:
                 run_script(con, script)
+            if table in SOURCE_SCOPED_TABLES:
+                run_script(con, "staging/record_conflicts.sql")
             run_script(con, "staging/dispositions.sql", {"table_name": table, "raw_kind": raw_kind, "full": full})
+            if table in SOURCE_SCOPED_TABLES and run_id:
+                _warn_conflicting_ids(con, table, run_id)
             projection = sql_text(f"staging/{table}.sql")
-            con.execute(f"CREATE TABLE IF NOT EXISTS staging.{table} AS {projection} LIMIT 0")
+            con.execute(f"CREATE {'OR REPLACE' if full else ''} TABLE {'' if full else 'IF NOT EXISTS'} "
+                        f"staging.{table} AS {projection} LIMIT 0")
             con.execute(f"DELETE FROM staging.{table} WHERE $full OR (_load_id, _source_row) IN "
                         "(SELECT _load_id, _source_row FROM parsed)", {"full": full})
             con.execute(f"INSERT INTO staging.{table} BY NAME {projection}")
@@ -98,6 +116,46 @@ def stage(con: duckdb.DuckDBPyConnection, table: str, run_id: str = "") -> int:
                         [run_id, table])
             con.execute("INSERT OR REPLACE INTO meta.staging_state VALUES (?, ?)", [table, digest])
     return con.execute(f"SELECT count(*) FROM staging.{table}").fetchone()[0]
+
+
+def _warn_conflicting_ids(con: duckdb.DuckDBPyConnection, table: str, run_id: str) -> None:
+    """Record in meta.run_warnings the rows this staging step quarantined as conflicting_record_id
+    (those left in the temp table `parsed` after sql/staging/dispositions.sql): how many, and the
+    first few (source, id)."""
+    rows, ids = con.execute("""
+        SELECT count(*), list(DISTINCT s.record_source || ' ' || p.record_id ORDER BY s.record_source || ' ' || p.record_id)
+        FROM parsed AS p JOIN record_scopes AS s ON s.load_id = p._load_id
+        WHERE p.reason = 'conflicting_record_id'""").fetchone()
+    if rows:
+        record_warning(con, run_id, "conflicting_record_id", table, rows,
+                       f"{rows} rows share their source's id with another patient's row and are quarantined "
+                       f"(quarantine.rejected_rows reason conflicting_record_id); ids (source id): "
+                       + ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else ""))
+
+
+def unknown_patients(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> dict:
+    """Patients with staged records (labs, vitals, diagnoses, medications, encounters) but no row in
+    staging.patients (sql/meta/unknown_patients.sql); needs every staging table staged. With
+    run_id, only the records of that run's loads count. Returns {"patients": distinct patients,
+    "records": rows, "by_table": {table: patients}, "examples": up to 5 patient ids, sorted}."""
+    rows = execute(con, sql_text("meta/unknown_patients.sql"), {"run_id": run_id}).fetchall()
+    total = next(row for row in rows if row[0] is None)
+    return {"patients": total[1], "records": total[2],
+            "by_table": {row[0]: row[1] for row in rows if row[0] is not None}, "examples": total[3] or []}
+
+
+def warn_unknown_patients(con: duckdb.DuckDBPyConnection, run_id: str) -> dict:
+    """Record in meta.run_warnings ('unknown_patients', no subject, count = distinct patients) the
+    patients of this run's records that the patients extract lacks; returns unknown_patients()."""
+    found = unknown_patients(con, run_id)
+    if found["patients"]:
+        tables = ", ".join(f"{table} {n}" for table, n in found["by_table"].items())
+        more = found["patients"] - len(found["examples"])
+        record_warning(con, run_id, "unknown_patients", None, found["patients"],
+                       f"{found['patients']} patients have records ({tables}) but no row in staging.patients "
+                       f"(absent from the patients extract, or quarantined there); still screened: "
+                       + ", ".join(found["examples"]) + (f" and {more} more" if more else ""))
+    return found
 
 
 def record_changed_days(con: duckdb.DuckDBPyConnection, run_id: str) -> int:

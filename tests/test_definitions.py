@@ -31,7 +31,7 @@ def test_definitions_load_with_the_whole_graph(definitions):
     check_names = {key.name for key in graph.asset_check_keys}
     assert check_names == {f"{table}_contract" for table in ("lab_results", "vital_signs", "diagnoses", "medications",
                                                              "patients", "encounters")} | {
-        "rows_reconcile", "extract_files_readable", "sources_delivered"}
+        "rows_reconcile", "extract_files_readable", "sources_delivered", "patients_known"}
 
 
 def test_every_warehouse_writer_is_in_the_single_duckdb_pool(definitions):

@@ -26,7 +26,7 @@ VITAL_SUITE = EXPECTATIONS / "vital_signs.json"
 PLAUSIBILITY = EXPECTATIONS / "plausibility.csv"
 LAB_ANALYTES = ["ferritin", "platelets", "wbc", "anc", "hemoglobin", "ast", "alt", "ldh",
                 "triglycerides", "fibrinogen", "ddimer", "crp", "esr"]
-LAB_COLUMNS = ["patient_id", "encounter_id", "result_id", "code", "name", "analyte", "value_text",
+LAB_COLUMNS = ["source", "patient_id", "encounter_id", "result_id", "code", "name", "analyte", "value_text",
                "value_num", "censoring", "unit", "unit_as_sent", "ref_low", "ref_high",
                "collected_at", "resulted_at", "status", "_load_id", "_source_file", "_source_row"]
 
@@ -43,6 +43,7 @@ def lab_frame() -> pd.DataFrame:
     collected = pd.date_range("2024-01-05 08:00", periods=n, freq="h", tz="UTC")
     values = [(float(b[a]["low"]) + float(b[a]["high"])) / 2 for a in LAB_ANALYTES]
     return pd.DataFrame({
+        "source": "landing",
         "patient_id": [f"P{i % 3}" for i in range(n)],
         "encounter_id": "E1",
         "result_id": [f"R{i}" for i in range(n)],
@@ -60,7 +61,7 @@ def vital_frame() -> pd.DataFrame:
     b = bounds()["temperature"]
     measured = pd.date_range("2024-01-05 08:00", periods=4, freq="h", tz="Europe/Berlin")
     return pd.DataFrame({
-        "patient_id": ["P1", "P1", "P2", "P2"], "encounter_id": "E1",
+        "source": "landing", "patient_id": ["P1", "P1", "P2", "P2"], "encounter_id": "E1",
         "measurement_id": ["M1", "M2", "M3", "M4"], "code": "8310-5", "analyte": "temperature",
         "value_text": "37.0", "value_num": [37.0, 38.5, float(b["low"]), float(b["high"])],
         "unit": b["unit"], "unit_as_sent": "Cel",
@@ -136,8 +137,15 @@ def test_duplicate_result_id_fails():
     frame = lab_frame()
     frame.loc[5, "result_id"] = frame.loc[6, "result_id"]
     failure = only_failure(validate_frame(frame, LAB_SUITE, PLAUSIBILITY))
-    assert failure.expectation == "expect_column_values_to_be_unique"
-    assert (failure.column, failure.severity, failure.unexpected_count) == ("result_id", "critical", 2)
+    assert failure.expectation == "expect_compound_columns_to_be_unique"
+    assert (failure.severity, failure.unexpected_count) == ("critical", 2)
+
+
+def test_the_same_result_id_in_another_source_passes():
+    frame = lab_frame()
+    frame.loc[5, "result_id"] = frame.loc[6, "result_id"]
+    frame.loc[5, "source"] = "omop"
+    assert validate_frame(frame, LAB_SUITE, PLAUSIBILITY).success
 
 
 def test_resulted_before_collected_is_only_a_warning():

@@ -1,6 +1,6 @@
-"""Blocking asset checks on staging: the Great Expectations contract of each staged table on the
-rows this run staged, and the row-count reconciliation of every load. A failure stops features and
-screen."""
+"""Asset checks on staging. Blocking: the Great Expectations contract of each staged table on the
+rows this run staged, and the row-count reconciliation of every load; a failure stops features and
+screen. Warning only: patients_known (records of patients the patients extract lacks)."""
 
 import json
 
@@ -70,5 +70,24 @@ def rows_reconcile(warehouse: WarehouseResource) -> dg.AssetCheckResult:
             "quarantined": sum(load["quarantined"] for load in loads),
             "superseded": sum(load["superseded"] for load in loads),
             "unbalanced_loads": dg.MetadataValue.json(unbalanced),
+        },
+    )
+
+
+@dg.asset_check(asset=STAGING["patients"], additional_deps=[k for k in STAGING.values() if k != STAGING["patients"]],
+                blocking=False, pool="duckdb",
+                description="Every patient with records staged by this run has a row in staging.patients "
+                            "(warns: the records are screened all the same)")
+def patients_known(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.connect() as con:
+        found = stages.unknown_patients(con, context.run.run_id)
+    return dg.AssetCheckResult(
+        passed=found["patients"] == 0,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "unknown_patients": found["patients"],
+            "records": found["records"],
+            "by_table": dg.MetadataValue.json(found["by_table"]),
+            "examples": dg.MetadataValue.json(found["examples"]),
         },
     )

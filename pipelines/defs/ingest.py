@@ -97,5 +97,9 @@ def staging_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResour
                 "quarantined": sum(quarantined.values()),
                 **{f"quarantined_{reason}": n for reason, n in sorted(quarantined.items())},
             })
+        unknown = stages.warn_unknown_patients(con, context.run_id)
+        if unknown["patients"]:
+            context.log.warning(f"{unknown['patients']} patients have records but no row in staging.patients "
+                                f"(meta.run_warnings 'unknown_patients'): {', '.join(unknown['examples'])}")
         changed = stages.record_changed_days(con, context.run_id)
         context.log.info(f"{changed} as-of days changed by this run's loads (meta.changed_days)")

@@ -5,19 +5,31 @@
 -- they carry) and replaces exactly those rows' quarantine and superseded entries; $full replaces
 -- all of this table's.
 --
--- Versions of one record: the latest version_time wins; on a tie the higher status_rank (for labs:
--- cancelled > corrected > final > preliminary), then the later load and row. A cancelling winner
--- removes the record: it and every version it cancels are superseded as 'cancelled'. A loser
--- identical to the winner (same fingerprint) is a 'duplicate', any other an 'older_version'.
+-- A record is (scope, record_id): the scope is the source of the row's load for the tables whose
+-- ids a source issues (lab results, vital signs: a result id is unique only within its source),
+-- one scope for the others (temp table record_scopes, built by pipelines/stages.py).
+--
+-- Versions of one record: an amendment (status_rank 3 and up: for labs corrected C and cancelled
+-- X) always beats what it amends (final F, rank 2), and a final a preliminary (P, rank 1),
+-- whatever their times: a correction sent with an earlier or no resulted time still wins. Within
+-- one tier the latest version_time wins, then the higher status_rank (X over C), then the later
+-- load and row. A cancelling winner removes the record: it and every version it cancels are
+-- superseded as 'cancelled'. A loser identical to the winner (same fingerprint) is a 'duplicate',
+-- any other an 'older_version'.
 
 -- Only the loads being staged, and every version of the records they carry, are decided again.
 -- (The measurement source views already read no more than that; the small tables parse all of
 -- raw and are narrowed here.)
+CREATE OR REPLACE TEMP TABLE staged_records AS
+SELECT DISTINCT s.record_source, p.record_id
+FROM parsed AS p JOIN record_scopes AS s ON s.load_id = p._load_id
+WHERE NOT $full AND p._load_id IN (SELECT load_id FROM stage_scope) AND p.record_id IS NOT NULL;
+
 DELETE FROM parsed
 WHERE NOT $full
   AND _load_id NOT IN (SELECT load_id FROM stage_scope)
-  AND coalesce(record_id NOT IN (SELECT record_id FROM parsed WHERE _load_id IN (SELECT load_id FROM stage_scope)
-                                 AND record_id IS NOT NULL), true);
+  AND NOT EXISTS (SELECT 1 FROM staged_records AS r JOIN record_scopes AS s ON s.record_source = r.record_source
+                  WHERE s.load_id = parsed._load_id AND r.record_id = parsed.record_id);
 
 DELETE FROM quarantine.rejected_rows
 WHERE table_name = $table_name
@@ -37,22 +49,28 @@ FROM raw.malformed_lines
 WHERE kind = $raw_kind AND _load_id IN (SELECT load_id FROM stage_scope);
 
 -- Only records sent more than once, or cancelled, need ranking: most are sent once and go
--- straight to current.
+-- straight to current. (An id repeated in one scope sends its rows of every scope to the
+-- ranking, where a row alone in its scope simply wins: cheaper than carrying the scope along.)
 CREATE OR REPLACE TEMP TABLE repeated AS
-SELECT record_id FROM parsed WHERE reason IS NULL GROUP BY record_id HAVING count(*) > 1 OR bool_or(is_cancel);
+SELECT DISTINCT p.record_id
+FROM parsed AS p JOIN record_scopes AS s ON s.load_id = p._load_id
+WHERE p.reason IS NULL
+GROUP BY s.record_source, p.record_id HAVING count(*) > 1 OR bool_or(p.is_cancel);
 
 CREATE OR REPLACE TEMP TABLE versions AS
-SELECT *,
+SELECT p.*,
        row_number() OVER record_versions AS version_rank,
-       first_value(is_cancel) OVER record_versions AS kept_is_cancel,
-       first_value(_load_id) OVER record_versions AS kept_load_id,
-       first_value(_source_row) OVER record_versions AS kept_source_row,
-       first_value(fingerprint) OVER record_versions AS kept_fingerprint
-FROM parsed
-WHERE reason IS NULL AND record_id IN (SELECT record_id FROM repeated)
+       first_value(p.is_cancel) OVER record_versions AS kept_is_cancel,
+       first_value(p._load_id) OVER record_versions AS kept_load_id,
+       first_value(p._source_row) OVER record_versions AS kept_source_row,
+       first_value(p.fingerprint) OVER record_versions AS kept_fingerprint
+FROM parsed AS p
+JOIN record_scopes AS s ON s.load_id = p._load_id
+WHERE p.reason IS NULL AND p.record_id IN (SELECT record_id FROM repeated)
 WINDOW record_versions AS (
-    PARTITION BY record_id
-    ORDER BY version_time DESC NULLS LAST, status_rank DESC, _load_id DESC, _source_row DESC
+    PARTITION BY s.record_source, p.record_id
+    ORDER BY least(p.status_rank, 3) DESC, p.version_time DESC NULLS LAST, p.status_rank DESC,
+             p._load_id DESC, p._source_row DESC
 );
 
 DELETE FROM staging.superseded_rows

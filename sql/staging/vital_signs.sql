@@ -1,9 +1,12 @@
 -- staging.vital_signs: one current version of every vital-sign measurement, in canonical units
 -- (body temperature in Cel). recorded_at is when it became known; absent, the measured time.
-SELECT patient_id, nullif(trim(encounter_id), '') AS encounter_id, record_id AS measurement_id,
-       trim(code) AS code, analyte,
-       value AS value_text, value_num, censoring,
-       canonical_unit AS unit, unit AS unit_as_sent,
-       taken_ts AS measured_at, available_ts AS recorded_at,
-       _load_id, _source_file, _source_row
-FROM current
+-- source is the feed the row came from (meta.loads.source): (source, measurement_id) is the
+-- record's key. Ids are trimmed.
+SELECT l.source, c.patient_id, nullif(trim(c.encounter_id), '') AS encounter_id, c.record_id AS measurement_id,
+       trim(c.code) AS code, c.analyte,
+       c.value AS value_text, c.value_num, c.censoring,
+       c.canonical_unit AS unit, c.unit AS unit_as_sent,
+       c.taken_ts AS measured_at, c.available_ts AS recorded_at,
+       c._load_id, c._source_file, c._source_row
+FROM current AS c
+JOIN meta.loads AS l ON l.load_id = c._load_id

@@ -1,0 +1,198 @@
+"""Record identity in staging: ids trimmed, result and measurement ids scoped by source, one id
+naming two patients quarantined, a correction never losing to what it corrects, and patients the
+patients extract lacks warned about but still screened."""
+
+from datetime import date
+
+from pipelines import stages
+from pipelines.contract import PATIENTS
+from pipelines.rule_set import load_rule_set
+from pipelines.settings import REFERENCE_DIR
+from pipelines.site_config import Source
+
+from conftest import lab, vital, write_extract, write_labs, write_vitals
+
+D = date(2024, 1, 10)
+T = "2024-01-10T06:00:00"
+RULES = load_rule_set(REFERENCE_DIR / "rules.yaml")
+
+
+def stage_all(con, run_id: str = "run1") -> None:
+    for table in stages.STAGED_TABLES:
+        stages.stage(con, table, run_id)
+
+
+def warnings(con, check: str) -> list[tuple]:
+    return con.execute("SELECT run_id, subject, count, detail FROM meta.run_warnings WHERE check_name = ? "
+                       "ORDER BY ALL", [check]).fetchall()
+
+
+def balanced(con) -> bool:
+    return all(load["balanced"] for load in stages.reconcile(con))
+
+
+def test_the_same_result_id_in_two_sources_keeps_both_patients_results(con, tmp_path):
+    write_labs(tmp_path / "lis", "labs_1.csv", [lab("1000", "2276-4", "5000", "ng/mL", T, patient_id="P2")])
+    write_vitals(tmp_path / "lis", "vitals_1.csv", [vital("7", "39.5", "Cel", T, patient_id="P2")])
+    write_labs(tmp_path / "omop", "labs_1.csv", [lab("1000", "2276-4", "300", "ng/mL", T, patient_id="1")])
+    write_vitals(tmp_path / "omop", "vitals_1.csv", [vital("7", "37.0", "Cel", T, patient_id="1")])
+    stages.land_sources(con, (Source("omop", "canonical", tmp_path / "omop"),
+                              Source("lis", "canonical", tmp_path / "lis")), "run1")
+    stage_all(con)
+    assert sorted(con.execute("SELECT source, result_id, patient_id, value_num FROM staging.lab_results").fetchall()) == [
+        ("lis", "1000", "P2", 5000.0), ("omop", "1000", "1", 300.0)]
+    assert sorted(con.execute("SELECT source, measurement_id, patient_id FROM staging.vital_signs").fetchall()) == [
+        ("lis", "7", "P2"), ("omop", "7", "1")]
+    assert con.execute("SELECT count(*) FROM staging.superseded_rows").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM quarantine.rejected_rows").fetchone()[0] == 0
+    assert warnings(con, "conflicting_record_id") == []
+    assert balanced(con)
+
+
+def test_a_second_source_staged_later_does_not_supersede_the_first(con, tmp_path):
+    write_labs(tmp_path / "omop", "labs_1.csv", [lab("1000", "2276-4", "300", "ng/mL", T, patient_id="1")])
+    stages.land_sources(con, (Source("omop", "canonical", tmp_path / "omop"),), "run1")
+    stage_all(con, "run1")
+    write_labs(tmp_path / "lis", "labs_1.csv", [lab("1000", "2276-4", "5000", "ng/mL", T, patient_id="P2")])
+    stages.land_sources(con, (Source("lis", "canonical", tmp_path / "lis"),), "run2")
+    stage_all(con, "run2")
+    assert sorted(con.execute("SELECT source, patient_id FROM staging.lab_results").fetchall()) == [
+        ("lis", "P2"), ("omop", "1")]
+    assert balanced(con)
+
+
+def test_one_id_for_two_patients_in_one_source_quarantines_both_naming_the_other(con, tmp_path):
+    write_labs(tmp_path, "labs_1.csv", [
+        lab("1000", "2276-4", "5000", "ng/mL", T, patient_id="1"),                         # row 1
+        lab("1001", "777-3", "90", "K/uL", T, patient_id="1"),                             # row 2
+        lab("1000", "2276-4", "100", "ng/mL", T, "2024-01-10T09:00:00", patient_id="2"),   # row 3
+    ])
+    stages.land(con, tmp_path, run_id="run1")
+    stage_all(con)
+    assert con.execute("SELECT result_id, patient_id FROM staging.lab_results").fetchall() == [("1001", "1")]
+    load_id = con.execute("SELECT load_id FROM meta.loads").fetchone()[0]
+    quarantined = dict(con.execute("SELECT _source_row, reason || ': ' || detail FROM quarantine.rejected_rows").fetchall())
+    assert quarantined == {
+        1: f"conflicting_record_id: id 1000 of source landing is also used for patient 2 (labs_1.csv row 3, load {load_id})",
+        3: f"conflicting_record_id: id 1000 of source landing is also used for patient 1 (labs_1.csv row 1, load {load_id})",
+    }
+    assert con.execute("SELECT count(*) FROM staging.superseded_rows").fetchone()[0] == 0
+    [(run_id, subject, count, detail)] = warnings(con, "conflicting_record_id")
+    assert (run_id, subject, count) == ("run1", "lab_results", 2)
+    assert "landing 1000" in detail
+    assert balanced(con)
+
+
+def test_a_later_load_reusing_an_id_for_another_patient_redecides_the_earlier_row(con, tmp_path):
+    landing = tmp_path / "landing"
+    write_labs(landing, "labs_1.csv", [lab("1000", "2276-4", "5000", "ng/mL", T, patient_id="1")])
+    write_vitals(landing, "vitals_1.csv", [vital("m1", "39.5", "Cel", T, patient_id="1")])
+    stages.land(con, landing, run_id="run1")
+    stage_all(con, "run1")
+    assert con.execute("SELECT count(*) FROM staging.lab_results").fetchone()[0] == 1
+    write_labs(landing, "labs_2.csv", [lab("1000", "2276-4", "100", "ng/mL", T, "2024-01-10T09:00:00", patient_id="2")])
+    write_vitals(landing, "vitals_2.csv", [vital("m1", "37.0", "Cel", T, "2024-01-10T07:00:00", patient_id="2 ")])
+    stages.land(con, landing, run_id="run2")
+    stage_all(con, "run2")
+    for table in ("lab_results", "vital_signs"):
+        assert con.execute(f"SELECT count(*) FROM staging.{table}").fetchone()[0] == 0
+    rows = con.execute("SELECT table_name, _source_file, reason FROM quarantine.rejected_rows ORDER BY ALL").fetchall()
+    assert rows == [("lab_results", "labs_1.csv", "conflicting_record_id"),
+                    ("lab_results", "labs_2.csv", "conflicting_record_id"),
+                    ("vital_signs", "vitals_1.csv", "conflicting_record_id"),
+                    ("vital_signs", "vitals_2.csv", "conflicting_record_id")]
+    assert [(w[1], w[2]) for w in warnings(con, "conflicting_record_id")] == [("lab_results", 2), ("vital_signs", 2)]
+    assert balanced(con)
+    incremental = sorted(con.execute("SELECT * EXCLUDE (_load_id) FROM quarantine.rejected_rows").fetchall(), key=str)
+    con.execute("DELETE FROM meta.staging_state")  # a full restage decides the same
+    stage_all(con, "full")
+    assert sorted(con.execute("SELECT * EXCLUDE (_load_id) FROM quarantine.rejected_rows").fetchall(), key=str) == incremental
+
+
+def test_padded_patient_and_result_ids_are_one_patient_and_one_record(con, tmp_path):
+    write_labs(tmp_path, "labs_1.csv", [lab(" r1 ", "2276-4", "5000", "ng/mL", T, patient_id="P1  ")])
+    write_labs(tmp_path, "labs_2.csv", [lab("r1", "2276-4", "5000", "ng/mL", T, patient_id="P1")])
+    write_vitals(tmp_path, "vitals_1.csv", [vital("m1", "39.5", "Cel", T, patient_id="P1")])
+    write_extract(tmp_path / "patients_1.csv", PATIENTS.columns, [{"patient_id": " P1", "birth_date": "2012-01-01", "sex": "F"}])
+    stages.land(con, tmp_path, run_id="run1")
+    stage_all(con)
+    assert con.execute("SELECT patient_id, result_id FROM staging.lab_results").fetchall() == [("P1", "r1")]
+    assert con.execute("SELECT reason FROM staging.superseded_rows").fetchall() == [("duplicate",)]
+    assert con.execute("SELECT patient_id FROM staging.patients").fetchall() == [("P1",)]
+    stages.build_patient_day(con, D, D)
+    assert con.execute("SELECT patient_id, ferritin__24h__max, temperature__24h__max FROM features.patient_day").fetchall() == [
+        ("P1", 5000.0, 39.5)]
+    assert warnings(con, "unknown_patients") == []
+
+
+def test_a_correction_wins_even_when_resulted_earlier_or_without_a_resulted_time(con, tmp_path):
+    rows = [
+        lab("early", "777-3", "150", "K/uL", T, "2024-01-10T12:00:00"),
+        {**lab("early", "777-3", "120", "K/uL", T, "2024-01-10T08:00:00", "C")},  # correction resulted earlier
+        lab("tie", "777-3", "150", "K/uL", T, "2024-01-10T08:00:00"),
+        lab("tie", "777-3", "121", "K/uL", T, "2024-01-10T08:00:00", "C"),
+        lab("none", "777-3", "150", "K/uL", T, "2024-01-10T08:00:00"),
+        {**lab("none", "777-3", "122", "K/uL", T, status="C"), "resulted_at": ""},  # no resulted time
+        lab("prelim", "2276-4", "800", "ng/mL", T, "2024-01-10T08:00:00"),
+        lab("prelim", "2276-4", "900", "ng/mL", T, "2024-01-10T09:00:00", "P"),  # a preliminary after the final
+    ]
+    write_labs(tmp_path, "labs_1.csv", rows[0::2])
+    write_labs(tmp_path, "labs_2.csv", rows[1::2])
+    stages.land(con, tmp_path, run_id="run1")
+    stage_all(con)
+    assert dict(con.execute("SELECT result_id, value_num FROM staging.lab_results").fetchall()) == {
+        "early": 120.0, "tie": 121.0, "none": 122.0, "prelim": 800.0}
+    assert sorted(con.execute("SELECT record_id, reason FROM staging.superseded_rows").fetchall()) == [
+        ("early", "older_version"), ("none", "older_version"), ("prelim", "older_version"), ("tie", "older_version")]
+    # a correction is still replaced by a later correction, and removed by a later cancellation
+    write_labs(tmp_path, "labs_3.csv", [lab("early", "777-3", "119", "K/uL", T, "2024-01-10T13:00:00", "C"),
+                                        {**lab("tie", "777-3", "", "", T, "2024-01-10T13:00:00", "X")}])
+    stages.land(con, tmp_path, run_id="run2")
+    stage_all(con, "run2")
+    assert dict(con.execute("SELECT result_id, value_num FROM staging.lab_results").fetchall()) == {
+        "early": 119.0, "none": 122.0, "prelim": 800.0}
+    assert balanced(con)
+
+
+def test_a_patient_missing_from_the_patients_extract_is_warned_about_and_still_screened(con, tmp_path):
+    write_labs(tmp_path, "labs_1.csv", [lab("r1", "2276-4", "5000", "ng/mL", T, patient_id="P1"),
+                                        lab("r2", "2276-4", "6000", "ng/mL", T, patient_id="P9")])
+    write_vitals(tmp_path, "vitals_1.csv", [vital("m1", "39.5", "Cel", T, patient_id="P9")])
+    write_extract(tmp_path / "patients_1.csv", PATIENTS.columns, [{"patient_id": "P1", "birth_date": "2012-01-01", "sex": "F"}])
+    stages.land(con, tmp_path, run_id="run1")
+    stage_all(con)
+    found = stages.warn_unknown_patients(con, "run1")
+    assert (found["patients"], found["records"], found["by_table"], found["examples"]) == (
+        1, 2, {"lab_results": 1, "vital_signs": 1}, ["P9"])
+    [(run_id, subject, count, detail)] = warnings(con, "unknown_patients")
+    assert (run_id, subject, count) == ("run1", None, 1)
+    assert detail.startswith("1 patients have records (lab_results 1, vital_signs 1) but no row in staging.patients")
+    assert detail.endswith(": P9")
+    assert stages.unknown_patients(con, "another run")["patients"] == 0  # only this run's records count
+    stages.build_patient_day(con, D, D)
+    stages.build_screen(con, D, D, RULES)
+    assert sorted(con.execute("SELECT patient_id FROM features.patient_day").fetchall()) == [("P1",), ("P9",)]
+    assert ("P9",) in con.execute("SELECT patient_id FROM screen.rule_evaluations").fetchall()
+
+
+def test_the_patients_known_check_warns_without_failing_the_run(tmp_path):
+    import dagster as dg
+
+    from pipelines.defs import checks, ingest
+    from pipelines.defs.resources import WarehouseResource
+
+    landing = tmp_path / "landing"
+    write_labs(landing, "labs_1.csv", [lab("r1", "2276-4", "5000", "ng/mL", T, patient_id="P9")])
+    write_extract(landing / "patients_1.csv", PATIENTS.columns, [{"patient_id": "P1", "birth_date": "2012-01-01", "sex": "F"}])
+    warehouse = WarehouseResource(path=str(tmp_path / "w.duckdb"), landing=str(landing), timezone="America/New_York",
+                                  rules=str(REFERENCE_DIR / "rules.yaml"))
+    result = dg.materialize([ingest.raw_extracts, ingest.staging_tables, checks.patients_known],
+                            resources={"warehouse": warehouse})
+    assert result.success
+    [evaluation] = result.get_asset_check_evaluations()
+    assert (evaluation.check_name, evaluation.passed, evaluation.severity) == (
+        "patients_known", False, dg.AssetCheckSeverity.WARN)
+    assert evaluation.metadata["unknown_patients"].value == 1
+    with warehouse.connect() as con:
+        assert con.execute("SELECT check_name, subject, count FROM meta.run_warnings").fetchall() == [
+            ("unknown_patients", None, 1)]
