@@ -142,6 +142,8 @@ class RuleSet:
         params["hscore__immunosuppression__rxnorm"] = [str(code) for code in immuno["rxnorm_ingredients"]]
         params["hscore__immunosuppression__names"] = [name.lower() for name in immuno["names"]]
         params["hscore__immunosuppression__min_days"] = immuno["min_days_on_therapy"]
+        params["hscore__immunosuppression__non_systemic_route_words"] = [
+            word.lower() for word in immuno["non_systemic_route_words"]]
         params["hscore__probability_scores"] = hscore["probability"]["scores"]
         params["hscore__probability_percent"] = hscore["probability"]["percent"]
         clinical = [item["coefficient"] for item in self.rules["ms_score"]["items"].values() if item.get("clinical")]

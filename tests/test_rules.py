@@ -182,6 +182,21 @@ def test_hscore_immunosuppression_from_a_long_running_order(con, tmp_path):
     assert (row["hscore__lower"], row["hscore__upper"]) == (68, 337)
 
 
+@pytest.mark.parametrize("route, counts", [
+    ("PO", True), ("oral", True), ("IV", True), ("", True), ("PER OS", True),
+    ("BOTH EYES", False), ("Ophthalmic", False), ("TP", False), ("Inhalation", False), ("IT", False),
+    ("intra-articular", False), ("NU", False),
+])
+def test_hscore_immunosuppression_counts_systemic_routes_only(con, tmp_path, route, counts):
+    write_extract(tmp_path / "medications_1.csv",
+                  ("patient_id", "encounter_id", "code_system", "code", "name", "route", "started_at", "ended_at"),
+                  [{"patient_id": "p1", "code_system": "", "code": "", "name": "Prednisolone acetate 1%",
+                    "route": route, "started_at": "2023-10-01T08:00:00", "ended_at": ""}])
+    row = evaluate(con, tmp_path, {"ferritin": "7000"}, temperature=None)
+    assert (row["hscore__points"]["immunosuppression"] == 18) is counts
+    assert row["hscore__lower"] == (68 if counts else 50)
+
+
 PUBLISHED_PROBABILITY = {90: "<1", 100: "1", 110: "3", 120: "5", 130: "9", 140: "16", 150: "25", 160: "40",
                          170: "54", 180: "70", 190: "80", 200: "88", 210: "93", 220: "96", 230: "98", 240: "99",
                          250: ">99"}

@@ -22,7 +22,8 @@ contexts AS (
     GROUP BY ALL
 ),
 immunosuppressed AS (
-    -- an immunosuppressant order running at the cutoff for at least the rule file's minimum days
+    -- an immunosuppressant order running at the cutoff for at least the rule file's minimum days,
+    -- by a systemic route (or none given): eye drops, creams and inhalers do not count
     SELECT DISTINCT f.patient_id, f.as_of_date
     FROM day_features AS f
     JOIN staging.medications AS m
@@ -31,6 +32,8 @@ immunosuppressed AS (
      AND (m.ended_at IS NULL OR m.ended_at >= f.as_of_cutoff)
      AND ((m.code_system = 'RXNORM' AND list_contains($hscore__immunosuppression__rxnorm, m.code))
           OR list_has_any(regexp_split_to_array(lower(m.name), '[^a-z]+'), $hscore__immunosuppression__names))
+     AND NOT list_has_any(regexp_split_to_array(lower(coalesce(m.route, '')), '[^a-z]+'),
+                          $hscore__immunosuppression__non_systemic_route_words)
 ),
 base AS (
     SELECT f.*,
