@@ -17,7 +17,7 @@ from pipelines.site_config import Source
 from pipelines.rule_set import RuleSet
 from pipelines.run_log import record_warning
 from pipelines.settings import EXPECTATIONS_DIR, REFERENCE_DIR
-from pipelines.warehouse import execute, run_script, sql_text, transaction
+from pipelines.warehouse import execute, run_script, sql_text, statements, transaction
 
 # Staging table -> (raw kind it is built from, the SQL files that build the temp table `parsed`).
 STAGED_TABLES = {
@@ -32,6 +32,15 @@ STAGED_TABLES = {
 # source): their versions are grouped by (source, id), and one id naming two patients is
 # quarantined as conflicting_record_id (sql/staging/record_conflicts.sql).
 SOURCE_SCOPED_TABLES = ("lab_results", "vital_signs")
+# Tables where one record id naming two patients is quarantined (sql/staging/record_conflicts.sql),
+# with the fields a quarantined row keeps in raw_record. Encounter ids are one scope across sources
+# (the sources of one site share its encounter numbers), so an encounter id reused for another
+# patient never lets that patient's admission replace this one's.
+CONFLICT_CHECKED_TABLES = {
+    "lab_results": ("patient_id", "encounter_id", "record_id", "code", "value", "unit", "taken_ts", "status"),
+    "vital_signs": ("patient_id", "encounter_id", "record_id", "code", "value", "unit", "taken_ts", "status"),
+    "encounters": ("patient_id", "encounter_id", "admit_at", "discharge_at", "encounter_type", "care_unit"),
+}
 REFERENCE_FILES = (REFERENCE_DIR / "analytes.csv", REFERENCE_DIR / "units.csv", EXPECTATIONS_DIR / "plausibility.csv")
 
 
@@ -64,7 +73,7 @@ def land_sources(con: duckdb.DuckDBPyConnection, sources: tuple[Source, ...], ru
 def staging_digest(table: str) -> str:
     """What a staging table's content depends on besides raw: reference files and its SQL."""
     _, parse_scripts = STAGED_TABLES[table]
-    conflicts = ("staging/record_conflicts.sql",) if table in SOURCE_SCOPED_TABLES else ()
+    conflicts = ("staging/record_conflicts.sql",) if table in CONFLICT_CHECKED_TABLES else ()
     scripts = (*parse_scripts, *conflicts, "staging/dispositions.sql", f"staging/{table}.sql", "macros.sql")
     digest = hashlib.sha256()
     for text in [path.read_text() for path in REFERENCE_FILES] + [sql_text(script) for script in scripts]:
@@ -77,7 +86,7 @@ def stage(con: duckdb.DuckDBPyConnection, table: str, run_id: str = "") -> int:
     (and the earlier versions of the records they carry) only, or everything when the table is new
     or its reference files or SQL changed (the table is then recreated, so a new column arrives).
     The loads whose rows changed go to meta.staging_changes. Rows of a source-scoped table whose id
-    names two patients are quarantined and, with run_id, recorded in meta.run_warnings
+    (or an encounter id) names two patients are quarantined and, with run_id, recorded in meta.run_warnings
     ('conflicting_record_id', subject = the table, count = rows). Returns the table's row count."""
     raw_kind, parse_scripts = STAGED_TABLES[table]
     digest = staging_digest(table)
@@ -97,10 +106,12 @@ def stage(con: duckdb.DuckDBPyConnection, table: str, run_id: str = "") -> int:
         if full or con.execute("SELECT count(*) FROM stage_scope").fetchone()[0]:
             for script in parse_scripts:
                 run_script(con, script)
-            if table in SOURCE_SCOPED_TABLES:
-                run_script(con, "staging/record_conflicts.sql")
+            if table in CONFLICT_CHECKED_TABLES:
+                fields = ", ".join(f"{field}: parsed.{field}" for field in CONFLICT_CHECKED_TABLES[table])
+                for statement in statements(sql_text("staging/record_conflicts.sql").replace("{{raw_record_fields}}", fields)):
+                    con.execute(statement)
             run_script(con, "staging/dispositions.sql", {"table_name": table, "raw_kind": raw_kind, "full": full})
-            if table in SOURCE_SCOPED_TABLES and run_id:
+            if table in CONFLICT_CHECKED_TABLES and run_id:
                 _warn_conflicting_ids(con, table, run_id)
             projection = sql_text(f"staging/{table}.sql")
             con.execute(f"CREATE {'OR REPLACE' if full else ''} TABLE {'' if full else 'IF NOT EXISTS'} "
@@ -128,9 +139,9 @@ def _warn_conflicting_ids(con: duckdb.DuckDBPyConnection, table: str, run_id: st
         WHERE p.reason = 'conflicting_record_id'""").fetchone()
     if rows:
         record_warning(con, run_id, "conflicting_record_id", table, rows,
-                       f"{rows} rows share their source's id with another patient's row and are quarantined "
-                       f"(quarantine.rejected_rows reason conflicting_record_id); ids (source id): "
-                       + ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else ""))
+                       f"{rows} rows share their id with another patient's row and are quarantined "
+                       f"(quarantine.rejected_rows reason conflicting_record_id); ids: "
+                       + ", ".join(id_.strip() for id_ in ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else ""))
 
 
 def unknown_patients(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> dict:

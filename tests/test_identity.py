@@ -196,3 +196,28 @@ def test_the_patients_known_check_warns_without_failing_the_run(tmp_path):
     with warehouse.connect() as con:
         assert con.execute("SELECT check_name, subject, count FROM meta.run_warnings").fetchall() == [
             ("unknown_patients", None, 1)]
+
+
+def test_an_encounter_id_carried_by_two_patients_is_quarantined_in_every_source(con, tmp_path):
+    """Encounter ids are the site's: one id for two patients (in one source or two) quarantines
+    both rows; the same patient's encounter sent again (padded, by another source) is one record."""
+    from pipelines.contract import ENCOUNTERS
+
+    def encounter(patient_id, encounter_id, admit_at):
+        return {"patient_id": patient_id, "encounter_id": encounter_id, "admit_at": admit_at,
+                "discharge_at": "", "encounter_type": "inpatient", "care_unit": ""}
+
+    write_extract(tmp_path / "adt" / "encounters_1.csv", ENCOUNTERS.columns,
+                  [encounter("P1", "E1", "2024-01-09T10:00:00"), encounter("P2", "E2", "2024-01-09T11:00:00")])
+    write_extract(tmp_path / "icu" / "encounters_1.csv", ENCOUNTERS.columns,
+                  [encounter("P3", "E1", "2024-01-09T12:00:00"), encounter(" P2 ", "E2", "2024-01-09T11:00:00")])
+    stages.land_sources(con, (Source("adt", "canonical", tmp_path / "adt"), Source("icu", "canonical", tmp_path / "icu")),
+                        run_id="run1")
+    stage_all(con, "run1")
+    assert con.execute("SELECT patient_id, encounter_id FROM staging.encounters").fetchall() == [("P2", "E2")]
+    details = sorted(row[0] for row in con.execute(
+        "SELECT detail FROM quarantine.rejected_rows WHERE reason = 'conflicting_record_id'").fetchall())
+    assert len(details) == 2 and details[0].startswith("id E1 is also used for patient P1 (encounters_1.csv row 1")
+    assert details[1].startswith("id E1 is also used for patient P3 (encounters_1.csv row 1")
+    assert [row[1:3] for row in warnings(con, "conflicting_record_id")] == [("encounters", 2)]
+    assert balanced(con)

@@ -1,9 +1,11 @@
 -- Parse and validate raw.encounters into the temp table `parsed` (shape: sql/staging/dispositions.sql).
--- One record per encounter_id: the row from the latest load wins (a discharge time filled in later).
+-- One record per encounter_id: the row from the latest load wins (a discharge time filled in later);
+-- an encounter id carried by two patients is quarantined (sql/staging/record_conflicts.sql).
 -- Reasons: missing_required, invalid_timestamp, discharge_before_admit.
 CREATE OR REPLACE TEMP TABLE parsed AS
 WITH typed AS (
-    SELECT *, parse_timestamp(admit_at) AS admit_ts, parse_timestamp(discharge_at) AS discharge_ts
+    SELECT * REPLACE (trim(patient_id) AS patient_id),
+           parse_timestamp(admit_at) AS admit_ts, parse_timestamp(discharge_at) AS discharge_ts
     FROM raw.encounters
 ),
 validated AS (

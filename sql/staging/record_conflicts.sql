@@ -1,8 +1,10 @@
--- One id, two patients: a lab result or vital-sign id is unique only within its source, and one
--- record belongs to one patient. Reads the temp table `parsed` of a measurement table (shape:
--- sql/staging/measurement_parse.sql, ids already trimmed) and the temp table record_scopes (the
--- source of each load, built by pipelines/stages.py); marks in `parsed` every valid row of a
--- (source, id) that names more than one patient with reason conflicting_record_id, its detail
+-- One id, two patients: a lab result or vital-sign id is unique only within its source, an
+-- encounter id within the site, and one record belongs to one patient. Reads the temp table
+-- `parsed` of a measurement table (shape: sql/staging/measurement_parse.sql, ids already trimmed)
+-- or of encounters (sql/staging/encounter_parse.sql) and the temp table record_scopes (the scope of
+-- each load: its source for measurements, one scope for encounters; built by pipelines/stages.py);
+-- {{raw_record_fields}} is the table's fields a quarantined row keeps (stages.CONFLICT_CHECKED_TABLES).
+-- Marks in `parsed` every valid row of a (scope, id) that names more than one patient with reason conflicting_record_id, its detail
 -- naming another patient's row (patient, file, row, load). None of these rows can be trusted to
 -- be the patient's, so none supersedes another and none is staged.
 -- Also writes the temp table record_conflicts: one row per marked row, with the row it names.
@@ -33,9 +35,8 @@ GROUP BY ALL;
 
 UPDATE parsed
 SET reason = 'conflicting_record_id',
-    detail = 'id ' || c.record_id || ' of source ' || c.record_source || ' is also used for ' || c.other_row,
-    raw_record = to_json({patient_id: parsed.patient_id, encounter_id: parsed.encounter_id,
-                          record_id: parsed.record_id, code: parsed.code, value: parsed.value,
-                          unit: parsed.unit, taken_at: parsed.taken_ts, status: parsed.status})
+    detail = 'id ' || c.record_id || CASE WHEN c.record_source <> '' THEN ' of source ' || c.record_source ELSE '' END
+             || ' is also used for ' || c.other_row,
+    raw_record = to_json({ {{raw_record_fields}} })
 FROM record_conflicts AS c
 WHERE parsed._load_id = c._load_id AND parsed._source_row = c._source_row;
