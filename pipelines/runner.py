@@ -157,10 +157,17 @@ def _without_class_name(message: str) -> str:
 
 
 def _record_failure(run_id: str, failures: list[str]) -> None:
+    """The failed run's row in meta.runs; when the warehouse cannot be opened (the lock the run
+    failed on is still held), the failure is added to the list instead, for the command to print."""
+    import duckdb
+
     from pipelines.run_log import record_failure
     from pipelines.settings import load_settings
     from pipelines.warehouse import connect
 
     settings = load_settings()
-    with connect(settings.warehouse, settings.timezone) as con:
-        record_failure(con, run_id, failures)
+    try:
+        with connect(settings.warehouse, settings.timezone, wait_seconds=10) as con:
+            record_failure(con, run_id, failures)
+    except duckdb.IOException:
+        failures.append("(not recorded in meta.runs: the warehouse could not be opened)")

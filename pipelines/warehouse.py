@@ -97,6 +97,11 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     return con
 
 
+class WarehouseLocked(duckdb.IOException):
+    """Another process still held DuckDB's single-writer lock when the wait ran out (an I/O error,
+    so a step retries it: the other run may finish)."""
+
+
 def _open(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
     """Open the file, waiting with backoff while another process holds DuckDB's single-writer lock
     (two runs started together then run one after the other instead of failing)."""
@@ -105,8 +110,14 @@ def _open(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyCo
         try:
             return _connect(path, read_only)
         except duckdb.IOException as error:
-            if "lock" not in str(error).lower() or time.monotonic() + delay > deadline:
+            if "lock" not in str(error).lower():
                 raise
+            if time.monotonic() + delay > deadline:
+                holder = re.search(r"\(PID (\d+)\)", str(error))
+                raise WarehouseLocked(
+                    f"the warehouse {path} is still being written by another process"
+                    f"{f' (PID {holder.group(1)})' if holder else ''} after {wait_seconds:g} s: let that run finish "
+                    "(one writer at a time) or stop it, then run again") from error
             if not said:  # say once what the wait is for (DuckDB's message names the holder's PID)
                 holder = re.search(r"\(PID (\d+)\)", str(error))
                 print(f"Waiting up to {wait_seconds:g} s for the warehouse {path}: another process"

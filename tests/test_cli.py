@@ -128,3 +128,25 @@ def test_sigterm_stops_the_lock_wait_and_says_what_it_waited_for(tmp_path):
         assert "Stopped" in run.stderr.read()
     finally:
         holder.kill()
+
+
+def test_a_lock_held_past_the_wait_ends_in_one_line_naming_the_holder(tmp_path):
+    from conftest import lab, write_labs
+
+    landing = tmp_path / "landing"
+    write_labs(landing, "labs_1.csv", [lab("r1", "2276-4", "900", "ng/mL", "2024-01-02T06:00:00")])
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; held = duckdb.connect(sys.argv[1]); "
+                               "print('held', flush=True); time.sleep(120)", str(tmp_path / "w.duckdb")],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        result = subprocess.run(
+            [sys.executable, "-m", "pipelines.cli", "run", "--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb"),
+             "--start", "2024-01-02", "--end", "2024-01-02"], capture_output=True, text=True, timeout=300,
+            env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "MASSCREEN_LOCK_WAIT_SECONDS": "1",
+                 "MASSCREEN_RETRY_SECONDS": "0.01"})
+    finally:
+        holder.kill()
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("  raw__extracts: ")]
+    assert f"still being written by another process (PID {holder.pid}) after 1 s: let that run finish" in line
