@@ -143,7 +143,9 @@ def run_range(start: date, end: date) -> RunOutcome:
             failures.append(f"{event.step_key}: {_without_class_name(cause.message.strip())}")
         elif event.event_type_value == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
-            if not evaluation.passed:
+            # a failed warning check (an unreadable file, a silent source...) is in meta.run_warnings
+            # and the summary; only a failed blocking check is a failure of the run
+            if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
                 failures.append(f"check {evaluation.check_name} on {evaluation.asset_key.to_user_string()}: failed")
     if not result.success:
         _record_failure(result.run_id, failures)
