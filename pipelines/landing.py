@@ -22,6 +22,7 @@ import gzip
 import hashlib
 import io
 import tempfile
+import zlib
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -174,7 +175,11 @@ def _as_utf8(path: Path, encoding: str) -> Iterator[Path]:
         copy = Path(scratch) / (path.name.removesuffix(".gz").removesuffix(".GZ"))
         with _open_bytes(path) as source, (nullcontext() if utf8 else copy.open("w", encoding="utf-8", newline="")) as sink:
             while True:
-                chunk = source.read(_CHUNK_BYTES)
+                try:
+                    chunk = source.read(_CHUNK_BYTES)
+                except (EOFError, gzip.BadGzipFile, zlib.error) as error:
+                    raise FileRefused(f"{path.name}: not a complete gzip file ({error}); if its transfer is still "
+                                      "running it is tried again when it changes") from error
                 try:
                     text = decoder.decode(chunk, final=not chunk)
                 except UnicodeDecodeError as error:
@@ -202,11 +207,40 @@ def _header(path: Path, delimiter: str) -> list[str]:
         return next(csv.reader(handle, delimiter=delimiter), [])
 
 
-def _parquet_columns(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+def _identifier(name: str) -> str:
+    """A column name for use inside double quotes in SQL."""
+    return name.replace('"', '""')
+
+
+def _quoted(name: str) -> str:
+    return f'"{_identifier(name)}"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _parquet_columns(con: duckdb.DuckDBPyConnection, path: Path) -> list[tuple[str, str]]:
+    """(name, DuckDB type) of a Parquet file's columns (FileRefused when it is not Parquet)."""
     try:
-        return [row[0] for row in con.execute("DESCRIBE SELECT * FROM read_parquet($path)", {"path": str(path)}).fetchall()]
+        return [(row[0], row[1]) for row in
+                con.execute("DESCRIBE SELECT * FROM read_parquet($path)", {"path": str(path)}).fetchall()]
     except duckdb.Error as error:
         raise FileRefused(f"{path.name}: not a readable Parquet file ({str(error).splitlines()[0]})") from error
+
+
+def _parquet_as_text(columns: list[tuple[str, str]]) -> str:
+    """Every Parquet column as the text a CSV export would hold: a whole number stored as a float
+    (an id written by pandas, 10006.0) as '10006', so it matches the same id in other files."""
+    texts = []
+    for name, type_ in columns:
+        column = _quoted(name)
+        if type_ in ("DOUBLE", "FLOAT") or type_.startswith("DECIMAL"):
+            texts.append(f"CASE WHEN {column} = trunc({column}) AND abs({column}) < 1e15 "
+                         f"THEN CAST(CAST({column} AS BIGINT) AS VARCHAR) ELSE CAST({column} AS VARCHAR) END AS {column}")
+        else:
+            texts.append(f"CAST({column} AS VARCHAR) AS {column}")
+    return ", ".join(texts)
 
 
 def _load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, digest: str, run_id: str,
@@ -217,7 +251,9 @@ def _load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, diges
         raise FileRefused(f"{path.name}: empty file (0 bytes), no header line; if its transfer is still "
                           "running it is tried again when it changes")
     if _is_parquet(path):
-        return _load_table(con, path, kind, digest, run_id, source, mapping, _parquet_columns(con, path), None)
+        columns = _parquet_columns(con, path)
+        return _load_table(con, path, kind, digest, run_id, source, mapping, [name for name, _ in columns], None,
+                           _parquet_as_text(columns))
     with _as_utf8(path, mapping.encoding) as text_file:
         header = _header(text_file, mapping.delimiter)
         if not header:
@@ -226,9 +262,16 @@ def _load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, diges
 
 
 def _load_table(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, digest: str, run_id: str,
-                source: str, mapping: SourceMapping, header: list[str], text_file: Path | None) -> Load:
+                source: str, mapping: SourceMapping, header: list[str], text_file: Path | None,
+                parquet_text: str = "") -> Load:
     """Project a file's columns onto the kind's canonical columns (as text) and insert them; text_file
-    is the UTF-8 CSV to read, None for a Parquet file."""
+    is the UTF-8 CSV to read, None for a Parquet file (whose columns parquet_text reads as text).
+    FileRefused when the file cannot be loaded whole."""
+    header = [name if name.strip() else f"unnamed_{position}" for position, name in enumerate(header, start=1)]
+    duplicates = sorted({name for name in header if [h.strip().lower() for h in header].count(name.strip().lower()) > 1})
+    if duplicates:
+        raise FileRefused(f"{path.name}: the header names column(s) {', '.join(duplicates)} more than once; "
+                          "which one is meant cannot be told")
     wide = mapping.wide.get(kind.name)
     by_name = {column.strip().lower(): column for column in header}
     sources = {c: by_name.get(mapping.source_column(kind, c).strip().lower()) for c in kind.columns}
@@ -242,19 +285,21 @@ def _load_table(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, dige
         raise FileRefused(f"{path.name}: missing required column(s) {wanted} (header: {', '.join(header)}){hint}")
     selects, as_sent = [], []
     for column in kind.columns:
-        if wide is not None and column in FROM_TESTS:
-            selects.append(f"_wide_{column} AS {column}")
+        if wide is not None and column in FROM_TESTS:  # the cell, read like a value column (decimal separator)
+            expression = mapping.expression(column, "_wide_value")[0] if column == "value" else f"_wide_{column}"
+            selects.append(f"{expression} AS {column}")
             continue
         if sources[column] is None:
             selects.append(f"NULL AS {column}")
             continue
-        expression, changed = mapping.expression(column, sources[column], sources.get("code"))
+        expression, changed = mapping.expression(column, _identifier(sources[column]),
+                                                 _identifier(sources["code"]) if sources.get("code") else None)
         selects.append(f"{expression} AS {column}")
         if changed:
-            as_sent.append(f"'{column}': \"{sources[column]}\"")
+            as_sent.append(f"'{column}': {_quoted(sources[column])}")
     used = {name for name in sources.values() if name} | {t.column for t in (wide.tests if wide else ())}
     extras = [column for column in header if column not in used]
-    fields = [f"'{e}': \"{e}\"" for e in extras] + ([f"'as_sent': {{{', '.join(as_sent)}}}"] if as_sent else [])
+    fields = [f"{_literal(e)}: {_quoted(e)}" for e in extras] + ([f"'as_sent': {{{', '.join(as_sent)}}}"] if as_sent else [])
     if wide is not None:
         fields += ["'wide_test': _wide_test", "'line': _line"]
         if sources["result_id"]:  # one result per specimen and test
@@ -263,8 +308,7 @@ def _load_table(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, dige
     select = ", ".join(selects)
     parameters = mapping.parameters(select)
     if text_file is None:  # Parquet: every column as text, rows numbered in file order
-        reader = ("(SELECT COLUMNS(c -> c <> 'file_row_number')::VARCHAR, file_row_number "
-                  "FROM read_parquet($path, file_row_number = true))")
+        reader = f"(SELECT {parquet_text}, file_row_number FROM read_parquet($path, file_row_number = true))"
         row_number = "file_row_number + 1"
         read_params = {"path": str(path)}
     else:
@@ -305,6 +349,16 @@ def _load_table(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, dige
                 {"kind": kind.name, "load_id": load_id, "source_file": path.name},
             )
             malformed = con.execute("SELECT count(DISTINCT line) FROM csv_rejects").fetchone()[0]
+            swallowed = con.execute("SELECT min(line) FROM csv_rejects WHERE contains(rtrim(csv_line, e'\\r\\n'), e'\\n')"
+                                    ).fetchone()[0]
+            if swallowed is not None:  # rolls the load back
+                raise FileRefused(f"{path.name}: a quote opened on line {swallowed} is never closed, so the lines after "
+                                  "it cannot be read; fix the quoting")
+            if malformed and wide is not None and wide.fill_down:
+                first = con.execute("SELECT min(line) FROM csv_rejects").fetchone()[0]
+                raise FileRefused(f"{path.name}: line {first} cannot be read, and the lines after a group's first line "
+                                  f"take {', '.join(wide.fill_down)} from the line above (fill_down): refused whole so "
+                                  "that no result goes to the wrong patient; fix the line")
         con.execute(
             "INSERT INTO meta.loads BY NAME SELECT ? AS load_id, ? AS source, ? AS kind, ? AS source_file, "
             "? AS sha256, ? AS bytes, ? AS rows_in, ? AS malformed_lines, ? AS extra_columns, ? AS run_id, "
@@ -323,9 +377,14 @@ def review_sources(con: duckdb.DuckDBPyConnection, sources: tuple, run_id: str, 
     source has any extract file and none ever had (nothing loaded, refused or loaded before)."""
     for source in sources:
         if source.preset == "canonical" and source.path.is_dir():
-            for name in unrecognised_files(source.path, mappings.get(source.name, IDENTITY)):
+            mapping = mappings.get(source.name, IDENTITY)
+            for name in unrecognised_files(source.path, mapping):
                 record_warning(con, run_id, "unrecognised_file", f"{source.name}/{name}", None,
-                               f"not loaded: the name matches no contract kind ({looked_for(mappings.get(source.name, IDENTITY))})")
+                               f"not loaded: the name matches no contract kind ({looked_for(mapping)})")
+            for path in _in_subfolders(source.path, mapping):
+                record_warning(con, run_id, "unrecognised_file", f"{source.name}/{path}", None,
+                               "not loaded: extracts are read from the landing folder itself, not its subfolders; "
+                               "move the file up if it is meant to load")
     names = [source.name for source in sources]
     delivered = dict(con.execute(
         "SELECT source, sum(rows_in) FILTER (WHERE run_id = $run_id) FROM meta.loads "
@@ -349,6 +408,15 @@ def review_sources(con: duckdb.DuckDBPyConnection, sources: tuple, run_id: str, 
             if last is not None:
                 record_warning(con, run_id, "silent_source", source.name, 0,
                                f"delivered no new rows in this run; its last rows came in {last[0]} (run {last[1]})")
+
+
+def _in_subfolders(landing: Path, mapping: SourceMapping) -> list[str]:
+    """Files below the landing folder's subfolders whose name is a contract kind (relative paths):
+    never loaded, so named (an archive subfolder holds many; the first 20 are named)."""
+    found = sorted(str(p.relative_to(landing)) for folder in landing.iterdir() if folder.is_dir()
+                   and not folder.name.startswith(".") for p in folder.rglob("*")
+                   if p.is_file() and any(mapping.matches(kind, p.name) for kind in CONTRACT_KINDS))
+    return found[:20]
 
 
 def _holding(path: Path) -> str:

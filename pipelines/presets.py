@@ -29,6 +29,7 @@ skipped; any change (a new split file included) reloads the kind whole, and stag
 earlier rows.
 """
 
+import difflib
 import gzip
 import hashlib
 import json
@@ -98,8 +99,10 @@ def site_mapping(parameters: dict[str, object], overlay: Path | None) -> dict[st
         raise FileRefused(f"site mapping {overlay}: cannot be read as YAML: {error}") from error
     unknown = sorted(set(document) - set(parameters)) if isinstance(document, dict) else ["(not a mapping)"]
     if unknown:
+        close = difflib.get_close_matches(str(unknown[0]), list(parameters), n=1)
         raise FileRefused(f"site mapping {overlay}: {', '.join(map(str, unknown))} is not a list of this preset's "
-                          f"mapping (it has {', '.join(parameters) or 'none'})")
+                          f"mapping (it has {', '.join(parameters) or 'none'})"
+                          + (f"; did you mean {close[0]!r}?" if close else ""))
     merged = dict(parameters)
     for name, entries in document.items():
         if not isinstance(entries, list):

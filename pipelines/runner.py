@@ -71,6 +71,12 @@ def check_warehouse_path(warehouse: Path) -> None:
     warehouse = Path(warehouse)
     if warehouse.is_dir():
         raise ValueError(f"warehouse {warehouse} is a directory; give a file path such as {warehouse / 'warehouse.duckdb'}")
+    if warehouse.is_file() and warehouse.stat().st_size > 0:
+        with warehouse.open("rb") as handle:
+            magic = handle.read(12)[8:12]
+        if magic != b"DUCK":  # DuckDB's file header, encrypted or not
+            raise ValueError(f"warehouse {warehouse} exists and is not a DuckDB database; give the warehouse's path, "
+                             "or a new file name")
     try:
         warehouse.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:

@@ -87,6 +87,14 @@ def load_site_config(path: Path) -> SiteConfig:
             raise SiteConfigError(f"{where}: mapping {mapping} does not exist")
         if mapping is not None and entry["preset"] == "canonical":
             SourceMapping.load(mapping)  # a malformed mapping file stops the run before it starts (MappingError)
+        elif mapping is not None:  # the site's overlay of the preset's code mapping, checked now too
+            from pipelines.landing import FileRefused
+            from pipelines.presets import preset_parameters, site_mapping
+
+            try:
+                site_mapping(preset_parameters(entry["preset"]), mapping)
+            except FileRefused as error:
+                raise SiteConfigError(f"{where}: {error}") from None
         sources.append(Source(entry["name"], entry["preset"], source_path, int(entry.get("shift_years", 0)), mapping))
     if not sources:
         raise SiteConfigError(f"{path}: no sources")

@@ -57,6 +57,8 @@ DECIMAL_SEPARATORS = (".", ",")
 # A number (after a censoring prefix) whose commas group thousands: a declared "." drops them.
 THOUSANDS_GROUPED = r"[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?"
 KINDS = {kind.name: kind for kind in CONTRACT_KINDS}
+# A time of day followed by a UTC offset ('08:00Z', '08:00:00+01:00', '08:00-0500'): an instant.
+EXPLICIT_OFFSET = r"\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)$"
 
 
 class MappingError(ValueError):
@@ -141,11 +143,14 @@ class SourceMapping:
         except LookupError as error:
             raise MappingError(f"{path}: encoding {encoding!r} is not a Python codec name "
                                "(e.g. utf-8, cp1252, latin-1)") from error
+        delimiter = str(document.get("delimiter", ","))
+        if len(delimiter) != 1 or delimiter in '"\n\r':
+            raise MappingError(f"{path}: delimiter {delimiter!r} must be one character (e.g. \",\", \";\", \"|\" or a tab)")
         separator = document.get("decimal_separator")
         if separator is not None and separator not in DECIMAL_SEPARATORS:
             raise MappingError(f"{path}: decimal_separator {separator!r} must be \".\" or \",\"")
         return cls(
-            delimiter=str(document.get("delimiter", ",")),
+            delimiter=delimiter,
             files={str(k): str(v) for k, v in files.items()},
             columns={str(k): {str(c): str(s) for c, s in v.items()} for k, v in columns.items()},
             codes=codes,
@@ -209,8 +214,11 @@ class SourceMapping:
         if column in TIME_COLUMNS and (self.timestamp_format or self.timezone):
             parsed = (f"try_strptime(trim({quoted}), $map_timestamp_format)" if self.timestamp_format
                       else f"TRY_CAST(trim({quoted}) AS TIMESTAMP)")
-            if self.timezone:  # local time of the source's zone -> an instant, written with its offset
-                text = f"strftime(timezone($map_timezone, {parsed}), '%Y-%m-%dT%H:%M:%S%z')"
+            if self.timezone:  # local time of the source's zone -> an instant, written with its offset;
+                # a time sent with its own offset (Z, +01:00) is an instant already and lands as sent
+                has_offset = f"regexp_matches(trim({quoted}), '{EXPLICIT_OFFSET}')"
+                text = (f"CASE WHEN NOT {has_offset} "
+                        f"THEN strftime(timezone($map_timezone, {parsed}), '%Y-%m-%dT%H:%M:%S%z') END")
             else:
                 text = f"strftime({parsed}, '%Y-%m-%dT%H:%M:%S')"
             return f"coalesce({text}, {quoted})", True

@@ -57,7 +57,7 @@ def render(con: duckdb.DuckDBPyConnection, tiers: list[str], truth_csv: Path | N
     if run_id is not None:
         warnings = run_warnings(con, run_id)
         lines.append(f"Warnings of this run ({len(warnings)}, meta.run_warnings):")
-        lines += [f"  {check}: {subject or ''}{f' ({count:,})' if count else ''}: {detail or ''}"
+        lines += [f"  {check}{f': {subject}' if subject else ''}{f' ({count:,})' if count else ''}: {detail or ''}"
                   for check, subject, count, detail in warnings] or ["  none"]
     lines.append("Rows per stage:")
     lines += [f"  {stage:<11}{table:<18}{rows:>10,}" for stage, table, rows in stage_rows(con)]

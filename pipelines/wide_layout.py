@@ -77,11 +77,12 @@ class WideLayout:
         present = [t.column for t in self.tests if t.column in header]
         if not present:
             raise ValueError("none of the mapping's test columns is in the header")
+        quoted = {c: '"' + c.replace('"', '""') + '"' for c in [*fill_down_sources, *header]}
         carried = ", ".join(
-            f'last_value(nullif(trim("{c}"), \'\') IGNORE NULLS) OVER (ORDER BY _line ROWS UNBOUNDED PRECEDING) AS "{c}"'
-            for c in fill_down_sources)
+            f"last_value(nullif(trim({quoted[c]}), '') IGNORE NULLS) OVER (ORDER BY _line ROWS UNBOUNDED PRECEDING) "
+            f"AS {quoted[c]}" for c in fill_down_sources)
         replace = f" REPLACE ({carried})" if carried else ""
-        tests = ", ".join(f'"{c}"' for c in present)
+        tests = ", ".join(quoted[c] for c in present)
         return f"""
             (WITH lines AS (SELECT *, row_number() OVER () AS _line FROM {reader}),
                   filled AS (SELECT *{replace} FROM lines),

@@ -150,3 +150,12 @@ def test_a_lock_held_past_the_wait_ends_in_one_line_naming_the_holder(tmp_path):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     [line] = [line for line in result.stderr.splitlines() if line.startswith("  raw__extracts: ")]
     assert f"still being written by another process (PID {holder.pid}) after 1 s: let that run finish" in line
+
+
+def test_a_warehouse_path_that_is_another_kind_of_file_is_refused_in_one_line(site, capsys):
+    tmp_path, landing = site
+    (tmp_path / "notes.txt").write_text("not a database, but long enough to have a header")
+    assert main(["run", "--landing", str(landing), "--warehouse", str(tmp_path / "notes.txt"),
+                 "--start", "2024-01-02", "--end", "2024-01-02"]) == 1
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert "notes.txt exists and is not a DuckDB database" in line

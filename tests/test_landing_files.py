@@ -139,3 +139,59 @@ def test_a_declared_encoding_reads_a_windows_export(con, tmp_path):
     stages.land_sources(con, (stages.Source("feed", "canonical", feed, mapping=tmp_path / "feed.yaml"),), run_id="t")
     assert problems(con) == []
     assert con.execute("SELECT name FROM raw.labs").fetchone() == ("Ferritín µg",)
+
+
+@pytest.mark.parametrize("content, message", [
+    (gzip.compress(GOOD)[:30], "not a complete gzip file"),    # a transfer still running
+    (GOOD.replace(b"900", b"901"), "not a complete gzip file"),  # plain text named .csv.gz
+])
+def test_a_broken_gzip_is_refused_and_the_others_load(con, tmp_path, content, message):
+    (tmp_path / "labs_0_good.csv").write_bytes(GOOD)
+    land_text(con, tmp_path, content, name="labs_1.csv.gz")
+    assert raw_count(con) == 1
+    [(_, source_file, reason)] = problems(con)
+    assert source_file == "labs_1.csv.gz" and message in reason
+
+
+def test_a_trailing_delimiter_and_odd_header_names_load(con, tmp_path):
+    text = "\n".join([HEADER + ',"lab ""site""",', ROW.format(n=1) + ",north,"]) + "\n"
+    land_text(con, tmp_path, text.encode())
+    assert problems(con) == []
+    assert con.execute("""SELECT _extra->>'lab "site"' FROM raw.labs""").fetchone() == ("north",)
+
+
+def test_a_column_named_twice_refuses_the_file(con, tmp_path):
+    land_text(con, tmp_path, (HEADER + ",value\n" + ROW.format(n=1) + ",7\n").encode())
+    assert raw_count(con) == 0
+    assert "names column(s) value more than once" in problems(con)[0][2]
+
+
+def test_an_unterminated_quote_refuses_the_file_instead_of_swallowing_the_rest(con, tmp_path):
+    lines = [HEADER] + [ROW.format(n=n) for n in range(1, 7)]
+    lines[3] = lines[3].replace("Ferritin", '"Ferritin')  # data line 3, file line 4
+    land_text(con, tmp_path, ("\n".join(lines) + "\n").encode())
+    assert raw_count(con) == 0
+    assert "a quote opened on line 4 is never closed" in problems(con)[0][2]
+
+
+def test_whole_numbers_stored_as_floats_in_parquet_are_the_same_ids(con, tmp_path):
+    duckdb.sql(f"""COPY (SELECT 10006.0::DOUBLE AS patient_id, 'e1' AS encounter_id, 77.0 AS result_id,
+                                '2276-4' AS code, 5000.5::DOUBLE AS value, 'ng/mL' AS unit, TIMESTAMP '2024-01-01 06:00:00' AS collected_at)
+                   TO '{tmp_path / 'labs_1.parquet'}' (FORMAT parquet)""")
+    stages.land(con, tmp_path, run_id="t")
+    assert con.execute("SELECT patient_id, result_id, value, collected_at FROM raw.labs").fetchone() == (
+        "10006", "77", "5000.5", "2024-01-01 06:00:00")
+
+
+def test_a_matching_file_in_a_subfolder_is_named_not_skipped_in_silence(con, tmp_path):
+    from pipelines.landing import review_sources
+
+    (tmp_path / "lis").mkdir()
+    (tmp_path / "lis" / "labs_1.csv").write_bytes(GOOD)
+    (tmp_path / "lis" / "2024-03-06").mkdir()
+    (tmp_path / "lis" / "2024-03-06" / "labs_2.csv").write_bytes(GOOD)
+    sources = (stages.Source("lis", "canonical", tmp_path / "lis"),)
+    review_sources(con, sources, "t", stages.land_sources(con, sources, "t"), {})
+    [(subject, detail)] = con.execute("SELECT subject, detail FROM meta.run_warnings WHERE check_name = 'unrecognised_file'"
+                                      ).fetchall()
+    assert subject == "lis/2024-03-06/labs_2.csv" and "not its subfolders" in detail

@@ -264,3 +264,35 @@ def test_a_declared_decimal_point_reads_thousands_groups_and_still_refuses_a_dec
         ("R1", 12345.0), ("R2", 150.0)]
     assert con.execute("SELECT reason FROM quarantine.rejected_rows").fetchall() == [("ambiguous_value",)]
     assert con.execute("SELECT _extra->'as_sent'->>'value' FROM raw.labs WHERE result_id = 'R1'").fetchone() == ("12,345",)
+
+
+def test_a_source_time_zone_leaves_times_sent_with_their_own_offset_alone(con, tmp_path):
+    (tmp_path / "feed").mkdir()
+    (tmp_path / "feed" / "labs_1.csv").write_text(
+        "patient_id,result_id,code,value,unit,collected_at\n"
+        "p1,A1,2276-4,900,ng/mL,2024-03-05T07:00:00\n"
+        "p1,A2,2276-4,900,ng/mL,2024-03-05T07:00:00Z\n"
+        "p1,A3,2276-4,900,ng/mL,2024-03-05T07:00:00-05:00\n")
+    (tmp_path / "feed.yaml").write_text("timezone: Europe/Amsterdam\n")
+    load_source(con, Source("feed", "canonical", tmp_path / "feed", mapping=tmp_path / "feed.yaml"), run_id="t")
+    stages.stage(con, "lab_results")
+    times = dict(con.execute("SELECT result_id, strftime(collected_at AT TIME ZONE 'UTC', '%H:%M') "
+                             "FROM staging.lab_results").fetchall())
+    assert times == {"A1": "06:00", "A2": "07:00", "A3": "12:00"}
+
+
+@pytest.mark.parametrize("delimiter", ['""', '";;"', "'\"'"])
+def test_a_delimiter_must_be_one_character(tmp_path, delimiter):
+    from pipelines.source_mapping import SourceMapping
+
+    (tmp_path / "m.yaml").write_text(f"delimiter: {delimiter}\n")
+    with pytest.raises(MappingError, match="must be one character"):
+        SourceMapping.load(tmp_path / "m.yaml")
+
+
+def test_a_preset_overlay_with_a_misspelt_list_stops_the_run_before_it_starts(tmp_path):
+    (tmp_path / "overlay.yaml").write_text("lab_item:\n  - {itemid: '50924', analyte: ferritin}\n")
+    (tmp_path / "site.yaml").write_text(
+        f"timezone: UTC\nsources:\n  - {{name: m, preset: mimic_iv, path: {tmp_path}, mapping: overlay.yaml}}\n")
+    with pytest.raises(SiteConfigError, match="lab_item is not a list of this preset's mapping.*did you mean 'lab_items'"):
+        load_site_config(tmp_path / "site.yaml")

@@ -86,3 +86,22 @@ def test_a_malformed_wide_entry_is_named(tmp_path, wide, message):
     (tmp_path / "m.yaml").write_text(f"wide: {wide}\n")
     with pytest.raises(MappingError, match=message):
         SourceMapping.load(tmp_path / "m.yaml")
+
+
+def test_a_declared_decimal_comma_reads_the_test_cells(con, tmp_path):
+    mapping = MAPPING.replace('files: {labs: "CHEM_*.csv"}', 'files: {labs: "CHEM_*.csv"}\ndelimiter: ";"\ndecimal_separator: ","')
+    load(con, tmp_path, mapping, "MRN;VISIT;SPECIMEN;DRAWN;FERRITIN;PLT (10*3/uL);AST\n"
+                                 "p1;e1;S1;2024-03-05T06:00:00;12.500;1,5;0,4\n")
+    staged = dict(con.execute("SELECT analyte, value_num FROM staging.lab_results").fetchall())
+    assert staged == {"platelets": 1.5, "ast": 0.4}  # 12.500 under a decimal comma: 12.5 or 12500? quarantined
+    assert con.execute("SELECT reason FROM quarantine.rejected_rows").fetchall() == [("ambiguous_value",)]
+
+
+def test_a_malformed_line_in_a_filled_down_file_refuses_it_so_no_result_changes_patient(con, tmp_path):
+    load(con, tmp_path, text="MRN,VISIT,SPECIMEN,DRAWN,FERRITIN,PLT (10*3/uL),AST\n"
+                             "A1,e1,S1,2024-03-05T06:00:00,300,250,20\n"
+                             "B2,e2,S3,2024-03-05T07:00:00,900,150,20,x\n"    # one field too many
+                             ",,S4,2024-03-05T09:00:00,20000,40,300\n")        # B2's, not A1's
+    assert con.execute("SELECT count(*) FROM raw.labs").fetchone()[0] == 0
+    [(reason,)] = con.execute("SELECT reason FROM meta.file_problems").fetchall()
+    assert "line 3 cannot be read" in reason and "fill_down" in reason
