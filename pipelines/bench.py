@@ -43,16 +43,17 @@ def _timed_run(warehouse: Path, start: date, end: date) -> tuple[str, float, lis
 
 # Canonical lab rows made by DuckDB itself, so writing 10 million of them takes seconds. Values and
 # units are ordinary (a few implausible ones included); every tenth result id is sent twice (for
-# the same patient: an id naming two patients would be quarantined as conflicting_record_id).
+# the same patient and test: an id naming two patients or tests would be quarantined as
+# conflicting_record_id).
 BIG_LABS = """
 COPY (
     SELECT 'P' || lpad(CAST((CASE WHEN i % 10 = 9 THEN i - 1 ELSE i END) % 50000 AS VARCHAR), 6, '0') AS patient_id,
            'E' || CAST(i % 80000 AS VARCHAR) AS encounter_id,
            'R' || CAST(CASE WHEN i % 10 = 9 THEN i - 1 ELSE i END AS VARCHAR) AS result_id,
-           (['2276-4', '777-3', '1920-8', '2571-8', '3255-7', '718-7', '6690-2', '751-8', '1742-6', '2532-0'])[1 + i % 10] AS code,
+           (['2276-4', '777-3', '1920-8', '2571-8', '3255-7', '718-7', '6690-2', '751-8', '1742-6', '2532-0'])[1 + (CASE WHEN i % 10 = 9 THEN i - 1 ELSE i END) % 10] AS code,
            'test' AS name,
            CAST(round(5 + (hash(i) % 5000) / 10.0, 1) AS VARCHAR) AS value,
-           (['ng/mL', 'K/uL', 'U/L', 'mg/dL', 'mg/dL', 'g/dL', 'K/uL', 'K/uL', 'U/L', 'U/L'])[1 + i % 10] AS unit,
+           (['ng/mL', 'K/uL', 'U/L', 'mg/dL', 'mg/dL', 'g/dL', 'K/uL', 'K/uL', 'U/L', 'U/L'])[1 + (CASE WHEN i % 10 = 9 THEN i - 1 ELSE i END) % 10] AS unit,
            '' AS ref_low, '' AS ref_high,
            strftime(TIMESTAMP '2024-01-01' + to_minutes(CAST(i % 129600 AS BIGINT)), '%Y-%m-%dT%H:%M:%S') AS collected_at,
            strftime(TIMESTAMP '2024-01-01' + to_minutes(CAST(i % 129600 AS BIGINT) + 120), '%Y-%m-%dT%H:%M:%S') AS resulted_at,

@@ -7,6 +7,7 @@ file(s) inside one transaction, so a failure leaves the previous state.
 import hashlib
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 
@@ -29,17 +30,28 @@ STAGED_TABLES = {
     "encounters": ("encounters", ("staging/encounter_parse.sql",)),
 }
 # Tables whose record ids a source issues (a result or measurement id is unique only within its
-# source): their versions are grouped by (source, id), and one id naming two patients is
-# quarantined as conflicting_record_id (sql/staging/record_conflicts.sql).
+# source): their versions are grouped by (source, id), and one id naming two patients (or two
+# tests) is quarantined as conflicting_record_id (sql/staging/record_conflicts.sql).
 SOURCE_SCOPED_TABLES = ("lab_results", "vital_signs")
-# Tables where one record id naming two patients is quarantined (sql/staging/record_conflicts.sql),
-# with the fields a quarantined row keeps in raw_record. Encounter ids are one scope across sources
-# (the sources of one site share its encounter numbers), so an encounter id reused for another
-# patient never lets that patient's admission replace this one's.
+# Tables where one record id naming two records is quarantined (sql/staging/record_conflicts.sql):
+# `identity`, the parsed columns every row of one record must agree on (a measurement id reused
+# for another test of the same patient is as wrong as one reused for another patient; the parsed
+# analyte is compared, so two local codes of one analyte are one test), and `raw_record_fields`, the
+# fields a quarantined row keeps in raw_record. Encounter ids are one scope across sources (the
+# sources of one site share its encounter numbers), so an encounter id reused for another patient
+# never lets that patient's admission replace this one's.
+class ConflictCheck(NamedTuple):
+    identity: tuple[str, ...]
+    raw_record_fields: tuple[str, ...]
+
+
 CONFLICT_CHECKED_TABLES = {
-    "lab_results": ("patient_id", "encounter_id", "record_id", "code", "value", "unit", "taken_ts", "status"),
-    "vital_signs": ("patient_id", "encounter_id", "record_id", "code", "value", "unit", "taken_ts", "status"),
-    "encounters": ("patient_id", "encounter_id", "admit_at", "discharge_at", "encounter_type", "care_unit"),
+    "lab_results": ConflictCheck(("patient_id", "analyte"), (
+        "patient_id", "encounter_id", "record_id", "code", "value", "unit", "taken_ts", "status")),
+    "vital_signs": ConflictCheck(("patient_id", "analyte"), (
+        "patient_id", "encounter_id", "record_id", "code", "value", "unit", "taken_ts", "status")),
+    "encounters": ConflictCheck(("patient_id",), (
+        "patient_id", "encounter_id", "admit_at", "discharge_at", "encounter_type", "care_unit")),
 }
 REFERENCE_FILES = (REFERENCE_DIR / "analytes.csv", REFERENCE_DIR / "units.csv", EXPECTATIONS_DIR / "plausibility.csv")
 
@@ -73,12 +85,24 @@ def land_sources(con: duckdb.DuckDBPyConnection, sources: tuple[Source, ...], ru
 def staging_digest(table: str) -> str:
     """What a staging table's content depends on besides raw: reference files and its SQL."""
     _, parse_scripts = STAGED_TABLES[table]
-    conflicts = ("staging/record_conflicts.sql",) if table in CONFLICT_CHECKED_TABLES else ()
-    scripts = (*parse_scripts, *conflicts, "staging/dispositions.sql", f"staging/{table}.sql", "macros.sql")
+    scripts = (*parse_scripts, "staging/dispositions.sql", f"staging/{table}.sql", "macros.sql")
+    conflicts = [record_conflicts_sql(table)] if table in CONFLICT_CHECKED_TABLES else []
     digest = hashlib.sha256()
-    for text in [path.read_text() for path in REFERENCE_FILES] + [sql_text(script) for script in scripts]:
+    for text in [path.read_text() for path in REFERENCE_FILES] + [sql_text(script) for script in scripts] + conflicts:
         digest.update(text.encode())
     return digest.hexdigest()
+
+
+def record_conflicts_sql(table: str) -> str:
+    """sql/staging/record_conflicts.sql rendered for one table of CONFLICT_CHECKED_TABLES: its
+    identity columns as a struct ({{record_identity}}) and as text for the detail
+    ({{record_identity_text}}: 'patient 2, analyte ferritin'), and its raw_record fields."""
+    check = CONFLICT_CHECKED_TABLES[table]
+    identity = ", ".join(f"{column}: p.{column}" for column in check.identity)
+    identity_text = " || ', ' || ".join(f"'{column.removesuffix('_id')} ' || p.{column}" for column in check.identity)
+    fields = ", ".join(f"{field}: parsed.{field}" for field in check.raw_record_fields)
+    return (sql_text("staging/record_conflicts.sql").replace("{{record_identity}}", "{" + identity + "}")
+            .replace("{{record_identity_text}}", identity_text).replace("{{raw_record_fields}}", fields))
 
 
 def stage(con: duckdb.DuckDBPyConnection, table: str, run_id: str = "") -> int:
@@ -86,7 +110,7 @@ def stage(con: duckdb.DuckDBPyConnection, table: str, run_id: str = "") -> int:
     (and the earlier versions of the records they carry) only, or everything when the table is new
     or its reference files or SQL changed (the table is then recreated, so a new column arrives).
     The loads whose rows changed go to meta.staging_changes. Rows of a source-scoped table whose id
-    (or an encounter id) names two patients are quarantined and, with run_id, recorded in meta.run_warnings
+    names two patients or two analytes (or an encounter id two patients) are quarantined and, with run_id, recorded in meta.run_warnings
     ('conflicting_record_id', subject = the table, count = rows). Returns the table's row count."""
     raw_kind, parse_scripts = STAGED_TABLES[table]
     digest = staging_digest(table)
@@ -107,8 +131,7 @@ def stage(con: duckdb.DuckDBPyConnection, table: str, run_id: str = "") -> int:
             for script in parse_scripts:
                 run_script(con, script)
             if table in CONFLICT_CHECKED_TABLES:
-                fields = ", ".join(f"{field}: parsed.{field}" for field in CONFLICT_CHECKED_TABLES[table])
-                for statement in statements(sql_text("staging/record_conflicts.sql").replace("{{raw_record_fields}}", fields)):
+                for statement in statements(record_conflicts_sql(table)):
                     con.execute(statement)
             run_script(con, "staging/dispositions.sql", {"table_name": table, "raw_kind": raw_kind, "full": full})
             if table in CONFLICT_CHECKED_TABLES and run_id:
@@ -139,7 +162,9 @@ def _warn_conflicting_ids(con: duckdb.DuckDBPyConnection, table: str, run_id: st
         WHERE p.reason = 'conflicting_record_id'""").fetchone()
     if rows:
         record_warning(con, run_id, "conflicting_record_id", table, rows,
-                       f"{rows} rows share their id with another patient's row and are quarantined "
+                       f"{rows} rows share their id with a row of another "
+                       + " or ".join(column.removesuffix("_id") for column in CONFLICT_CHECKED_TABLES[table].identity)
+                       + " and are quarantined "
                        f"(quarantine.rejected_rows reason conflicting_record_id); ids: "
                        + ", ".join(id_.strip() for id_ in ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else ""))
 

@@ -1,5 +1,5 @@
 """Record identity in staging: ids trimmed, result and measurement ids scoped by source, one id
-naming two patients quarantined, a correction never losing to what it corrects, and patients the
+naming two patients or two tests quarantined, a correction never losing to what it corrects, and patients the
 patients extract lacks warned about but still screened."""
 
 from datetime import date
@@ -73,8 +73,8 @@ def test_one_id_for_two_patients_in_one_source_quarantines_both_naming_the_other
     load_id = con.execute("SELECT load_id FROM meta.loads").fetchone()[0]
     quarantined = dict(con.execute("SELECT _source_row, reason || ': ' || detail FROM quarantine.rejected_rows").fetchall())
     assert quarantined == {
-        1: f"conflicting_record_id: id 1000 of source landing is also used for patient 2 (labs_1.csv row 3, load {load_id})",
-        3: f"conflicting_record_id: id 1000 of source landing is also used for patient 1 (labs_1.csv row 1, load {load_id})",
+        1: f"conflicting_record_id: id 1000 of source landing is also used for patient 2, analyte ferritin (labs_1.csv row 3, load {load_id})",
+        3: f"conflicting_record_id: id 1000 of source landing is also used for patient 1, analyte ferritin (labs_1.csv row 1, load {load_id})",
     }
     assert con.execute("SELECT count(*) FROM staging.superseded_rows").fetchone()[0] == 0
     [(run_id, subject, count, detail)] = warnings(con, "conflicting_record_id")
@@ -102,6 +102,60 @@ def test_a_later_load_reusing_an_id_for_another_patient_redecides_the_earlier_ro
                     ("vital_signs", "vitals_1.csv", "conflicting_record_id"),
                     ("vital_signs", "vitals_2.csv", "conflicting_record_id")]
     assert [(w[1], w[2]) for w in warnings(con, "conflicting_record_id")] == [("lab_results", 2), ("vital_signs", 2)]
+    assert balanced(con)
+    incremental = sorted(con.execute("SELECT * EXCLUDE (_load_id) FROM quarantine.rejected_rows").fetchall(), key=str)
+    con.execute("DELETE FROM meta.staging_state")  # a full restage decides the same
+    stage_all(con, "full")
+    assert sorted(con.execute("SELECT * EXCLUDE (_load_id) FROM quarantine.rejected_rows").fetchall(), key=str) == incremental
+
+
+def test_one_id_for_two_tests_of_one_patient_quarantines_both_and_a_correction_stays_a_correction(con, tmp_path):
+    """An accession number sent as result id for ferritin and for platelets names two records: both
+    quarantined, none superseded. Two codes of one analyte (ferritin in ng/mL and in pmol/L) and a
+    correction of the same test are versions of one record."""
+    write_labs(tmp_path, "labs_1.csv", [
+        lab("ACC1", "2276-4", "5000", "ng/mL", T),                                  # row 1
+        lab("ACC1", "777-3", "90", "K/uL", T),                                      # row 2
+        lab("ACC2", "2276-4", "800", "ng/mL", T, "2024-01-10T08:00:00"),            # row 3
+        lab("ACC2", "14723-1", "2000", "pmol/L", T, "2024-01-10T09:00:00"),         # row 4: same analyte, resent
+        lab("ACC3", "777-3", "150", "K/uL", T, "2024-01-10T08:00:00"),              # row 5
+        lab("ACC3", "777-3", "120", "K/uL", T, "2024-01-10T08:00:00", "C"),         # row 6: its correction
+    ])
+    stages.land(con, tmp_path, run_id="run1")
+    stage_all(con)
+    assert sorted(con.execute("SELECT result_id, analyte, value_num FROM staging.lab_results").fetchall()) == [
+        ("ACC2", "ferritin", 890.0), ("ACC3", "platelets", 120.0)]
+    load_id = con.execute("SELECT load_id FROM meta.loads").fetchone()[0]
+    quarantined = dict(con.execute("SELECT _source_row, reason || ': ' || detail FROM quarantine.rejected_rows").fetchall())
+    assert quarantined == {
+        1: f"conflicting_record_id: id ACC1 of source landing is also used for patient p1, analyte platelets "
+           f"(labs_1.csv row 2, load {load_id})",
+        2: f"conflicting_record_id: id ACC1 of source landing is also used for patient p1, analyte ferritin "
+           f"(labs_1.csv row 1, load {load_id})",
+    }
+    assert sorted(con.execute("SELECT record_id, reason, _source_row FROM staging.superseded_rows").fetchall()) == [
+        ("ACC2", "older_version", 3), ("ACC3", "older_version", 5)]
+    [(run_id, subject, count, detail)] = warnings(con, "conflicting_record_id")
+    assert (run_id, subject, count) == ("run1", "lab_results", 2)
+    assert detail.startswith("2 rows share their id with a row of another patient or analyte") and "landing ACC1" in detail
+    assert balanced(con)
+
+
+def test_a_later_load_reusing_an_id_for_another_test_redecides_the_earlier_row(con, tmp_path):
+    write_labs(tmp_path, "labs_1.csv", [lab("ACC1", "2276-4", "5000", "ng/mL", T)])
+    stages.land(con, tmp_path, run_id="run1")
+    stage_all(con, "run1")
+    assert con.execute("SELECT result_id, analyte FROM staging.lab_results").fetchall() == [("ACC1", "ferritin")]
+    write_labs(tmp_path, "labs_2.csv", [lab("ACC1", "777-3", "90", "K/uL", T, "2024-01-10T09:00:00")])
+    stages.land(con, tmp_path, run_id="run2")
+    stage_all(con, "run2")
+    assert con.execute("SELECT count(*) FROM staging.lab_results").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM staging.superseded_rows").fetchone()[0] == 0
+    rows = con.execute("SELECT _source_file, reason, detail FROM quarantine.rejected_rows ORDER BY ALL").fetchall()
+    assert [row[:2] for row in rows] == [("labs_1.csv", "conflicting_record_id"), ("labs_2.csv", "conflicting_record_id")]
+    assert "patient p1, analyte platelets (labs_2.csv row 1" in rows[0][2]
+    assert "patient p1, analyte ferritin (labs_1.csv row 1" in rows[1][2]
+    assert [(w[0], w[1], w[2]) for w in warnings(con, "conflicting_record_id")] == [("run2", "lab_results", 2)]
     assert balanced(con)
     incremental = sorted(con.execute("SELECT * EXCLUDE (_load_id) FROM quarantine.rejected_rows").fetchall(), key=str)
     con.execute("DELETE FROM meta.staging_state")  # a full restage decides the same

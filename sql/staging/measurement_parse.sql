@@ -10,11 +10,16 @@
 --   collected_in_future        taken (collected/measured) after now(), the start of this staging
 --                      transaction: a clock or time zone error. Only the time of the run counts, so
 --                      a backfill of old data is never caught; rows are judged once, when staged.
+--   resulted_in_future available time (a lab's resulted, a vital's recorded time) after now(), the
+--                      taken time not: the same clock error, and a value known only after every
+--                      cutoff would never reach the features. A date-only time is checked as its
+--                      day: only a later day than the run's is in the future.
 --   resulted_before_collected  a lab resulted strictly earlier than collected; tolerance 0, equal
---                      times are valid, no resulted time compares nothing. Labs only: a vital's
---                      recorded time is often minutes before its charted measured time, which is
---                      rounded or scheduled (MIMIC-III demo: 807 of 4,696 temperatures, all within
---                      59 minutes), and is not a sign of a wrong clock.
+--                      times are valid, no resulted time compares nothing; a date-only resulted
+--                      time is compared at day precision (the collection day or later is valid).
+--                      Labs only: a vital's recorded time is often minutes before its charted
+--                      measured time, which is rounded or scheduled (MIMIC-III demo: 807 of 4,696
+--                      temperatures, all within 59 minutes), and is not a sign of a wrong clock.
 --   unknown_status     status not one of F, C, P, X
 --   unmapped_code      code not in meta.analyte_codes
 --   ambiguous_value    value with one comma group and no point ('1,234', '0,425'): 1.234 or 1234
@@ -28,6 +33,11 @@
 --   unknown_unit       no conversion for this analyte and unit spelling in meta.unit_conversions
 --   implausible_value  canonical value outside meta.plausibility (quarantined, never clipped)
 -- A reference limit (ref_low, ref_high) that is not a number or is ambiguous is NULL; its row stays.
+-- A date-only available time ('2024-03-05', no time part) means some moment of that day, not its
+-- midnight: on the taken day it is staged as the taken time (available_ts; the earliest moment of
+-- that day the value can have been known; the features compare known times with day cutoffs, so
+-- any moment of that day gives the same features); on a later day, as that day's midnight. The
+-- time zone of a date-only time is the session's (the site's).
 
 CREATE OR REPLACE TEMP TABLE parsed AS
 WITH typed AS (
@@ -36,6 +46,7 @@ WITH typed AS (
            c.canonical_unit,
            parse_timestamp(s.taken_at) AS taken_ts,
            parse_timestamp(s.available_at) AS available_sent_ts,
+           regexp_full_match(trim(s.available_at), '\d{4}-\d{1,2}-\d{1,2}') AS available_is_date,
            value_number(s.value) AS number,
            value_censoring(s.value) AS censoring,
            normalize_unit(s.unit) AS unit_key
@@ -45,7 +56,9 @@ WITH typed AS (
 ),
 converted AS (
     SELECT t.*,
-           coalesce(t.available_sent_ts, t.taken_ts) AS available_ts,
+           -- a date-only available time on the taken day is that day: known from the taken time on
+           CASE WHEN t.available_is_date AND t.available_sent_ts = date_trunc('day', t.taken_ts) THEN t.taken_ts
+                ELSE coalesce(t.available_sent_ts, t.taken_ts) END AS available_ts,
            -- Rounded to 6 decimals so binary floating point cannot move a converted value across a
            -- cut-off (a fibrinogen sent in g/L and multiplied by 100 can land a hair above an exact
            -- mg/dL boundary when unrounded).
@@ -69,7 +82,10 @@ validated AS (
                 OR (nullif(trim(available_at), '') IS NOT NULL AND available_sent_ts IS NULL)
                THEN 'invalid_timestamp'
            WHEN taken_ts > now() THEN 'collected_in_future'
-           WHEN analyte_kind = 'lab' AND available_sent_ts < taken_ts THEN 'resulted_before_collected'
+           WHEN available_sent_ts > now() THEN 'resulted_in_future'
+           WHEN analyte_kind = 'lab'
+                AND available_sent_ts < CASE WHEN available_is_date THEN date_trunc('day', taken_ts) ELSE taken_ts END
+               THEN 'resulted_before_collected'
            WHEN status NOT IN ('F', 'C', 'P', 'X') THEN 'unknown_status'
            WHEN analyte IS NULL THEN 'unmapped_code'
            WHEN status = 'X' THEN NULL
@@ -88,6 +104,9 @@ SELECT patient_id, encounter_id, record_id, code, name, value, unit, analyte, ca
            WHEN 'missing_required' THEN 'a required field is empty'
            WHEN 'invalid_timestamp' THEN 'not a timestamp: ' || coalesce(taken_at, '') || ' / ' || coalesce(available_at, '')
            WHEN 'collected_in_future' THEN 'taken at ' || taken_ts || ', after this run started (' || now()
+                || '): check the source clock and time zone'
+           WHEN 'resulted_in_future' THEN CASE analyte_kind WHEN 'lab' THEN 'resulted' ELSE 'recorded' END
+                || ' at ' || available_sent_ts || ', after this run started (' || now()
                 || '): check the source clock and time zone'
            WHEN 'resulted_before_collected' THEN 'resulted at ' || available_sent_ts || ', before collected at '
                 || taken_ts || ': check the time columns of the source'
