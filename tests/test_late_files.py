@@ -19,8 +19,13 @@ def test_a_late_correction_recomputes_exactly_the_days_it_changed(site):
     assert runner.run_range(date(2024, 2, 20), date(2024, 2, 20)).success
     with connect(folder / "w.duckdb", SITE_TZ, read_only=True) as con:
         pending = stages.pending_changed_days(con)
-    # resulted 2024-02-20: known only from that day's cutoff, so no earlier as-of day changes
-    assert pending == []
+    # resulted 2024-02-20, the correction is known only from that day's cutoff; but it supersedes
+    # the original, which leaves the days it was counted in (its 7-day look-back): those change
+    assert pending == [(date(2024, 1, 10), date(2024, 1, 16))]
+    assert [(first, last, outcome.success) for first, last, outcome in runner.run_changed_days()] == [
+        (date(2024, 1, 10), date(2024, 1, 16), True)]
+    with connect(folder / "w.duckdb", SITE_TZ, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM features.patient_day WHERE ferritin__7d__n > 0").fetchone()[0] == 0
 
     write_labs(landing, "labs_2024-02-21.csv", [
         lab("r2", "777-3", "90", "K/uL", "2024-01-12T06:00:00", "2024-01-12T09:00:00")])  # late, not corrected
