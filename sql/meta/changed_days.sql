@@ -29,18 +29,23 @@ INSERT INTO meta.changed_days
 WITH this_run AS (
     SELECT load_id FROM meta.loads WHERE run_id = $run_id
 ),
-touched AS (
-    SELECT parse_timestamp(collected_at) AS taken_at,
-           coalesce(parse_timestamp(resulted_at), parse_timestamp(collected_at)) AS known_at
+touched_rows AS MATERIALIZED (
+    -- selected before any time is parsed (a filter on the parsed time would parse all of raw)
+    SELECT collected_at AS taken_at, resulted_at AS known_at
     FROM raw.labs
     WHERE _load_id IN (SELECT load_id FROM this_run)
        OR trim(result_id) IN (SELECT trim(result_id) FROM raw.labs WHERE _load_id IN (SELECT load_id FROM this_run))
-    UNION
-    SELECT parse_timestamp(measured_at), coalesce(parse_timestamp(recorded_at), parse_timestamp(measured_at))
+    UNION ALL
+    SELECT measured_at, recorded_at
     FROM raw.vitals
     WHERE _load_id IN (SELECT load_id FROM this_run)
        OR trim(measurement_id) IN (SELECT trim(measurement_id) FROM raw.vitals
                                    WHERE _load_id IN (SELECT load_id FROM this_run))
+),
+touched AS (
+    SELECT DISTINCT parse_timestamp(taken_at) AS taken_at,
+           coalesce(parse_timestamp(known_at), parse_timestamp(taken_at)) AS known_at
+    FROM touched_rows
 ),
 candidates AS (
     SELECT DISTINCT CAST(taken_at AS DATE) + CAST(shift AS INTEGER) AS as_of_date, taken_at, known_at
