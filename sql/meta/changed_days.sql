@@ -2,7 +2,8 @@
 -- with run_id = $run_id) may have changed. Reads raw.labs, raw.vitals, staging.diagnoses,
 -- staging.medications, staging.patients, staging.superseded_rows and features.patient_day; runs
 -- after every staging table is staged. Writes one row (run_id, as_of_date, recomputed_by NULL)
--- per day; recomputing a day that did not change costs little, missing one leaves a wrong flag.
+-- per day, in two statements (measurement days, then the other record days not yet written);
+-- recomputing a day that did not change costs little, missing one leaves a wrong flag.
 --
 -- Measurements (features.patient_day reads them): the days whose longest look-back window holds a
 -- row of this run's lab or vital loads, or any earlier version of a record they carry (same
@@ -23,8 +24,8 @@
 -- version of the record has the same patient and time (they are part of the record id), so its
 -- days are these. A row identical to the version current before this run (that version is now
 -- superseded as 'duplicate') changes nothing and marks nothing: a re-sent extract costs no
--- recompute. Rows of this run that staging quarantined or superseded leave the current version,
--- and so every day, as it was.
+-- recompute. A row of this run that staging quarantined, or superseded by another row of this
+-- run, marks nothing itself: the current version is the one from before, or that other row.
 INSERT INTO meta.changed_days
 WITH this_run AS (
     SELECT load_id FROM meta.loads WHERE run_id = $run_id
