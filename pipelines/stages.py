@@ -194,10 +194,25 @@ def warn_unknown_patients(con: duckdb.DuckDBPyConnection, run_id: str) -> dict:
     return found
 
 
+# The tables whose rows mark the computed days of their patient (sql/meta/changed_days.sql).
+CHANGED_RECORD_TABLES = ("staging.diagnoses", "staging.medications", "staging.patients", "features.patient_day")
+
+
 def record_changed_days(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
-    """Note the as-of days this run's loads changed; features and screen mark them recomputed."""
+    """Note in meta.changed_days the as-of days this run's loads changed (sql/meta/changed_days.sql):
+    the look-back days of their lab and vital rows and of the earlier versions of those records,
+    and the computed days of the patients whose diagnoses, medications or patient row changed (only
+    once features.patient_day and those staging tables exist). Run after staging; features and
+    screen mark the days recomputed. Returns the number of days recorded for run_id."""
+    existing = {row[0] for row in con.execute(
+        "SELECT schema_name || '.' || table_name FROM duckdb_tables()").fetchall()}
+    first, *record_days = statements(sql_text("meta/changed_days.sql"))
+    params = {"run_id": run_id, "longest_window_hours": LONGEST_WINDOW_HOURS}
     with transaction(con):
-        run_script(con, "meta/changed_days.sql", {"run_id": run_id, "longest_window_hours": LONGEST_WINDOW_HOURS})
+        execute(con, first, params)
+        if set(CHANGED_RECORD_TABLES) <= existing:
+            for statement in record_days:
+                execute(con, statement, params)
     return con.execute("SELECT count(*) FROM meta.changed_days WHERE run_id = ?", [run_id]).fetchone()[0]
 
 

@@ -118,8 +118,9 @@ CREATE TABLE IF NOT EXISTS meta.validation_results (
 );
 
 -- As-of days whose inputs a run changed (a late, corrected or cancelled result), and the run that
--- recomputed each. A day is changed when a measurement taken on it, or in the 7 days before it,
--- was added, replaced or removed by the run's loads.
+-- recomputed each. A day is changed when the run's loads added, replaced or removed a measurement
+-- taken on it or in the 7 days before it, or changed a diagnosis, order or patient row the
+-- screen reads for it (sql/meta/changed_days.sql).
 CREATE TABLE IF NOT EXISTS meta.changed_days (
     run_id VARCHAR NOT NULL,
     as_of_date DATE NOT NULL,

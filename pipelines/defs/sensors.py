@@ -1,8 +1,8 @@
 """Sensors: a run when new extract files land, runs for the days a late or corrected file changed,
 and failed runs written to meta.
 
-The staging step records in meta.changed_days every as-of day whose look-back holds a row of the
-run's loads; the screen step marks the days it recomputed. Days left over (outside the run's range)
+The staging step records in meta.changed_days every as-of day the run's loads may have changed
+(sql/meta/changed_days.sql); the screen step marks the days it recomputed. Days left over (outside the run's range)
 are requested by changed_days_sensor, one run per contiguous block of days.
 """
 
