@@ -157,6 +157,8 @@ CREATE TABLE IF NOT EXISTS meta.staging_state (
 --   silent_source          a source that delivered rows before and no new file in this run
 --   source_files_missing   a preset source without files its format expects (subject: the source)
 --   unknown_patients       staged records whose patient is not in staging.patients (count: patients)
+--   patient_sources_disagree  one patient id sent by several sources with different birth dates or
+--                          sexes (count: patients): two people merged under one id, usually
 --   conflicting_record_id  one record id carried by two patients (or tests) within a source (count: rows quarantined)
 --   unrecognised_file      a file in a source that is no contract kind nor a file its preset reads (not loaded)
 -- The run summary prints them; `masscreen run` exits 3 when one of them leaves the night incomplete

@@ -275,3 +275,21 @@ def test_an_encounter_id_carried_by_two_patients_is_quarantined_in_every_source(
     assert details[1].startswith("id E1 is also used for patient P3 (encounters_1.csv row 1")
     assert [row[1:3] for row in warnings(con, "conflicting_record_id")] == [("encounters", 2)]
     assert balanced(con)
+
+
+def test_two_sources_sending_one_patient_id_with_different_demographics_are_named(con, tmp_path):
+    """Patient ids are the site's; a source numbering its own patients would merge two people."""
+    write_extract(tmp_path / "omop" / "patients_1.csv", PATIENTS.columns,
+                  [{"patient_id": "1", "birth_date": "2010-05-01", "sex": "F"},
+                   {"patient_id": "2", "birth_date": "1980-01-01", "sex": "M"}])
+    write_extract(tmp_path / "lis" / "patients_1.csv", PATIENTS.columns,
+                  [{"patient_id": "1 ", "birth_date": "1950-02-02", "sex": "M"},
+                   {"patient_id": "2", "birth_date": "1980-01-01", "sex": "male"}])
+    stages.land_sources(con, (Source("omop", "canonical", tmp_path / "omop"), Source("lis", "canonical", tmp_path / "lis")),
+                        run_id="run1")
+    stage_all(con, "run1")
+    assert stages.warn_patient_source_disagreements(con, "run1") == 1
+    [(check, count, detail)] = con.execute("SELECT check_name, count, detail FROM meta.run_warnings "
+                                           "WHERE check_name = 'patient_sources_disagree'").fetchall()
+    assert count == 1 and "1: lis 1950-02-02 M | omop 2010-05-01 F" in detail
+    assert stages.warn_patient_source_disagreements(con, "run2") == 0  # nothing sent by run2
