@@ -99,6 +99,14 @@ def next_load_id(con: duckdb.DuckDBPyConnection) -> str:
     return f"L{con.execute('SELECT count(*) + 1 FROM meta.loads').fetchone()[0]:07d}"
 
 
+def latest_load_is(con: duckdb.DuckDBPyConnection, source: str, kind: str, digest: str) -> bool:
+    """Whether the latest load of a source's kind has this digest: a preset's kind is a snapshot,
+    so a kind (or its mapping) changed back to an earlier content is loaded again and wins."""
+    row = con.execute("SELECT sha256 FROM meta.loads WHERE source = ? AND kind = ? ORDER BY load_id DESC LIMIT 1",
+                      [source, kind]).fetchone()
+    return row is not None and row[0] == digest
+
+
 def already_loaded(con: duckdb.DuckDBPyConnection, source: str, kind: str, digest: str) -> bool:
     return con.execute("SELECT 1 FROM meta.loads WHERE source = ? AND kind = ? AND sha256 = ?",
                        [source, kind, digest]).fetchone() is not None

@@ -45,7 +45,7 @@ import duckdb
 import yaml
 
 from pipelines.contract import CONTRACT_KINDS
-from pipelines.landing import (IDENTITY, FileProblem, FileRefused, Load, already_loaded, file_sha256, load_new_files,
+from pipelines.landing import (IDENTITY, FileProblem, FileRefused, Load, file_sha256, latest_load_is, load_new_files,
                                next_load_id, record_file_problem)
 from pipelines.run_log import record_warning
 from pipelines.settings import REFERENCE_DIR, SQL_DIR
@@ -260,7 +260,7 @@ def _load_preset_kind(con: duckdb.DuckDBPyConnection, source: Source, folder: Pa
         digest.update(f"{path.relative_to(folder)}={file_sha256(path)}".encode())
     digest.update(f"shift_years={source.shift_years}".encode())
     digest.update(json.dumps(mapping, sort_keys=True, default=str).encode())
-    if already_loaded(con, source.name, kind, digest.hexdigest()):
+    if latest_load_is(con, source.name, kind, digest.hexdigest()):
         return None
     load_id = next_load_id(con)
     params = {**mapping, "dir": str(folder), "shift_years": source.shift_years, "load_id": load_id,

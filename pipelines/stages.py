@@ -134,6 +134,8 @@ def stage(con: duckdb.DuckDBPyConnection, table: str, run_id: str = "") -> int:
                 for statement in statements(record_conflicts_sql(table)):
                     con.execute(statement)
             run_script(con, "staging/dispositions.sql", {"table_name": table, "raw_kind": raw_kind, "full": full})
+            if table in SOURCE_SCOPED_TABLES and run_id:
+                _warn_quarantined_amendments(con, table, run_id)
             if table in CONFLICT_CHECKED_TABLES and run_id:
                 _warn_conflicting_ids(con, table, run_id)
             projection = sql_text(f"staging/{table}.sql")
@@ -178,6 +180,26 @@ def unknown_patients(con: duckdb.DuckDBPyConnection, run_id: str | None = None) 
     total = next(row for row in rows if row[0] is None)
     return {"patients": total[1], "records": total[2],
             "by_table": {row[0]: row[1] for row in rows if row[0] is not None}, "examples": total[3] or []}
+
+
+def _warn_quarantined_amendments(con: duckdb.DuckDBPyConnection, table: str, run_id: str) -> None:
+    """Record in meta.run_warnings ('amendment_quarantined', subject = the table, count = rows) the
+    rows of this staging step's loads that are quarantined while an earlier version of the same
+    record (same source and id) stays staged: a correction or cancellation that could not be read
+    leaves the value it meant to replace on screen. Reads the temp tables of
+    sql/staging/dispositions.sql."""
+    rows, ids = con.execute("""
+        SELECT count(*), list(DISTINCT p.record_id ORDER BY p.record_id)
+        FROM parsed AS p JOIN record_scopes AS s ON s.load_id = p._load_id
+        WHERE p.reason IS NOT NULL AND p._load_id IN (SELECT load_id FROM stage_scope)
+          AND EXISTS (SELECT 1 FROM current AS c JOIN record_scopes AS cs ON cs.load_id = c._load_id
+                      WHERE c.record_id = p.record_id AND cs.record_source = s.record_source
+                        AND c._load_id < p._load_id)""").fetchone()
+    if rows:
+        record_warning(con, run_id, "amendment_quarantined", table, rows,
+                       f"{rows} rows are quarantined while an earlier version of the same record stays staged "
+                       "(a correction or cancellation that could not be read? see quarantine.rejected_rows): "
+                       + ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else ""))
 
 
 def warn_unknown_patients(con: duckdb.DuckDBPyConnection, run_id: str) -> dict:

@@ -160,6 +160,8 @@ CREATE TABLE IF NOT EXISTS meta.staging_state (
 --   patient_sources_disagree  one patient id sent by several sources with different birth dates or
 --                          sexes (count: patients): two people merged under one id, usually
 --   conflicting_record_id  one record id carried by two patients (or tests) within a source (count: rows quarantined)
+--   amendment_quarantined  a quarantined row whose record's earlier version stays staged: a correction
+--                          or cancellation that could not be read (subject: the table, count: rows)
 --   unrecognised_file      a file in a source that is no contract kind nor a file its preset reads (not loaded)
 -- The run summary prints them; `masscreen run` exits 3 when one of them leaves the night incomplete
 -- (an unreadable file).

@@ -293,3 +293,16 @@ def test_two_sources_sending_one_patient_id_with_different_demographics_are_name
                                            "WHERE check_name = 'patient_sources_disagree'").fetchall()
     assert count == 1 and "1: lis 1950-02-02 M | omop 2010-05-01 F" in detail
     assert stages.warn_patient_source_disagreements(con, "run2") == 0  # nothing sent by run2
+
+
+def test_a_correction_that_cannot_be_read_is_warned_while_the_original_stays(con, tmp_path):
+    write_labs(tmp_path, "labs_1.csv", [lab("r1", "2276-4", "8000", "ng/mL", T, "2024-01-10T08:00:00", patient_id="P1")])
+    stages.land(con, tmp_path, run_id="run1")
+    stage_all(con, "run1")
+    write_labs(tmp_path, "labs_2.csv", [lab("r1", "2276-4", "80 (corrected: specimen mislabelled)", "ng/mL", T,
+                                            "2024-01-10T12:00:00", status="C", patient_id="P1")])
+    stages.land(con, tmp_path, run_id="run2")
+    stage_all(con, "run2")
+    assert con.execute("SELECT value_num FROM staging.lab_results").fetchall() == [(8000.0,)]
+    [(run_id, subject, count, detail)] = warnings(con, "amendment_quarantined")
+    assert (run_id, subject, count) == ("run2", "lab_results", 1) and detail.endswith(": r1")

@@ -59,7 +59,7 @@ def load_and_stage(con, folder: Path, mapping: Path | None = None, run_id: str =
     """Load with MIMIC's dates (2180) moved into the past: a time after the run is quarantined."""
     loads = load_source(con, Source("mimic-iv", "mimic_iv", folder, -160, mapping), run_id)
     for table in stages.STAGED_TABLES:
-        stages.stage(con, table)
+        stages.stage(con, table, run_id)
     return loads
 
 
@@ -124,3 +124,21 @@ def test_an_unknown_unit_takes_the_chart_items_unit(con, hosp_only):
         ("10", "100", "900", "55", "2180-01-02 05:00:00", "2180-01-02 05:10:00", "223762", "___", "39", "", "0")])
     load_and_stage(con, hosp_only)
     assert con.execute("SELECT value_num FROM staging.vital_signs ORDER BY measured_at").fetchall() == [(39.0,), (39.0,)]
+
+
+def test_a_mapping_changed_back_reloads_the_kind_and_a_version_it_quarantines_is_warned(con, hosp_only, tmp_path):
+    overlay = tmp_path / "site-mimic-iv.yaml"
+    load_and_stage(con, hosp_only, None, run_id="r1")
+    assert "7" not in dict(con.execute("SELECT result_id, value_num FROM staging.lab_results").fetchall())
+    overlay.write_text('lab_items:\n  - {itemid: "50915", analyte: ddimer, unit: "ng/mL{FEU}"}\n')
+    load_and_stage(con, hosp_only, overlay, run_id="r2")
+    assert dict(con.execute("SELECT result_id, value_num FROM staging.lab_results").fetchall())["7"] == 2.5
+    load_and_stage(con, hosp_only, None, run_id="r3")  # the overlay taken away again: same content as r1
+    assert con.execute("SELECT count(*) FROM meta.loads WHERE kind = 'labs'").fetchone()[0] == 3  # loaded again
+    # its D-dimer is quarantined again (unknown_unit); the version r2 staged stays, and the run says so
+    assert con.execute("SELECT reason FROM quarantine.rejected_rows AS q JOIN meta.loads AS l ON l.load_id = q._load_id "
+                       "WHERE l.run_id = 'r3' AND q.table_name = 'lab_results' AND (q.raw_record->>'record_id') = '7'").fetchall() == [("unknown_unit",)]
+    [(subject, count)] = con.execute("SELECT subject, count FROM meta.run_warnings WHERE run_id = 'r3' "
+                                     "AND check_name = 'amendment_quarantined'").fetchall()
+    assert (subject, count) == ("lab_results", 1)
+    assert all(row["balanced"] for row in stages.reconcile(con))
