@@ -41,6 +41,8 @@ from pipelines.wide_layout import FROM_TESTS
 # quotes; never let the sniffer guess.
 _CSV_OPTIONS = "auto_detect = false, header = true, quote = '\"', escape = '\"'"
 _CHUNK_BYTES = 1 << 22
+# A line break written in JSON text (\n or \r, not an escaped backslash followed by n or r).
+_JSON_LINE_BREAK = r'(^|[^\\])(\\\\)*\\[rn]'
 
 
 IDENTITY = SourceMapping()
@@ -174,11 +176,12 @@ def _is_parquet(path: Path) -> bool:
 @contextmanager
 def _as_utf8(path: Path, encoding: str) -> Iterator[Path]:
     """The file as UTF-8 text DuckDB can read: the file itself when it is UTF-8 throughout, else a
-    temporary UTF-8 copy decoded from the mapping's encoding. The whole file is decoded, in chunks:
+    temporary UTF-8 copy decoded from the mapping's encoding (or with LF line ends, when CRLF and
+    LF are mixed, which DuckDB's reader refuses). The whole file is decoded, in chunks:
     a byte the encoding cannot decode refuses the file, wherever it is (FileRefused, naming the line)."""
     utf8 = codecs.lookup(encoding).name == "utf-8"
     decoder = codecs.getincrementaldecoder(encoding)()
-    consumed, lines = 0, 1
+    consumed, lines, crlf, previous = 0, 1, 0, b""
     with tempfile.TemporaryDirectory(prefix="masscreen-utf8-") as scratch:
         copy = Path(scratch) / (path.name.removesuffix(".gz").removesuffix(".GZ"))
         with _open_bytes(path) as source, (nullcontext() if utf8 else copy.open("w", encoding="utf-8", newline="")) as sink:
@@ -204,6 +207,19 @@ def _as_utf8(path: Path, encoding: str) -> Iterator[Path]:
                     break
                 consumed += len(chunk)
                 lines += chunk.count(b"\n")
+                crlf += (previous + chunk[:1]).count(b"\r\n") + chunk.count(b"\r\n")
+                previous = chunk[-1:]
+        if 0 < crlf < lines - 1:  # CRLF and LF line ends mixed (a line appended by another tool)
+            mixed = Path(scratch) / ("lf-" + copy.name)
+            with _open_bytes(path if utf8 else copy) as raw, mixed.open("wb") as out:
+                carry = b""
+                while chunk := raw.read(_CHUNK_BYTES):
+                    data = carry + chunk
+                    carry = b"\r" if data.endswith(b"\r") else b""
+                    out.write(data[:len(data) - len(carry)].replace(b"\r\n", b"\n"))
+                out.write(carry)
+            yield mixed
+            return
         yield path if utf8 else copy
 
 
@@ -362,6 +378,16 @@ def _load_table(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, dige
             if swallowed is not None:  # rolls the load back
                 raise FileRefused(f"{path.name}: a quote opened on line {swallowed} is never closed, so the lines after "
                                   "it cannot be read; fix the quoting")
+            fields = f"concat_ws('|', {', '.join(kind.columns)})"
+            spanning = con.execute(
+                f"SELECT min(_source_row) FROM {kind.raw_table} WHERE _load_id = $load_id AND "
+                f"(contains({fields}, chr(10)) OR contains({fields}, chr(13)) OR "
+                "(_extra IS NOT NULL AND regexp_matches(CAST(_extra AS VARCHAR), $json_line_break)))",
+                {"load_id": load_id, "json_line_break": _JSON_LINE_BREAK}).fetchone()[0]
+            if spanning is not None:  # a quote closed lines later: lines merged into one record
+                raise FileRefused(f"{path.name}: record {spanning} holds a line break inside a quoted field, so "
+                                  "lines were merged into one record (a stray quote?); fix the quoting (fields of "
+                                  "the contract may not hold line breaks)")
             if malformed and wide is not None and wide.fill_down:
                 first = con.execute("SELECT min(line) FROM csv_rejects").fetchone()[0]
                 raise FileRefused(f"{path.name}: line {first} cannot be read, and the lines after a group's first line "

@@ -195,3 +195,28 @@ def test_a_matching_file_in_a_subfolder_is_named_not_skipped_in_silence(con, tmp
     [(subject, detail)] = con.execute("SELECT subject, detail FROM meta.run_warnings WHERE check_name = 'unrecognised_file'"
                                       ).fetchall()
     assert subject == "lis/2024-03-06/labs_2.csv" and "not its subfolders" in detail
+
+
+def test_a_stray_quote_closed_lines_later_refuses_the_file_instead_of_merging_lines(con, tmp_path):
+    lines = [HEADER, ROW.format(n=1).replace("Ferritin", '"Ferritin (see note'), ROW.format(n=2),
+             ROW.format(n=3).replace("Ferritin", 'Ferritin"'), ROW.format(n=4)]
+    land_text(con, tmp_path, ("\n".join(lines) + "\n").encode())
+    assert raw_count(con) == 0
+    assert "holds a line break inside a quoted field" in problems(con)[0][2]
+
+
+def test_a_line_break_in_an_extra_column_refuses_but_a_backslash_n_in_text_does_not(con, tmp_path):
+    land_text(con, tmp_path, (HEADER + ",comment\n" + ROW.format(n=1) + ',"C:\\\\new\\\\results"\n').encode(), name="labs_1.csv")
+    assert problems(con) == [] and raw_count(con) == 1
+    land_text(con, tmp_path, (HEADER + ",comment\n" + ROW.format(n=2) + ',"two\nlines"\n').encode(), name="labs_2.csv")
+    assert "holds a line break" in problems(con)[0][2]
+
+
+@pytest.mark.parametrize("name", ["labs_1.csv", "labs_1.csv.gz"])
+def test_crlf_and_lf_line_ends_mixed_in_one_file_load(con, tmp_path, monkeypatch, name):
+    monkeypatch.setattr("pipelines.landing._CHUNK_BYTES", 7)  # line ends split across chunks
+    text = ("\r\n".join([HEADER, ROW.format(n=1), ROW.format(n=2)]) + "\r\n" + ROW.format(n=3) + "\n").encode()
+    land_text(con, tmp_path, gzip.compress(text) if name.endswith(".gz") else text, name=name)
+    assert problems(con) == []
+    assert con.execute("SELECT result_id, status FROM raw.labs ORDER BY 1").fetchall() == [
+        ("r1", "F"), ("r2", "F"), ("r3", "F")]
