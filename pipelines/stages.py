@@ -216,15 +216,17 @@ def warn_unknown_patients(con: duckdb.DuckDBPyConnection, run_id: str) -> dict:
     return found
 
 
-def warn_patient_source_disagreements(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
-    """Record in meta.run_warnings ('patient_sources_disagree', count = patients) the patients of
-    this run's patient rows whose birth date or sex another source sends differently
-    (sql/meta/patient_source_disagreements.sql): two people merged under one id, usually. Returns
+def warn_patient_demographics_disagreements(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
+    """Record in meta.run_warnings ('patient_demographics_disagree', count = patients) the patients of
+    this run's patient rows whose birth date or sex another source, or another row of the same file,
+    sends differently
+    (sql/meta/patient_demographics_disagreements.sql): two people merged under one id, usually. Returns
     the count."""
-    patients, examples = execute(con, sql_text("meta/patient_source_disagreements.sql"), {"run_id": run_id}).fetchone()
+    patients, examples = execute(con, sql_text("meta/patient_demographics_disagreements.sql"), {"run_id": run_id}).fetchone()
     if patients:
-        record_warning(con, run_id, "patient_sources_disagree", None, patients,
-                       f"{patients} patient ids are sent by several sources with different birth dates or sexes "
+        record_warning(con, run_id, "patient_demographics_disagree", None, patients,
+                       f"{patients} patient ids are sent with different birth dates or sexes by several sources "
+                       "or in one file "
                        "(patient ids are the site's: is a source numbering its patients its own way?): "
                        + "; ".join(examples))
     return patients

@@ -157,8 +157,8 @@ CREATE TABLE IF NOT EXISTS meta.staging_state (
 --   silent_source          a source that delivered rows before and no new file in this run
 --   source_files_missing   a preset source without files its format expects (subject: the source)
 --   unknown_patients       staged records whose patient is not in staging.patients (count: patients)
---   patient_sources_disagree  one patient id sent by several sources with different birth dates or
---                          sexes (count: patients): two people merged under one id, usually
+--   patient_demographics_disagree  one patient id sent with different birth dates or sexes by several
+--                          sources or in one file (count: patients): two people under one id, usually
 --   conflicting_record_id  one record id carried by two patients (or tests) within a source (count: rows quarantined)
 --   amendment_quarantined  a quarantined row whose record's earlier version stays staged: a correction
 --                          or cancellation that could not be read (subject: the table, count: rows)

@@ -288,11 +288,21 @@ def test_two_sources_sending_one_patient_id_with_different_demographics_are_name
     stages.land_sources(con, (Source("omop", "canonical", tmp_path / "omop"), Source("lis", "canonical", tmp_path / "lis")),
                         run_id="run1")
     stage_all(con, "run1")
-    assert stages.warn_patient_source_disagreements(con, "run1") == 1
+    assert stages.warn_patient_demographics_disagreements(con, "run1") == 1
     [(check, count, detail)] = con.execute("SELECT check_name, count, detail FROM meta.run_warnings "
-                                           "WHERE check_name = 'patient_sources_disagree'").fetchall()
+                                           "WHERE check_name = 'patient_demographics_disagree'").fetchall()
     assert count == 1 and "1: lis 1950-02-02 M | omop 2010-05-01 F" in detail
-    assert stages.warn_patient_source_disagreements(con, "run2") == 0  # nothing sent by run2
+    assert stages.warn_patient_demographics_disagreements(con, "run2") == 0  # nothing sent by run2
+    write_extract(tmp_path / "lis" / "patients_2.csv", PATIENTS.columns,          # one file, one id, two people
+                  [{"patient_id": "7", "birth_date": "2010-06-01", "sex": "F"},
+                   {"patient_id": "7", "birth_date": "1950-01-01", "sex": "M"},
+                   {"patient_id": "8", "birth_date": "2000-01-01", "sex": "F"}])
+    stages.land_sources(con, (Source("lis", "canonical", tmp_path / "lis"),), run_id="run3")
+    write_extract(tmp_path / "lis" / "patients_3.csv", PATIENTS.columns,          # a later file correcting 8's birth date
+                  [{"patient_id": "8", "birth_date": "2000-01-02", "sex": "F"}])
+    stages.land_sources(con, (Source("lis", "canonical", tmp_path / "lis"),), run_id="run3")
+    stage_all(con, "run3")
+    assert stages.warn_patient_demographics_disagreements(con, "run3") == 1  # 7, not 8
 
 
 def test_a_correction_that_cannot_be_read_is_warned_while_the_original_stays(con, tmp_path):

@@ -101,8 +101,8 @@ def staging_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResour
         if unknown["patients"]:
             context.log.warning(f"{unknown['patients']} patients have records but no row in staging.patients "
                                 f"(meta.run_warnings 'unknown_patients'): {', '.join(unknown['examples'])}")
-        if disagreeing := stages.warn_patient_source_disagreements(con, context.run_id):
+        if disagreeing := stages.warn_patient_demographics_disagreements(con, context.run_id):
             context.log.warning(f"{disagreeing} patient ids have different demographics in different sources "
-                                "(meta.run_warnings 'patient_sources_disagree')")
+                                "(meta.run_warnings 'patient_demographics_disagree')")
         changed = stages.record_changed_days(con, context.run_id)
         context.log.info(f"{changed} as-of days changed by this run's loads (meta.changed_days)")
