@@ -99,13 +99,14 @@ EXIT_INCOMPLETE = 3
 def _run(landing: Path | None, config: Path | None, warehouse: Path, start: date, end: date,
          timezone: str | None, truth: Path | None, partition_start: date | None = None) -> int:
     from pipelines.rule_set import load_rule_set
-    from pipelines.settings import load_settings
+    from pipelines.settings import check_environment, load_settings
     from pipelines.summary import incomplete_files, render
     from pipelines.warehouse import connect
 
     try:
         runner.check_warehouse_path(warehouse)
         runner.configure(warehouse, landing, config, timezone, partition_start)
+        check_environment()
         began = time.monotonic()
         outcome = runner.run_range(start, end)
     except ValueError as error:  # a malformed site configuration, path or range, named in the message

@@ -15,6 +15,7 @@
 """
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -92,3 +93,35 @@ def research_max_shift_days() -> int:
     if not text.isdigit() or int(text) < 1:
         raise ValueError(f"MASSCREEN_RESEARCH_MAX_SHIFT_DAYS must be a positive whole number of days, not {text!r}")
     return int(text)
+
+
+def seconds_setting(name: str, default: float) -> float:
+    """A duration in seconds from the environment (ValueError naming the variable when it is not a
+    number of seconds, 0 or more)."""
+    text = os.environ.get(name, str(default))
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:
+        raise ValueError(f"{name}={text!r} is not a number of seconds (0 or more)")
+    return value
+
+
+def memory_setting() -> str:
+    """DuckDB's memory limit from MASSCREEN_DUCKDB_MEMORY, e.g. '12GB' (ValueError naming it when it
+    is not a size DuckDB reads)."""
+    text = os.environ.get("MASSCREEN_DUCKDB_MEMORY", "12GB")
+    if not re.fullmatch(r"\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*", text, flags=re.IGNORECASE):
+        raise ValueError(f"MASSCREEN_DUCKDB_MEMORY={text!r} is not a size such as 12GB or 8000MB")
+    return text
+
+
+def check_environment() -> None:
+    """Read every setting a run needs, so that a malformed one stops the run before it starts
+    (ValueError, one line naming the variable)."""
+    load_settings()
+    seconds_setting("MASSCREEN_LOCK_WAIT_SECONDS", 600)
+    seconds_setting("MASSCREEN_RETRY_SECONDS", 30)
+    memory_setting()
+    encryption_key()

@@ -21,7 +21,7 @@ from typing import Iterator, Mapping
 import duckdb
 import duckdb_extension_httpfs
 
-from pipelines.settings import SQL_DIR, encryption_key
+from pipelines.settings import SQL_DIR, encryption_key, memory_setting, seconds_setting
 
 HTTPFS_EXTENSION = (Path(duckdb_extension_httpfs.__file__).parent / "extensions" / f"v{duckdb.__version__}"
                     / "httpfs.duckdb_extension")
@@ -130,10 +130,12 @@ def _open(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyCo
 
 @contextmanager
 def connect(path: Path | str, timezone: str, read_only: bool = False,
-            wait_seconds: float = float(os.environ.get("MASSCREEN_LOCK_WAIT_SECONDS", "600"))
+            wait_seconds: float | None = None
             ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse (owner-only permissions on a new file) with site time zone and macros."""
     path = Path(path)
+    if wait_seconds is None:
+        wait_seconds = seconds_setting("MASSCREEN_LOCK_WAIT_SECONDS", 600)
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
     old_umask = os.umask(0o077)
@@ -144,7 +146,7 @@ def connect(path: Path | str, timezone: str, read_only: bool = False,
     try:
         con.execute("SET TimeZone = $tz", {"tz": timezone})
         # Leave room for Dagster and Python on the machine; DuckDB spills to disk beyond it.
-        con.execute("SET memory_limit = $limit", {"limit": os.environ.get("MASSCREEN_DUCKDB_MEMORY", "12GB")})
+        con.execute("SET memory_limit = $limit", {"limit": memory_setting()})
         run_script(con, "macros.sql")
         if not read_only:
             run_script(con, "warehouse.sql")

@@ -96,6 +96,22 @@ def test_a_user_error_is_one_line_with_cause_and_fix(site, arguments, message, c
     assert len(err) == 1 and err[0].startswith("Run not started: ") and message in err[0], err
 
 
+@pytest.mark.parametrize("variable, value, message", [
+    ("MASSCREEN_LOCK_WAIT_SECONDS", "abc", "MASSCREEN_LOCK_WAIT_SECONDS='abc' is not a number of seconds"),
+    ("MASSCREEN_RETRY_SECONDS", "-1", "MASSCREEN_RETRY_SECONDS='-1' is not a number of seconds"),
+    ("MASSCREEN_DUCKDB_MEMORY", "lots", "MASSCREEN_DUCKDB_MEMORY='lots' is not a size such as 12GB"),
+    ("MASSCREEN_PARTITION_START", "2024-13-01", "first day partition '2024-13-01' is not a YYYY-MM-DD date"),
+])
+def test_a_malformed_setting_stops_the_run_before_it_starts_in_one_line(site, monkeypatch, capsys, variable, value,
+                                                                         message):
+    tmp_path, landing = site
+    monkeypatch.setenv(variable, value)
+    assert main(["run", "--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb"),
+                 "--start", "2024-01-02", "--end", "2024-01-02"]) == 1
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("Run not started: ") and message in line
+
+
 def test_the_first_day_can_come_from_the_command_line(tmp_path):
     """In a process of its own, as the partitions are defined when the code location loads."""
     from conftest import lab, write_labs

@@ -10,10 +10,11 @@ writes in transactions, so a retry starts from the state before the failed attem
 
 import functools
 import inspect
-import os
 
 import dagster as dg
 import duckdb
+
+from pipelines.settings import seconds_setting
 
 MAX_RETRIES = 3
 TRANSIENT_ERRORS = (duckdb.IOException, OSError)
@@ -33,7 +34,7 @@ def is_transient(error: BaseException) -> bool:
 
 
 def backoff_seconds(retry_number: int) -> float:
-    return float(os.environ.get("MASSCREEN_RETRY_SECONDS", "30")) * 2 ** retry_number
+    return seconds_setting("MASSCREEN_RETRY_SECONDS", 30) * 2 ** retry_number
 
 
 def _retry(context, error: Exception) -> dg.RetryRequested:
