@@ -109,9 +109,12 @@ def latest_load_is(con: duckdb.DuckDBPyConnection, source: str, kind: str, diges
     return row is not None and row[0] == digest
 
 
-def already_loaded(con: duckdb.DuckDBPyConnection, source: str, kind: str, digest: str) -> bool:
-    return con.execute("SELECT 1 FROM meta.loads WHERE source = ? AND kind = ? AND sha256 = ?",
-                       [source, kind, digest]).fetchone() is not None
+def already_loaded(con: duckdb.DuckDBPyConnection, source: str, kind: str, digest: str,
+                   mapping_fingerprint: str | None = None) -> bool:
+    """Whether a file of this content was loaded from the source with the same mapping file."""
+    return con.execute("SELECT 1 FROM meta.loads WHERE source = ? AND kind = ? AND sha256 = ? "
+                       "AND mapping_sha256 IS NOT DISTINCT FROM ?",
+                       [source, kind, digest, mapping_fingerprint]).fetchone() is not None
 
 
 def record_file_problem(con: duckdb.DuckDBPyConnection, run_id: str, problem: FileProblem,
@@ -145,8 +148,9 @@ def load_new_files(con: duckdb.DuckDBPyConnection, landing: Path, kind: FileKind
     if not landing.is_dir():
         raise NoExtracts(f"landing folder {landing} does not exist: create it, or point --landing "
                           "(or the source's path in the site configuration) at the folder the extracts land in")
-    seen = set(con.execute("SELECT source_file, bytes, mtime_ns FROM meta.loads WHERE source = ? AND kind = ?",
-                           [source, kind.name]).fetchall())
+    seen = set(con.execute("SELECT source_file, bytes, mtime_ns FROM meta.loads WHERE source = ? AND kind = ? "
+                           "AND mapping_sha256 IS NOT DISTINCT FROM ?", [source, kind.name, mapping.fingerprint]
+                           ).fetchall())
     loads = []
     for path in landed_files(landing, kind, mapping):
         stat = path.stat()
@@ -158,7 +162,7 @@ def load_new_files(con: duckdb.DuckDBPyConnection, landing: Path, kind: FileKind
             continue
         try:
             digest = file_sha256(path)
-            if not already_loaded(con, source, kind.name, digest):
+            if not already_loaded(con, source, kind.name, digest, mapping.fingerprint):
                 loads.append(_load_file(con, path, kind, digest, run_id, source, mapping))
         except FileRefused as error:
             record_file_problem(con, run_id, FileProblem(source, kind.name, path.name, str(error)), path)
@@ -396,9 +400,9 @@ def _load_table(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, dige
         con.execute(
             "INSERT INTO meta.loads BY NAME SELECT ? AS load_id, ? AS source, ? AS kind, ? AS source_file, "
             "? AS sha256, ? AS bytes, ? AS rows_in, ? AS malformed_lines, ? AS extra_columns, ? AS run_id, "
-            "? AS mtime_ns",
+            "? AS mtime_ns, ? AS mapping_sha256",
             [load_id, source, kind.name, path.name, digest, path.stat().st_size, rows + malformed, malformed,
-             extras, run_id, path.stat().st_mtime_ns],
+             extras, run_id, path.stat().st_mtime_ns, mapping.fingerprint],
         )
     return Load(load_id, path.name, rows + malformed, malformed)
 

@@ -34,6 +34,7 @@ value_is_ambiguous); nothing is guessed. Declaring the separator resolves it at 
 import codecs
 import difflib
 import fnmatch
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,6 +100,9 @@ class SourceMapping:
     timestamp_format: str | None = None
     timezone: str | None = None
     wide: dict[str, WideLayout] = field(default_factory=dict)  # kind -> its test columns (wide_layout.py)
+    # sha256 of the mapping file's text: a file is loaded once per content and mapping, so a changed
+    # mapping reads the source's files again (None: no mapping file)
+    fingerprint: str | None = None
     encoding: str = "utf-8"  # Python codec name of the files
     decimal_separator: str | None = None  # of the value columns: ".", "," or None (undeclared)
     code_units: dict[str, str] = field(default_factory=dict)  # local code -> unit when sent empty or UNK
@@ -161,6 +165,7 @@ class SourceMapping:
             decimal_separator=separator,
             code_units=code_units,
             wide=_wide_layouts(path, document.get("wide") or {}),
+            fingerprint=hashlib.sha256(Path(path).read_bytes()).hexdigest(),
         )
 
     def matches(self, kind: FileKind, file_name: str) -> bool:

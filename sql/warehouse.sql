@@ -25,6 +25,9 @@ CREATE TABLE IF NOT EXISTS meta.loads (
 -- A landed file's size and modification time: a file seen before with both unchanged is not
 -- hashed again, so a run's cost does not grow with the number of files already loaded.
 ALTER TABLE meta.loads ADD COLUMN IF NOT EXISTS mtime_ns BIGINT;
+-- The sha256 of the mapping file a canonical source's file was loaded with (NULL: none): a file is
+-- loaded once per content and mapping, so a corrected mapping reads the source's files again.
+ALTER TABLE meta.loads ADD COLUMN IF NOT EXISTS mapping_sha256 VARCHAR;
 
 CREATE TABLE IF NOT EXISTS raw.labs (
     patient_id VARCHAR, encounter_id VARCHAR, result_id VARCHAR, code VARCHAR, name VARCHAR,

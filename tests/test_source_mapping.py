@@ -296,3 +296,25 @@ def test_a_preset_overlay_with_a_misspelt_list_stops_the_run_before_it_starts(tm
         f"timezone: UTC\nsources:\n  - {{name: m, preset: mimic_iv, path: {tmp_path}, mapping: overlay.yaml}}\n")
     with pytest.raises(SiteConfigError, match="lab_item is not a list of this preset's mapping.*did you mean 'lab_items'"):
         load_site_config(tmp_path / "site.yaml")
+
+
+def test_a_corrected_mapping_reads_the_files_already_loaded_again(con, tmp_path):
+    (tmp_path / "feed").mkdir()
+    (tmp_path / "feed" / "labs_1.csv").write_text(
+        "patient_id,result_id,code,value,unit,collected_at\np1,A1,FERR,900,ng/mL,2024-03-05T07:00:00\n")
+    (tmp_path / "feed.yaml").write_text("delimiter: ','\n")
+    source = Source("feed", "canonical", tmp_path / "feed", mapping=tmp_path / "feed.yaml")
+
+    def load_with_mapping():
+        loads = stages.land_sources(con, (source,), run_id="t")
+        for table in stages.STAGED_TABLES:
+            stages.stage(con, table)
+        return loads
+
+    load_with_mapping()
+    assert con.execute("SELECT reason FROM quarantine.rejected_rows").fetchall() == [("unmapped_code",)]
+    assert load_with_mapping() == []                       # unchanged file, unchanged mapping: nothing
+    (tmp_path / "feed.yaml").write_text("codes: {FERR: ferritin}\n")
+    assert len(load_with_mapping()) == 1                   # the mapping corrected: the file is read again
+    assert con.execute("SELECT analyte, value_num FROM staging.lab_results").fetchall() == [("ferritin", 900.0)]
+    assert all(row["balanced"] for row in stages.reconcile(con))
