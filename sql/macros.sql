@@ -1,5 +1,10 @@
 -- Parsing helpers shared by every staging table. Loaded on each warehouse connection (temp macros).
 
+-- An identifier as compared everywhere (patient, encounter, result, measurement ids): without the
+-- blanks a CHAR column, a fixed-width export or a spreadsheet pads it with (spaces, tabs, line ends,
+-- no-break spaces), so 'P1  ' and '	P1' are P1.
+CREATE OR REPLACE TEMP MACRO trim_id(v) AS trim(v, ' ' || chr(9) || chr(10) || chr(13) || chr(160));
+
 -- Unit as sent -> lookup spelling: lower case, micro signs as 'u', no spaces ("Deg. F" -> "deg.f").
 CREATE OR REPLACE TEMP MACRO normalize_unit(u) AS
     nullif(replace(replace(replace(lower(trim(u)), 'µ', 'u'), 'μ', 'u'), ' ', ''), '');

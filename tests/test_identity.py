@@ -166,8 +166,9 @@ def test_a_later_load_reusing_an_id_for_another_test_redecides_the_earlier_row(c
 def test_padded_patient_and_result_ids_are_one_patient_and_one_record(con, tmp_path):
     write_labs(tmp_path, "labs_1.csv", [lab(" r1 ", "2276-4", "5000", "ng/mL", T, patient_id="P1  ")])
     write_labs(tmp_path, "labs_2.csv", [lab("r1", "2276-4", "5000", "ng/mL", T, patient_id="P1")])
-    write_vitals(tmp_path, "vitals_1.csv", [vital("m1", "39.5", "Cel", T, patient_id="P1")])
-    write_extract(tmp_path / "patients_1.csv", PATIENTS.columns, [{"patient_id": " P1", "birth_date": "2012-01-01", "sex": "F"}])
+    write_vitals(tmp_path, "vitals_1.csv", [vital("m1", "39.5", "Cel", T, patient_id="\tP1")])        # a tab
+    write_extract(tmp_path / "patients_1.csv", PATIENTS.columns,
+                  [{"patient_id": " P1\u00a0", "birth_date": "2012-01-01", "sex": "F"}])                 # a no-break space
     stages.land(con, tmp_path, run_id="run1")
     stage_all(con)
     assert con.execute("SELECT patient_id, result_id FROM staging.lab_results").fetchall() == [("P1", "r1")]

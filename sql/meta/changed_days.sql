@@ -35,12 +35,12 @@ touched_rows AS MATERIALIZED (
     SELECT collected_at AS taken_at, resulted_at AS known_at
     FROM raw.labs
     WHERE _load_id IN (SELECT load_id FROM this_run)
-       OR trim(result_id) IN (SELECT trim(result_id) FROM raw.labs WHERE _load_id IN (SELECT load_id FROM this_run))
+       OR trim_id(result_id) IN (SELECT trim_id(result_id) FROM raw.labs WHERE _load_id IN (SELECT load_id FROM this_run))
     UNION ALL
     SELECT measured_at, recorded_at
     FROM raw.vitals
     WHERE _load_id IN (SELECT load_id FROM this_run)
-       OR trim(measurement_id) IN (SELECT trim(measurement_id) FROM raw.vitals
+       OR trim_id(measurement_id) IN (SELECT trim_id(measurement_id) FROM raw.vitals
                                    WHERE _load_id IN (SELECT load_id FROM this_run))
 ),
 touched AS (

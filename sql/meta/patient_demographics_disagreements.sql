@@ -7,14 +7,14 @@
 -- $run_id: only patients sent by that run's loads (every patient when NULL).
 -- One row: patients (count) and up to 5 examples ('id: source birth_date sex | source ...').
 WITH sent AS (
-    SELECT trim(r.patient_id) AS patient_id, l.source, r._load_id,
+    SELECT trim_id(r.patient_id) AS patient_id, l.source, r._load_id,
            nullif(trim(r.birth_date), '') AS birth_date, nullif(upper(left(trim(r.sex), 1)), '') AS sex
     FROM raw.patients AS r
     JOIN meta.loads AS l ON l.load_id = r._load_id
-    WHERE nullif(trim(r.patient_id), '') IS NOT NULL
+    WHERE nullif(trim_id(r.patient_id), '') IS NOT NULL
 ),
 touched AS (
-    SELECT DISTINCT trim(r.patient_id) AS patient_id
+    SELECT DISTINCT trim_id(r.patient_id) AS patient_id
     FROM raw.patients AS r
     WHERE $run_id IS NULL OR r._load_id IN (SELECT load_id FROM meta.loads WHERE run_id = $run_id)
 ),

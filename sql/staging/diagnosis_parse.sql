@@ -13,7 +13,7 @@ WITH typed AS (
 validated AS (
     SELECT *,
            CASE
-               WHEN nullif(trim(patient_id), '') IS NULL OR nullif(trim(code_system), '') IS NULL
+               WHEN nullif(trim_id(patient_id), '') IS NULL OR nullif(trim(code_system), '') IS NULL
                     OR nullif(trim(code), '') IS NULL OR nullif(trim(recorded_at), '') IS NULL
                    THEN 'missing_required'
                WHEN recorded_ts IS NULL THEN 'invalid_timestamp'
@@ -29,7 +29,7 @@ SELECT *,
        END AS detail,
        CASE WHEN reason IS NOT NULL THEN to_json({patient_id: patient_id, encounter_id: encounter_id, code_system: code_system, code: code,
                 recorded_at: recorded_at}) END AS raw_record,
-       concat_ws('|', trim(patient_id), coalesce(trim(encounter_id), ''), system_key, code_key,
+       concat_ws('|', trim_id(patient_id), coalesce(trim_id(encounter_id), ''), system_key, code_key,
                  CAST(recorded_ts AS VARCHAR)) AS record_id,
        NULL::TIMESTAMPTZ AS version_time,
        0 AS status_rank,

@@ -4,14 +4,14 @@
 -- Reasons: missing_required, invalid_timestamp, discharge_before_admit.
 CREATE OR REPLACE TEMP TABLE parsed AS
 WITH typed AS (
-    SELECT * REPLACE (trim(patient_id) AS patient_id),
+    SELECT * REPLACE (trim_id(patient_id) AS patient_id),
            parse_timestamp(admit_at) AS admit_ts, parse_timestamp(discharge_at) AS discharge_ts
     FROM raw.encounters
 ),
 validated AS (
     SELECT *,
            CASE
-               WHEN nullif(trim(patient_id), '') IS NULL OR nullif(trim(encounter_id), '') IS NULL
+               WHEN nullif(trim_id(patient_id), '') IS NULL OR nullif(trim_id(encounter_id), '') IS NULL
                     OR nullif(trim(admit_at), '') IS NULL
                    THEN 'missing_required'
                WHEN admit_ts IS NULL OR (nullif(trim(discharge_at), '') IS NOT NULL AND discharge_ts IS NULL)
@@ -28,7 +28,7 @@ SELECT *,
        END AS detail,
        CASE WHEN reason IS NOT NULL THEN to_json({patient_id: patient_id, encounter_id: encounter_id, admit_at: admit_at,
                 discharge_at: discharge_at, encounter_type: encounter_type, care_unit: care_unit}) END AS raw_record,
-       trim(encounter_id) AS record_id,
+       trim_id(encounter_id) AS record_id,
        NULL::TIMESTAMPTZ AS version_time,
        0 AS status_rank,
        false AS is_cancel,

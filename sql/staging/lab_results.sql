@@ -2,7 +2,7 @@
 -- value_text is the value exactly as sent; censoring ('<', '<=', '>', '>=') marks values such as
 -- '<5' or 'GREATER THAN 2000', whose value_num is the bound. source is the feed the row came from
 -- (meta.loads.source): (source, result_id) is the record's key. Ids are trimmed.
-SELECT l.source, c.patient_id, nullif(trim(c.encounter_id), '') AS encounter_id, c.record_id AS result_id,
+SELECT l.source, c.patient_id, nullif(trim_id(c.encounter_id), '') AS encounter_id, c.record_id AS result_id,
        trim(c.code) AS code, c.name, c.analyte,
        c.value AS value_text, c.value_num, c.censoring,
        c.canonical_unit AS unit, c.unit AS unit_as_sent, c.ref_low_num AS ref_low, c.ref_high_num AS ref_high,

@@ -3,7 +3,7 @@
 -- (a CHAR column or fixed-width export) and 'P1' are one patient everywhere downstream.
 CREATE OR REPLACE TEMP VIEW measurement_source AS
 SELECT 'lab' AS analyte_kind,
-       trim(patient_id) AS patient_id, encounter_id, trim(result_id) AS record_id, code, name, value, unit,
+       trim_id(patient_id) AS patient_id, encounter_id, trim_id(result_id) AS record_id, code, name, value, unit,
        ref_low, ref_high,
        collected_at AS taken_at, resulted_at AS available_at,
        coalesce(nullif(upper(trim(status)), ''), 'F') AS status,
@@ -13,4 +13,4 @@ FROM raw.labs
 -- unique only within its source: this reads the same id of other sources too, which is harmless,
 -- as sql/staging/dispositions.sql narrows to (source, id))
 WHERE _load_id IN (SELECT load_id FROM stage_scope)
-   OR trim(result_id) IN (SELECT trim(result_id) FROM raw.labs WHERE _load_id IN (SELECT load_id FROM stage_scope));
+   OR trim_id(result_id) IN (SELECT trim_id(result_id) FROM raw.labs WHERE _load_id IN (SELECT load_id FROM stage_scope));

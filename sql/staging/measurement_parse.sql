@@ -74,7 +74,7 @@ converted AS (
 validated AS (
     SELECT *,
        CASE
-           WHEN nullif(trim(patient_id), '') IS NULL OR nullif(trim(record_id), '') IS NULL
+           WHEN nullif(trim_id(patient_id), '') IS NULL OR nullif(trim(record_id), '') IS NULL
                 OR nullif(trim(code), '') IS NULL OR nullif(trim(taken_at), '') IS NULL
                 OR (status <> 'X' AND nullif(trim(value), '') IS NULL)
                THEN 'missing_required'

@@ -17,7 +17,7 @@ WITH typed AS (
 validated AS (
     SELECT *,
            CASE
-               WHEN nullif(trim(patient_id), '') IS NULL OR nullif(trim(name), '') IS NULL
+               WHEN nullif(trim_id(patient_id), '') IS NULL OR nullif(trim(name), '') IS NULL
                     OR nullif(trim(started_at), '') IS NULL
                    THEN 'missing_required'
                WHEN started_ts IS NULL OR (nullif(trim(ended_at), '') IS NOT NULL AND ended_ts IS NULL)
@@ -37,7 +37,7 @@ SELECT *,
        CASE WHEN reason IS NOT NULL THEN to_json({patient_id: patient_id, encounter_id: encounter_id, code_system: code_system, code: code,
                 name: name, dose: dose, dose_unit: dose_unit, route: route, started_at: started_at,
                 ended_at: ended_at}) END AS raw_record,
-       concat_ws('|', trim(patient_id), coalesce(trim(encounter_id), ''),
+       concat_ws('|', trim_id(patient_id), coalesce(trim_id(encounter_id), ''),
                  coalesce(nullif(trim(code), ''), lower(trim(name))), coalesce(trim(dose), ''),
                  coalesce(lower(trim(dose_unit)), ''), coalesce(lower(trim(route)), ''),
                  CAST(started_ts AS VARCHAR)) AS record_id,

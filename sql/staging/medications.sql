@@ -1,5 +1,5 @@
 -- staging.medications: medication orders or administrations, latest version of each.
-SELECT trim(patient_id) AS patient_id, nullif(trim(encounter_id), '') AS encounter_id,
+SELECT trim_id(patient_id) AS patient_id, nullif(trim_id(encounter_id), '') AS encounter_id,
        nullif(system_key, '') AS code_system, nullif(trim(code), '') AS code, trim(name) AS name,
        nullif(trim(dose), '') AS dose, nullif(trim(dose_unit), '') AS dose_unit,
        nullif(trim(route), '') AS route, started_ts AS started_at, ended_ts AS ended_at,

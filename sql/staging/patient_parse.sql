@@ -15,7 +15,7 @@ WITH typed AS (
 validated AS (
     SELECT *,
            CASE
-               WHEN nullif(trim(patient_id), '') IS NULL THEN 'missing_required'
+               WHEN nullif(trim_id(patient_id), '') IS NULL THEN 'missing_required'
                WHEN nullif(trim(birth_date), '') IS NOT NULL AND birth_day IS NULL THEN 'invalid_date'
                WHEN sex_code IS NULL THEN 'unknown_sex'
            END AS reason
@@ -28,7 +28,7 @@ SELECT *,
            WHEN 'unknown_sex' THEN 'sex ' || sex || ' is not F, M or U'
        END AS detail,
        CASE WHEN reason IS NOT NULL THEN to_json({patient_id: patient_id, birth_date: birth_date, sex: sex}) END AS raw_record,
-       trim(patient_id) AS record_id,
+       trim_id(patient_id) AS record_id,
        NULL::TIMESTAMPTZ AS version_time,
        0 AS status_rank,
        false AS is_cancel,

@@ -2,7 +2,7 @@
 -- (body temperature in Cel). recorded_at is when it became known; absent, the measured time.
 -- source is the feed the row came from (meta.loads.source): (source, measurement_id) is the
 -- record's key. Ids are trimmed.
-SELECT l.source, c.patient_id, nullif(trim(c.encounter_id), '') AS encounter_id, c.record_id AS measurement_id,
+SELECT l.source, c.patient_id, nullif(trim_id(c.encounter_id), '') AS encounter_id, c.record_id AS measurement_id,
        trim(c.code) AS code, c.analyte,
        c.value AS value_text, c.value_num, c.censoring,
        c.canonical_unit AS unit, c.unit AS unit_as_sent,

@@ -3,12 +3,12 @@
 -- Ids are compared trimmed (as in sql/staging/lab_source.sql).
 CREATE OR REPLACE TEMP VIEW measurement_source AS
 SELECT 'vital' AS analyte_kind,
-       trim(patient_id) AS patient_id, encounter_id, trim(measurement_id) AS record_id, code, NULL AS name,
+       trim_id(patient_id) AS patient_id, encounter_id, trim_id(measurement_id) AS record_id, code, NULL AS name,
        value, unit, NULL AS ref_low, NULL AS ref_high,
        measured_at AS taken_at, recorded_at AS available_at, 'F' AS status,
        _load_id, _source_file, _source_row
 FROM raw.vitals
 -- the loads being staged, and every earlier version of the records they carry (any source)
 WHERE _load_id IN (SELECT load_id FROM stage_scope)
-   OR trim(measurement_id) IN (SELECT trim(measurement_id) FROM raw.vitals
+   OR trim_id(measurement_id) IN (SELECT trim_id(measurement_id) FROM raw.vitals
                                WHERE _load_id IN (SELECT load_id FROM stage_scope));
