@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from contextlib import contextmanager
 
 import pytest
 
@@ -124,45 +125,43 @@ def test_the_first_day_can_come_from_the_command_line(tmp_path):
     assert "screened 2023-12-31 to 2023-12-31" in result.stdout
 
 
-def test_sigterm_stops_the_lock_wait_and_says_what_it_waited_for(tmp_path):
+@contextmanager
+def another_writer(tmp_path):
+    """A landing folder with one lab file, and another process holding the warehouse's write lock."""
     from conftest import lab, write_labs
 
-    landing = tmp_path / "landing"
-    write_labs(landing, "labs_1.csv", [lab("r1", "2276-4", "900", "ng/mL", "2024-01-02T06:00:00")])
+    write_labs(tmp_path / "landing", "labs_1.csv", [lab("r1", "2276-4", "900", "ng/mL", "2024-01-02T06:00:00")])
     holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; held = duckdb.connect(sys.argv[1]); "
                                "print('held', flush=True); time.sleep(120)", str(tmp_path / "w.duckdb")],
                               stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
-        run = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "run", "--landing", str(landing),
-                                "--warehouse", str(tmp_path / "w.duckdb"), "--start", "2024-01-02", "--end", "2024-01-02"],
+        yield holder
+    finally:
+        holder.kill()
+
+
+RUN_LOCKED = ["-m", "pipelines.cli", "run", "--landing", "{tmp}/landing", "--warehouse", "{tmp}/w.duckdb",
+              "--start", "2024-01-02", "--end", "2024-01-02"]
+
+
+def test_sigterm_stops_the_lock_wait_and_says_what_it_waited_for(tmp_path):
+    with another_writer(tmp_path) as holder:
+        run = subprocess.Popen([sys.executable, *[a.replace("{tmp}", str(tmp_path)) for a in RUN_LOCKED]],
                                stderr=subprocess.PIPE, text=True, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
         first = run.stderr.readline()
         assert "Waiting up to" in first and f"(PID {holder.pid})" in first and "SIGTERM stops the wait" in first
         run.terminate()
         assert run.wait(timeout=60) == 130
         assert "Stopped" in run.stderr.read()
-    finally:
-        holder.kill()
 
 
 def test_a_lock_held_past_the_wait_ends_in_one_line_naming_the_holder(tmp_path):
-    from conftest import lab, write_labs
-
-    landing = tmp_path / "landing"
-    write_labs(landing, "labs_1.csv", [lab("r1", "2276-4", "900", "ng/mL", "2024-01-02T06:00:00")])
-    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; held = duckdb.connect(sys.argv[1]); "
-                               "print('held', flush=True); time.sleep(120)", str(tmp_path / "w.duckdb")],
-                              stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "held"
+    with another_writer(tmp_path) as holder:
         result = subprocess.run(
-            [sys.executable, "-m", "pipelines.cli", "run", "--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb"),
-             "--start", "2024-01-02", "--end", "2024-01-02"], capture_output=True, text=True, timeout=300,
-            env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "MASSCREEN_LOCK_WAIT_SECONDS": "1",
-                 "MASSCREEN_RETRY_SECONDS": "0.01"})
-    finally:
-        holder.kill()
+            [sys.executable, *[a.replace("{tmp}", str(tmp_path)) for a in RUN_LOCKED]], capture_output=True, text=True,
+            timeout=300, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "MASSCREEN_LOCK_WAIT_SECONDS": "1",
+                              "MASSCREEN_RETRY_SECONDS": "0.01"})
     assert result.returncode == 1 and "Traceback" not in result.stderr
     [line] = [line for line in result.stderr.splitlines() if line.startswith("  raw__extracts: ")]
     assert f"still being written by another process (PID {holder.pid}) after 1 s: let that run finish" in line
