@@ -32,6 +32,7 @@ value_is_ambiguous); nothing is guessed. Declaring the separator resolves it at 
 """
 
 import codecs
+import csv
 import difflib
 import fnmatch
 import hashlib
@@ -43,6 +44,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from pipelines.contract import CONTRACT_KINDS, LABS, FileKind
+from pipelines.settings import REFERENCE_DIR
 from pipelines.wide_layout import WideLayout
 
 TIME_COLUMNS = ("collected_at", "resulted_at", "measured_at", "recorded_at", "started_at", "ended_at",
@@ -81,6 +83,20 @@ def unknown_key(keys, valid, file: Path | str, entry: str = "") -> str | None:
 def _check_keys(keys, valid, path: Path, entry: str = "") -> None:
     if problem := unknown_key(keys, valid, path, entry):
         raise MappingError(problem)
+
+
+def _check_code_targets(codes: dict[str, str], path: Path) -> None:
+    """Every `codes:` entry must name an analyte or a code of pipelines/reference/analytes.csv (what
+    staging maps), else MappingError naming the entry and the closest name: a misspelt analyte
+    would leave every row of that code quarantined as unmapped_code."""
+    with (REFERENCE_DIR / "analytes.csv").open(newline="") as handle:
+        known = {value for row in csv.DictReader(handle) for value in (row["analyte"], row["code"])}
+    for code, target in codes.items():
+        if target not in known:
+            close = difflib.get_close_matches(target, sorted(known), n=1)
+            raise MappingError(f"{path}: codes.{code}: {target!r} is neither an analyte nor a code of "
+                               "pipelines/reference/analytes.csv"
+                               + (f"; did you mean {close[0]!r}?" if close else " (add it there first)"))
 
 
 def _entries(document: dict, key: str, path: Path) -> dict:
@@ -136,6 +152,7 @@ class SourceMapping:
                     code_units[str(code)] = str(target["unit"])
             else:
                 codes[str(code)] = str(target)
+        _check_code_targets(codes, path)
         if document.get("timezone"):
             try:
                 ZoneInfo(document["timezone"])

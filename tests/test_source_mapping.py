@@ -73,6 +73,8 @@ def test_a_mapping_that_names_a_missing_column_refuses_the_file(con, tmp_path):
     ("columns: {patients: {measured_at: X}}", r"unknown key 'measured_at' in columns.patients; valid keys: "),
     ("codes: {TEMP: {analyt: temperature}}", r"unknown key 'analyt' in codes.TEMP; did you mean 'analyte'\?$"),
     ("codes: {TEMP: {unit: Cel}}", "codes.TEMP needs an analyte"),
+    ("codes: {FERR: feritin}", r"codes.FERR: 'feritin' is neither an analyte nor a code of .*did you mean 'ferritin'\?$"),
+    ("codes: {TEMP: {analyte: temprature}}", r"codes.TEMP: 'temprature' is neither.*did you mean 'temperature'\?$"),
     ("timezone: Mars/Olympus", "not an IANA time zone"),
     ("encoding: windows-1252x", "encoding 'windows-1252x' is not a Python codec name"),
     ("decimal_separator: ';'", "decimal_separator ';' must be"),
