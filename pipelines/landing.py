@@ -407,7 +407,7 @@ def _load_table(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, dige
     return Load(load_id, path.name, rows + malformed, malformed)
 
 
-def review_sources(con: duckdb.DuckDBPyConnection, sources: tuple, run_id: str, loads: list[Load],
+def review_sources(con: duckdb.DuckDBPyConnection, sources: tuple, run_id: str,
                    mappings: dict[str, SourceMapping]) -> None:
     """After a run's loads, say what would otherwise pass in silence (meta.run_warnings):
     files in a canonical landing folder that are no contract kind ('unrecognised_file'), and sources

@@ -191,7 +191,8 @@ def test_a_matching_file_in_a_subfolder_is_named_not_skipped_in_silence(con, tmp
     (tmp_path / "lis" / "2024-03-06").mkdir()
     (tmp_path / "lis" / "2024-03-06" / "labs_2.csv").write_bytes(GOOD)
     sources = (stages.Source("lis", "canonical", tmp_path / "lis"),)
-    review_sources(con, sources, "t", stages.land_sources(con, sources, "t"), {})
+    stages.land_sources(con, sources, "t")
+    review_sources(con, sources, "t", {})
     [(subject, detail)] = con.execute("SELECT subject, detail FROM meta.run_warnings WHERE check_name = 'unrecognised_file'"
                                       ).fetchall()
     assert subject == "lis/2024-03-06/labs_2.csv" and "not its subfolders" in detail

@@ -50,7 +50,7 @@ def raw_extracts(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     with warehouse.connect() as con:
         stages.refresh_reference_tables(con)
         loads = stages.land_sources(con, sources, context.run_id)
-        review_sources(con, sources, context.run_id, loads, mappings)
+        review_sources(con, sources, context.run_id, mappings)
         warnings = con.execute("SELECT check_name, subject, detail FROM meta.run_warnings WHERE run_id = ? "
                                "ORDER BY check_name, subject", [context.run_id]).fetchall()
         record_step(con, context.run_id, "raw.extracts", started, sum(l.rows_in for l in loads),
