@@ -14,11 +14,20 @@ from pathlib import Path
 
 import yaml
 
-from pipelines.feature_columns import WINDOWS
+from pipelines.feature_columns import ANALYTES, WINDOWS
 from pipelines.settings import REFERENCE_DIR
 
 OPERATORS = (">", ">=", "<", "<=")
 STATUSES = ("V", "S", "U", "engineering")
+CONTEXT_STATES = ("known", "suspected", "unknown")
+POPULATION_STATES = ("in", "outside", "unknown")
+POPULATION_KEYS = ("text", "min_age_years", "requires_fever", "requires_icu", "status")
+# The trend columns of features.patient_day the trend rules read, and which baseline aggregate a
+# trend is measured from: a rise from the baseline window's minimum, a fall from its maximum.
+TREND_MEASURES = {"ferritin": "fold_rise", "platelets": "pct_drop", "fibrinogen": "pct_drop",
+                  "ast": "fold_rise", "ldh": "fold_rise", "esr": "pct_drop"}
+PAIRING_AGGREGATES = ("last", "last_at", "last_censoring", "min", "min_at", "min_censoring",
+                      "max", "max_at", "max_censoring")
 
 
 def normalize_unit(unit: str) -> str:
@@ -63,17 +72,39 @@ class RuleSet:
 
     @property
     def rules(self) -> dict:
-        return self.document["rules"]
+        """The rules, each with its items resolved: a rule `based_on` another takes that rule's
+        items and numbers unless it states its own, and a rule that `uses_fever` gets the `fever`
+        rule's temperature item as its item `fever` unless it states its own."""
+        return _resolve_rules(self.document["rules"])
+
+    @property
+    def tiers(self) -> list[dict]:
+        return self.document["tiers"]
+
+    def rule_sql_files(self) -> list[tuple[str, str]]:
+        """(rule id, file under sql/screen/rules/) in rule-file order; a rule `based_on` another
+        is evaluated by that rule's file with its own parameters."""
+        return [(rule_id, f"screen/rules/{rule.get('based_on', rule_id)}.sql")
+                for rule_id, rule in self.document["rules"].items()]
 
     @property
     def pairing_window(self) -> str:
         return self.document["pairing_window"]["value"]
 
-    def canonical_threshold(self, item: dict, threshold: float) -> float:
+    def canonical_threshold(self, item: dict, threshold: float, unit: str | None = None) -> float:
         analyte = item.get("analyte")
-        if analyte and item["unit"] != self.units.canonical[analyte]:
-            return self.units.to_canonical(analyte, threshold, item["unit"])
+        unit = unit or item["unit"]
+        if analyte and unit != self.units.canonical[analyte]:
+            return self.units.to_canonical(analyte, threshold, unit)
         return float(threshold)
+
+    def effective_threshold(self, item: dict) -> float:
+        """An item's threshold in canonical units. Where the source states the cut-off in two
+        units (`also_stated`), the more lenient of the conversions: a value at the stated cut-off
+        in either unit meets it, and no conversion moves a boundary against the patient."""
+        stated = [self.canonical_threshold(item, item["threshold"])]
+        stated += [self.canonical_threshold(item, also["threshold"], also["unit"]) for also in item.get("also_stated", [])]
+        return min(stated) if item["op"].startswith(">") else max(stated)
 
     def canonical_unit(self, item: dict) -> str:
         return self.units.canonical[item["analyte"]] if item.get("analyte") else item["unit"]
@@ -84,20 +115,79 @@ class RuleSet:
         for rule in self.rules.values():
             for item in rule["items"].values():
                 if item.get("analyte"):
-                    comparisons = ([item] if "op" in item else []) + item.get("bands", [])
                     found.setdefault(item["analyte"], set()).update(
-                        self.canonical_threshold(item, c["threshold"]) for c in comparisons)
+                        self.canonical_threshold(item, band["threshold"]) for band in item.get("bands", []))
+                    if "op" in item:
+                        found[item["analyte"]].add(self.effective_threshold(item))
         return {analyte: tuple(sorted(values)) for analyte, values in found.items()}
 
-    def render(self, sql: str) -> str:
-        """Fill a screen SQL file's placeholders: the pairing window and the tier expressions."""
-        tiers = self.document["tiers"]
-        tier = "CASE " + " ".join(
-            f"WHEN {' OR '.join(f'{rule}__met' for rule in t['any_of'])} THEN '{t['name']}'" for t in tiers) + " END"
-        tier_rules = [rule for t in tiers for rule in t["any_of"]]
-        fired = "list_filter([" + ", ".join(
-            f"CASE WHEN {rule}__met THEN '{rule}' END" for rule in tier_rules) + "], x -> x IS NOT NULL)"
-        return sql.replace("{{w}}", self.pairing_window).replace("{{tier}}", tier).replace("{{rules_fired}}", fired)
+    def render(self, sql: str, rule_id: str | None = None) -> str:
+        """Fill a screen SQL file's placeholders from the rule file: the pairing window, the
+        window structs and trend columns of screen_day, the rule id of a rule file evaluated for
+        several rules, the joins and columns of screen.rule_evaluations, and the tier expressions
+        of screen.at_risk_daily."""
+        replacements = {
+            "{{w}}": self.pairing_window,
+            "{{pairing_window_values}}": self._pairing_window_values(),
+            "{{trend_columns}}": self._trend_columns(),
+            "{{rule_tables}}": "\n".join(f"JOIN rule_{rule} USING (patient_id, as_of_date)" for rule in self.rules),
+            "{{rule_columns}}": ",\n    ".join(f"rule_{rule}.* EXCLUDE (patient_id, as_of_date)" for rule in self.rules),
+            "{{tier}}": self._tier_expression(),
+            "{{tier_enum}}": "ENUM(" + ", ".join(f"'{t['name']}'" for t in reversed(self.tiers)) + ")",
+            "{{tier_rank}}": "CASE tier_name " + " ".join(
+                f"WHEN '{t['name']}' THEN {rank}" for rank, t in enumerate(self.tiers, start=1)) + " END",
+            "{{alert}}": "tier_name IN (" + ", ".join(
+                f"'{t['name']}'" for t in self.tiers if t.get("alert")) + ")" if any(
+                t.get("alert") for t in self.tiers) else "false",
+            "{{rules_fired}}": "list_filter([" + ", ".join(
+                f"CASE WHEN {rule}__met THEN '{rule}' END" for rule in self._tiered_rules()) + "], x -> x IS NOT NULL)",
+            "{{evidence}}": ", ".join(
+                f"'{rule}': {{'met': {rule}__met, 'possible': {rule}__possible, 'context': {rule}__context, "
+                f"'population': {rule}__population, 'items': {rule}__evidence}}" for rule in self.rules),
+        }
+        if rule_id is not None:
+            replacements["{{rule}}"] = rule_id
+        for placeholder, text in replacements.items():
+            sql = sql.replace(placeholder, text)
+        return sql
+
+    def _pairing_window_values(self) -> str:
+        window = self.pairing_window
+        return ",\n    ".join(
+            "{" + ", ".join(f"'{aggregate}': f.{analyte}__{window}__{aggregate}" for aggregate in PAIRING_AGGREGATES)
+            + f"}} AS {analyte}" for analyte in ANALYTES)
+
+    def _trend_columns(self) -> str:
+        baseline = self.document["trend_windows"]["baseline"]["value"]
+        columns = []
+        for analyte, measure in TREND_MEASURES.items():
+            extreme = "min" if measure == "fold_rise" else "max"
+            columns.append(f"f.{analyte}__trend__{measure}")
+            columns.append(f"{{'value': f.{analyte}__{baseline}__{extreme}, 'taken_at': f.{analyte}__{baseline}__{extreme}_at, "
+                           f"'window': '{baseline}', 'aggregate': '{extreme}'}} AS {analyte}__trend__baseline")
+        return ",\n    ".join(columns)
+
+    def _tiered_rules(self) -> list[str]:
+        seen: list[str] = []
+        for tier in self.tiers:
+            for entry in tier["when"]:
+                seen += [rule for rule in entry["rules"] if rule not in seen]
+        return seen
+
+    def _tier_expression(self) -> str:
+        def condition(entry: dict) -> str:
+            parts = []
+            for rule in entry["rules"]:
+                terms = [f"{rule}__met"]
+                if "context" in entry:
+                    terms.append(f"{rule}__context IN ({', '.join(repr(c) for c in entry['context'])})")
+                if "population" in entry:
+                    terms.append(f"{rule}__population IN ({', '.join(repr(p) for p in entry['population'])})")
+                parts.append("(" + " AND ".join(terms) + ")")
+            return " OR ".join(parts)
+        return "CASE " + " ".join(
+            f"WHEN {' OR '.join(condition(entry) for entry in tier['when'])} THEN '{tier['name']}'"
+            for tier in self.tiers) + " END"
 
     def parameters(self) -> dict[str, object]:
         """Flat SQL parameters: thresholds (canonical units), boundaries, bands, coefficients,
@@ -106,7 +196,11 @@ class RuleSet:
             {"context": name, "code_system": system, "prefix": prefix}
             for name, context in self.document["contexts"].items()
             for system, prefixes in context["codes"].items() for prefix in prefixes
-        ]}
+        ], "context_therapies": [
+            {"context": context, "ingredient": ingredient.lower()}
+            for therapy in self.document.get("suspected_from_therapies", {}).values()
+            for context in therapy["suspects"] for ingredient in therapy["ingredients"]
+        ], "icu_care_unit_words": [word.upper() for word in self.document["icu_care_unit_words"]["value"]]}
         for rule_id, rule in self.rules.items():
             for key, value in rule.items():
                 if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -114,12 +208,16 @@ class RuleSet:
                 elif key in ("cut_off_op",):
                     params[f"{rule_id}__{key}"] = value
             params[f"{rule_id}__applies_to"] = list(rule.get("applies_to", []))
+            population = rule.get("population", {})
+            params[f"{rule_id}__population__min_age_years"] = population.get("min_age_years")
+            params[f"{rule_id}__population__requires_fever"] = bool(population.get("requires_fever", False))
+            params[f"{rule_id}__population__requires_icu"] = bool(population.get("requires_icu", False))
             for item_id, item in rule["items"].items():
                 prefix = f"{rule_id}__{item_id}"
+                params[f"{prefix}__unit"] = self.canonical_unit(item)
                 if "op" in item:
                     params[f"{prefix}__op"] = item["op"]
-                    params[f"{prefix}__threshold"] = self.canonical_threshold(item, item["threshold"])
-                    params[f"{prefix}__unit"] = self.canonical_unit(item)
+                    params[f"{prefix}__threshold"] = self.effective_threshold(item)
                 if "bands" in item:
                     params[f"{prefix}__band_ops"] = [band["op"] for band in item["bands"]]
                     params[f"{prefix}__band_thresholds"] = [
@@ -133,8 +231,9 @@ class RuleSet:
 
     def _derived_parameters(self, params: dict[str, object]) -> None:
         """Numbers implied by the rule file that the SQL needs ready-made."""
-        hlh = self.rules["hlh_2004"]
-        params["hlh_2004__unmeasured_criteria"] = len(hlh["unmeasured"])
+        for rule_id, rule in self.rules.items():
+            if "unmeasured" in rule:
+                params[f"{rule_id}__unmeasured_criteria"] = len(rule["unmeasured"])
         hscore = self.rules["hscore"]
         params["hscore__unmeasured_max_points"] = sum(hscore["unmeasured_points"].values())
         immuno = hscore["immunosuppression"]
@@ -142,6 +241,7 @@ class RuleSet:
         params["hscore__immunosuppression__rxnorm"] = [str(code) for code in immuno["rxnorm_ingredients"]]
         params["hscore__immunosuppression__names"] = [name.lower() for name in immuno["names"]]
         params["hscore__immunosuppression__min_days"] = immuno["min_days_on_therapy"]
+        params["hscore__immunosuppression__reorder_gap_hours"] = immuno["reorder_gap_hours"]
         params["hscore__immunosuppression__non_systemic_route_words"] = [
             word.lower() for word in immuno["non_systemic_route_words"]]
         params["hscore__probability_scores"] = hscore["probability"]["scores"]
@@ -151,11 +251,73 @@ class RuleSet:
         params["ms_score__clinical_max"] = round(sum(c for c in clinical if c > 0), 6)
 
 
+def _resolve_rules(rules: dict) -> dict:
+    """The rules with `based_on` and `uses_fever` resolved (see RuleSet.rules)."""
+    resolved = {}
+    for rule_id, rule in rules.items():
+        rule = dict(rule)
+        if "based_on" in rule:
+            base = rules[rule["based_on"]]
+            rule = {**{k: v for k, v in base.items() if k not in ("title", "citation", "population", "rule")},
+                    **rule, "items": {**base["items"], **rule.get("items", {})}}
+        if rule.get("uses_fever") and "fever" not in rule["items"]:
+            rule["items"] = {"fever": rules["fever"]["items"]["temperature"], **rule["items"]}
+        resolved[rule_id] = rule
+    return resolved
+
+
+def _validate_tiers(path: Path, document: dict) -> None:
+    """Tiers name known rules, contexts and populations, and every rule result lands in some tier
+    for every context and population (so no computed result is left out of every tier)."""
+    rules = document.get("rules") or {}
+    for tier in document.get("tiers", []):
+        if not tier.get("when"):
+            raise RuleFileError(f"{path}: tier {tier.get('name')} needs `when` entries")
+        for entry in tier["when"]:
+            unknown = set(entry.get("rules", [])) - set(rules)
+            if unknown:
+                raise RuleFileError(f"{path}: tier {tier['name']} names unknown rule(s) {sorted(unknown)}")
+            for key, allowed in (("context", CONTEXT_STATES), ("population", POPULATION_STATES)):
+                wrong = set(entry.get(key, [])) - set(allowed)
+                if wrong:
+                    raise RuleFileError(f"{path}: tier {tier['name']}: {key} must be among {allowed}, got {sorted(wrong)}")
+    for rule_id, rule in rules.items():
+        if rule.get("shared_item"):
+            continue
+        for context in CONTEXT_STATES:
+            for population in POPULATION_STATES:
+                if not any(rule_id in entry["rules"] and context in entry.get("context", CONTEXT_STATES)
+                           and population in entry.get("population", POPULATION_STATES)
+                           for tier in document.get("tiers", []) for entry in tier["when"]):
+                    raise RuleFileError(f"{path}: rule {rule_id} met with context {context} and population "
+                                        f"{population} is in no tier; add it to one")
+
+
+def _validate_windows(path: Path, document: dict) -> None:
+    windows = document.get("look_back_windows") or {}
+    for key in ("current", "baseline"):
+        if (document.get("trend_windows") or {}).get(key, {}).get("value") not in windows:
+            raise RuleFileError(f"{path}: trend_windows.{key}.value must be one of {list(windows)}")
+
+
 def _validate(path: Path, document: dict, units: UnitTable) -> None:
     if document.get("pairing_window", {}).get("value") not in WINDOWS:
         raise RuleFileError(f"{path}: pairing_window.value must be one of {list(WINDOWS)}")
     contexts = document.get("contexts") or {}
-    rules = document.get("rules") or {}
+    for name, therapy in (document.get("suspected_from_therapies") or {}).items():
+        unknown = set(therapy.get("suspects", [])) - set(contexts)
+        if unknown or not therapy.get("ingredients") or not therapy.get("source"):
+            raise RuleFileError(f"{path}: suspected_from_therapies.{name} needs ingredients, a source, and "
+                                f"suspects among the contexts {sorted(contexts)}")
+    if not (document.get("icu_care_unit_words") or {}).get("value"):
+        raise RuleFileError(f"{path}: icu_care_unit_words.value must list the words of intensive care units")
+    for rule_id, rule in document.get("rules", {}).items():
+        if rule.get("based_on") and rule["based_on"] not in document["rules"]:
+            raise RuleFileError(f"{path}: rule {rule_id} is based on unknown rule {rule['based_on']}")
+        wrong = set(rule.get("population") or {}) - set(POPULATION_KEYS)
+        if wrong:
+            raise RuleFileError(f"{path}: rule {rule_id}: population keys must be among {POPULATION_KEYS}, got {sorted(wrong)}")
+    rules = _resolve_rules(document.get("rules") or {})
     for rule_id, rule in rules.items():
         if not rule.get("citation"):
             raise RuleFileError(f"{path}: rule {rule_id} has no citation")
@@ -174,15 +336,16 @@ def _validate(path: Path, document: dict, units: UnitTable) -> None:
             comparisons += item.get("bands", [])
             if not comparisons and "coefficient" not in item:
                 raise RuleFileError(f"{where}: needs op and threshold, bands, or a coefficient")
+            for also in item.get("also_stated", []):
+                if not isinstance(also.get("threshold"), (int, float)) or not also.get("unit"):
+                    raise RuleFileError(f"{where}: also_stated entries need a threshold and a unit")
             for comparison in comparisons:
                 if comparison.get("op") not in OPERATORS:
                     raise RuleFileError(f"{where}: op must be one of {OPERATORS}, got {comparison.get('op')!r}")
                 if not isinstance(comparison.get("threshold"), (int, float)):
                     raise RuleFileError(f"{where}: threshold must be a number, got {comparison.get('threshold')!r}")
-    for tier in document.get("tiers", []):
-        unknown = set(tier["any_of"]) - set(rules)
-        if unknown:
-            raise RuleFileError(f"{path}: tier {tier['name']} names unknown rule(s) {sorted(unknown)}")
+    _validate_tiers(path, document)
+    _validate_windows(path, document)
 
 
 def load_rule_set(path: Path) -> RuleSet:

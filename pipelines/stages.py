@@ -309,9 +309,26 @@ def build_patient_day(con: duckdb.DuckDBPyConnection, start: date, end: date) ->
 
 
 def build_screen(con: duckdb.DuckDBPyConnection, start: date, end: date, rule_set: RuleSet) -> int:
-    """Evaluate every rule for the days (screen.rule_evaluations), then write the flagged rows."""
-    params = rule_set.parameters()
-    replace_daily_slice(con, "screen.rule_evaluations", rule_set.render(sql_text("screen/rule_evaluations.sql")),
-                        params, start, end)
+    """Evaluate every rule for the days (screen.rule_evaluations), then write the flagged rows.
+
+    sql/screen/screen_day.sql gathers each patient-day's values, contexts and population facts
+    into the temporary table screen_day; each rule's file (sql/screen/rules/) then writes the
+    temporary table rule_<rule id>; screen.rule_evaluations joins them, and
+    screen.at_risk_daily tiers them. Returns the at-risk rows written for the days."""
+    params = {**rule_set.parameters(), "start": start, "end": end}
+    run_script(con, "screen/macros.sql")
+    temporary = ["screen_day"]
+    try:
+        execute(con, "CREATE OR REPLACE TEMP TABLE screen_day AS " + rule_set.render(sql_text("screen/screen_day.sql")),
+                params)
+        for rule_id, path in rule_set.rule_sql_files():  # one statement per rule, not per row
+            execute(con, f"CREATE OR REPLACE TEMP TABLE rule_{rule_id} AS " + rule_set.render(sql_text(path), rule_id),
+                    params)
+            temporary.append(f"rule_{rule_id}")
+        replace_daily_slice(con, "screen.rule_evaluations", rule_set.render(sql_text("screen/rule_evaluations.sql")),
+                            params, start, end)
+    finally:
+        for table in temporary:
+            con.execute(f"DROP TABLE IF EXISTS {table}")
     return replace_daily_slice(con, "screen.at_risk_daily", rule_set.render(sql_text("screen/at_risk_daily.sql")),
                                params, start, end)

@@ -1,0 +1,43 @@
+-- rule_dynamic_ferritin_platelets (temporary table): ferritin rising while platelets fall, against the
+-- patient's own baseline window (rule file `trend_windows`), each with its latest value past its floor.
+-- No published cut-off exists (Ravelli A et al. RMD Open 2016;2:e000161): all numbers but the floors
+-- are engineering parameters. Reads: screen_day. Parameters: $dynamic_ferritin_platelets__*.
+-- Key: (patient_id, as_of_date). Rises and falls use the values as sent (a censored value is taken
+-- at its stated bound); the floors read the censoring.
+WITH items AS (
+    SELECT
+        patient_id, as_of_date, contexts, suspected_contexts, age_years, in_icu,
+        {'value': ferritin__trend__fold_rise, 'unit': 'fold',
+         'operator': $dynamic_ferritin_platelets__ferritin_fold_rise__op,
+         'threshold': $dynamic_ferritin_platelets__ferritin_fold_rise__threshold,
+         'met': meets(ferritin__trend__fold_rise, $dynamic_ferritin_platelets__ferritin_fold_rise__op,
+                      $dynamic_ferritin_platelets__ferritin_fold_rise__threshold),
+         'baseline': ferritin__trend__baseline} AS ferritin_fold_rise,
+        {'value': platelets__trend__pct_drop, 'unit': '%',
+         'operator': $dynamic_ferritin_platelets__platelet_drop_pct__op,
+         'threshold': $dynamic_ferritin_platelets__platelet_drop_pct__threshold,
+         'met': meets(platelets__trend__pct_drop, $dynamic_ferritin_platelets__platelet_drop_pct__op,
+                      $dynamic_ferritin_platelets__platelet_drop_pct__threshold),
+         'baseline': platelets__trend__baseline} AS platelet_drop_pct,
+        latest_item(ferritin, $dynamic_ferritin_platelets__ferritin_floor__op,
+                    $dynamic_ferritin_platelets__ferritin_floor__threshold, $dynamic_ferritin_platelets__ferritin_floor__unit)
+          AS ferritin_latest,
+        latest_item(platelets, $dynamic_ferritin_platelets__platelet_floor__op,
+                    $dynamic_ferritin_platelets__platelet_floor__threshold, $dynamic_ferritin_platelets__platelet_floor__unit)
+          AS platelets_latest
+    FROM screen_day
+)
+SELECT
+    patient_id,
+    as_of_date,
+    coalesce(ferritin_fold_rise.met AND platelet_drop_pct.met AND ferritin_latest.met AND platelets_latest.met, false)
+      AS dynamic_ferritin_platelets__met,
+    coalesce(ferritin_fold_rise.met AND platelet_drop_pct.met AND ferritin_latest.met AND platelets_latest.met, true)
+      AS dynamic_ferritin_platelets__possible,
+    rule_context(contexts, suspected_contexts, $dynamic_ferritin_platelets__applies_to) AS dynamic_ferritin_platelets__context,
+    rule_population(NULL, age_years, in_icu, $dynamic_ferritin_platelets__population__requires_fever,
+                    $dynamic_ferritin_platelets__population__min_age_years,
+                    $dynamic_ferritin_platelets__population__requires_icu) AS dynamic_ferritin_platelets__population,
+    {'ferritin_fold_rise': ferritin_fold_rise, 'platelet_drop_pct': platelet_drop_pct,
+     'ferritin_floor': ferritin_latest, 'platelet_floor': platelets_latest} AS dynamic_ferritin_platelets__evidence
+FROM items

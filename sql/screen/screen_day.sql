@@ -1,0 +1,134 @@
+-- screen_day (temporary table, the one input of every rule family file in sql/screen/rules/):
+-- one row per patient and as-of day D in [$start, $end] that has a features.patient_day row.
+--
+-- Reads: features.patient_day (values), staging.diagnoses (coded contexts), staging.medications
+-- (therapies that make a context suspected; immunosuppression for the HScore), staging.patients
+-- (birth date), staging.encounters (care unit, for ICU populations).
+-- Key: (patient_id, as_of_date). Everything is as of the cutoff (the start of D+1, site time):
+-- a diagnosis counts when recorded before it, an order when started before it.
+--
+-- Columns:
+--   contexts               list of contexts known from a coded diagnosis (rule file `contexts`)
+--   suspected_contexts     list of contexts suspected from a therapy order, not already known
+--   context_evidence       list of {context, how ('diagnosis' or 'therapy'), code_system, code or
+--                          therapy name, at}: what made each context known or suspected
+--   immunosuppressed       an immunosuppressant course (rule file hscore.immunosuppression) by a
+--                          systemic route running at the cutoff for at least min_days_on_therapy;
+--                          orders of one drug re-ordered within reorder_gap_hours count as one course
+--   birth_date, age_years  age at the cutoff in whole years (NULL without a birth date)
+--   in_icu                 an encounter open at the cutoff in a care unit named by a word of the
+--                          rule file's icu_care_unit_words (NULL when no encounter is open at all)
+--   <analyte>              for every analyte, its pairing-window values as one struct: last,
+--                          last_at, last_censoring, min, min_at, min_censoring, max, max_at,
+--                          max_censoring ({{pairing_window_values}}, rendered by pipelines/rule_set.py)
+--   <analyte>__trend__*    the trend columns of features.patient_day, with the baseline values
+WITH day_features AS (
+    SELECT * FROM features.patient_day WHERE as_of_date BETWEEN $start AND $end
+),
+context_codes AS (
+    SELECT unnest($context_codes, recursive := true)
+),
+context_therapies AS (
+    SELECT unnest($context_therapies, recursive := true)
+),
+coded AS (
+    SELECT f.patient_id, f.as_of_date, c.context, 'diagnosis' AS how, d.code_system, d.code AS what,
+           d.recorded_at AS at
+    FROM day_features AS f
+    JOIN staging.diagnoses AS d ON d.patient_id = f.patient_id AND d.recorded_at < f.as_of_cutoff
+    JOIN context_codes AS c ON d.code_system = c.code_system AND starts_with(d.code_compact, c.prefix)
+),
+therapy AS (
+    SELECT f.patient_id, f.as_of_date, t.context, 'therapy' AS how, m.code_system, m.name AS what,
+           m.started_at AS at
+    FROM day_features AS f
+    JOIN staging.medications AS m ON m.patient_id = f.patient_id AND m.started_at < f.as_of_cutoff
+    JOIN context_therapies AS t ON list_contains(regexp_split_to_array(lower(m.name), '[^a-z]+'), t.ingredient)
+),
+context_found AS (
+    SELECT patient_id, as_of_date,
+           list(DISTINCT context ORDER BY context) FILTER (WHERE how = 'diagnosis') AS contexts,
+           list(DISTINCT context ORDER BY context) FILTER (WHERE how = 'therapy') AS therapy_contexts,
+           list({'context': context, 'how': how, 'code_system': code_system, 'code_or_name': what, 'at': at}
+                ORDER BY context, how, at) AS context_evidence
+    FROM (
+        -- the earliest diagnosis and the earliest therapy per context are enough evidence
+        SELECT patient_id, as_of_date, context, how, arg_min(code_system, at) AS code_system,
+               arg_min(what, at) AS what, min(at) AS at
+        FROM (SELECT * FROM coded UNION ALL SELECT * FROM therapy)
+        GROUP BY ALL
+    )
+    GROUP BY ALL
+),
+immunosuppressant_orders AS (
+    -- systemic orders of a drug of the HScore's immunosuppression item, with the drug they are
+    -- (an RxNorm ingredient code, else the matched name)
+    SELECT m.patient_id, m.started_at, m.ended_at,
+           coalesce(CASE WHEN m.code_system = 'RXNORM' AND list_contains($hscore__immunosuppression__rxnorm, m.code)
+                         THEN 'RXNORM ' || m.code END,
+                    list_intersect(regexp_split_to_array(lower(m.name), '[^a-z]+'),
+                                   $hscore__immunosuppression__names)[1]) AS drug
+    FROM staging.medications AS m
+    WHERE m.patient_id IN (SELECT patient_id FROM day_features)
+      AND ((m.code_system = 'RXNORM' AND list_contains($hscore__immunosuppression__rxnorm, m.code))
+           OR list_has_any(regexp_split_to_array(lower(m.name), '[^a-z]+'), $hscore__immunosuppression__names))
+      AND NOT list_has_any(regexp_split_to_array(lower(coalesce(m.route, '')), '[^a-z]+'),
+                           $hscore__immunosuppression__non_systemic_route_words)
+),
+immunosuppressant_orders_chained AS (
+    -- a new course starts when an order starts more than the re-order gap after every earlier
+    -- order of the same drug had ended (an order with no end runs on)
+    SELECT *,
+           CASE WHEN started_at > max(coalesce(ended_at, 'infinity'::TIMESTAMPTZ)) OVER earlier
+                                  + to_hours(CAST($hscore__immunosuppression__reorder_gap_hours AS INTEGER))
+                THEN 1 ELSE 0 END AS starts_course
+    FROM immunosuppressant_orders
+    WINDOW earlier AS (PARTITION BY patient_id, drug ORDER BY started_at, ended_at
+                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+),
+immunosuppressant_courses AS (
+    SELECT patient_id, drug, started_at, ended_at,
+           min(started_at) OVER (PARTITION BY patient_id, drug, course_number) AS course_started_at
+    FROM (SELECT *, sum(starts_course) OVER (PARTITION BY patient_id, drug ORDER BY started_at, ended_at) AS course_number
+          FROM immunosuppressant_orders_chained)
+),
+immunosuppressed AS (
+    -- an order running at the cutoff whose course began at least min_days_on_therapy before it
+    SELECT DISTINCT f.patient_id, f.as_of_date
+    FROM day_features AS f
+    JOIN immunosuppressant_courses AS m
+      ON m.patient_id = f.patient_id
+     AND m.started_at < f.as_of_cutoff
+     AND (m.ended_at IS NULL OR m.ended_at >= f.as_of_cutoff)
+     AND m.course_started_at <= f.as_of_cutoff - to_days(CAST($hscore__immunosuppression__min_days AS INTEGER))
+),
+care_units AS (
+    SELECT f.patient_id, f.as_of_date,
+           bool_or(list_has_any(regexp_split_to_array(upper(coalesce(e.care_unit, '')), '[^A-Z]+'),
+                                $icu_care_unit_words)) AS in_icu
+    FROM day_features AS f
+    JOIN staging.encounters AS e
+      ON e.patient_id = f.patient_id AND e.admit_at < f.as_of_cutoff
+     AND (e.discharge_at IS NULL OR e.discharge_at >= f.as_of_cutoff - INTERVAL 1 DAY)
+    GROUP BY ALL
+)
+SELECT
+    f.patient_id,
+    f.as_of_date,
+    f.as_of_cutoff,
+    coalesce(c.contexts, []) AS contexts,
+    list_filter(coalesce(c.therapy_contexts, []), x -> NOT list_contains(coalesce(c.contexts, []), x)) AS suspected_contexts,
+    coalesce(c.context_evidence, []) AS context_evidence,
+    i.patient_id IS NOT NULL AS immunosuppressed,
+    p.birth_date,
+    CAST(datediff('year', p.birth_date, CAST(f.as_of_cutoff AS DATE) - 1) AS INTEGER)
+      - CASE WHEN strftime(CAST(f.as_of_cutoff AS DATE) - 1, '%m%d') < strftime(p.birth_date, '%m%d') THEN 1 ELSE 0 END
+      AS age_years,
+    u.in_icu,
+    {{pairing_window_values}},
+    {{trend_columns}}
+FROM day_features AS f
+LEFT JOIN context_found AS c USING (patient_id, as_of_date)
+LEFT JOIN immunosuppressed AS i USING (patient_id, as_of_date)
+LEFT JOIN care_units AS u USING (patient_id, as_of_date)
+LEFT JOIN staging.patients AS p USING (patient_id)
