@@ -9,16 +9,17 @@ g/L) is converted with the unit table, exactly as values are, so both sides meet
 import csv
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from pipelines.feature_columns import WINDOWS
 from pipelines.settings import REFERENCE_DIR
 
 OPERATORS = (">", ">=", "<", "<=")
 STATUSES = ("V", "S", "U", "engineering")
+WINDOW_NAME = r"[a-z0-9]+"  # a look-back window's name, part of column names (<analyte>__<window>__<agg>)
 
 
 def normalize_unit(unit: str) -> str:
@@ -68,6 +69,17 @@ class RuleSet:
     @property
     def pairing_window(self) -> str:
         return self.document["pairing_window"]["value"]
+
+    @property
+    def look_back_windows(self) -> dict[str, int]:
+        """The look-back windows of features.patient_day: name (as in column names) -> hours."""
+        return {name: window["hours"] for name, window in self.document["look_back_windows"].items()}
+
+    @property
+    def trend_windows(self) -> tuple[str, str]:
+        """(current, baseline): the look-back windows the trend features compare."""
+        trend = self.document["trend_windows"]
+        return trend["current"]["value"], trend["baseline"]["value"]
 
     def canonical_threshold(self, item: dict, threshold: float) -> float:
         analyte = item.get("analyte")
@@ -151,9 +163,36 @@ class RuleSet:
         params["ms_score__clinical_max"] = round(sum(c for c in clinical if c > 0), 6)
 
 
+def _validate_windows(path: Path, document: dict) -> None:
+    """Look-back windows: names usable in column names, lengths whole positive hours; the pairing
+    and trend windows name one of them, the current trend window no longer than the baseline."""
+    windows = document.get("look_back_windows")
+    if not isinstance(windows, dict) or not windows:
+        raise RuleFileError(f"{path}: look_back_windows must map window names to {{hours: <whole hours>}}")
+    for name, window in windows.items():
+        if not re.fullmatch(WINDOW_NAME, str(name)) or name == "trend":
+            raise RuleFileError(f"{path}: look_back_windows: name {name!r} must be lower-case letters and digits "
+                                "other than 'trend' (it becomes part of column names), such as 72h or 7d")
+        hours = window.get("hours") if isinstance(window, dict) else None
+        if isinstance(hours, bool) or not isinstance(hours, int) or hours <= 0:
+            raise RuleFileError(f"{path}: look_back_windows.{name}.hours must be a positive whole number of hours, "
+                                f"got {hours!r}")
+    named = {"pairing_window": document.get("pairing_window")}
+    named.update({f"trend_windows.{key}": (document.get("trend_windows") or {}).get(key)
+                  for key in ("current", "baseline")})
+    for key, entry in named.items():
+        value = entry.get("value") if isinstance(entry, dict) else None
+        if value not in windows:
+            raise RuleFileError(f"{path}: {key}.value must name a look_back_windows entry ({', '.join(windows)}), "
+                                f"got {value!r}")
+    current, baseline = named["trend_windows.current"]["value"], named["trend_windows.baseline"]["value"]
+    if windows[current]["hours"] > windows[baseline]["hours"]:
+        raise RuleFileError(f"{path}: trend_windows.current ({current}) must not be longer than "
+                            f"trend_windows.baseline ({baseline})")
+
+
 def _validate(path: Path, document: dict, units: UnitTable) -> None:
-    if document.get("pairing_window", {}).get("value") not in WINDOWS:
-        raise RuleFileError(f"{path}: pairing_window.value must be one of {list(WINDOWS)}")
+    _validate_windows(path, document)
     contexts = document.get("contexts") or {}
     rules = document.get("rules") or {}
     for rule_id, rule in rules.items():

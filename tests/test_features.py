@@ -81,9 +81,9 @@ def test_dynamics_relative_to_the_patients_own_week(con, tmp_path):
     ])
     load_and_stage(con, tmp_path)
     row = features_for(con)
-    assert row["ferritin__7d__fold_rise"] == pytest.approx(5.0)
-    assert row["platelets__7d__pct_drop"] == pytest.approx(60.0)
-    assert row["fibrinogen__7d__pct_drop"] == pytest.approx(62.5)
+    assert row["ferritin__trend__fold_rise"] == pytest.approx(5.0)
+    assert row["platelets__trend__pct_drop"] == pytest.approx(60.0)
+    assert row["fibrinogen__trend__pct_drop"] == pytest.approx(62.5)
     assert row["ferritin__72h__last_at"].isoformat().startswith("2024-01-10T06:00:00")
 
 
