@@ -1,39 +1,47 @@
 """The windowed aggregate columns of features.patient_day, declared once and rendered into SQL.
 
-Every analyte gets every window and aggregate, named `<analyte>__<window>__<agg>`, so a researcher
-can predict a column's name. A window W on day D holds the values taken in (cutoff - W, cutoff)
-and known (resulted/recorded) before the cutoff, where the cutoff is the start of D+1 local time:
-a value taken exactly W before the cutoff is outside the window.
+Every analyte gets every look-back window of the rule set and every aggregate, named
+`<analyte>__<window>__<agg>`, so a researcher can predict a column's name. A window W on day D
+holds the values taken in (cutoff - W, cutoff) and known (resulted/recorded) before the cutoff,
+where the cutoff is the start of D+1 local time: a value taken exactly W before the cutoff is
+outside the window. The windows (names and hours) and the two windows the trend columns compare
+come from the rule file (`look_back_windows`, `trend_windows`; pipelines/rule_set.py validates
+them).
 """
+
+from pipelines.rule_set import RuleSet
 
 ANALYTES = (
     "ferritin", "platelets", "wbc", "anc", "hemoglobin", "ast", "alt", "ldh",
     "triglycerides", "fibrinogen", "ddimer", "crp", "esr", "scd25_u", "scd25_pg", "temperature",
 )
 
-# Window lengths in hours. Engineering choices (the published criteria give no pairing window;
-# clinical-criteria.md open question 5); 7d is exactly 168 h, also across a DST change.
-WINDOWS = {"24h": 24, "72h": 72, "7d": 168}
-LONGEST_WINDOW_HOURS = max(WINDOWS.values())
-
-AGGREGATES = ("last", "last_at", "min", "min_at", "max", "max_at", "n")
+# `<agg>_censoring` is the censoring ('<', '<=', '>', '>=' or NULL for an exact value) of the value
+# reported in `<agg>`, from the same staged row.
+AGGREGATES = ("last", "last_at", "last_censoring", "min", "min_at", "min_censoring",
+              "max", "max_at", "max_censoring", "n")
 
 
 def column_name(analyte: str, window: str, aggregate: str) -> str:
     return f"{analyte}__{window}__{aggregate}"
 
 
-def windows_sql() -> str:
+def longest_window_hours(rule_set: RuleSet) -> int:
+    """The longest look-back window, in hours: how far back a value can count for a day."""
+    return max(rule_set.look_back_windows.values())
+
+
+def windows_sql(rule_set: RuleSet) -> str:
     """VALUES rows (window_name, hours) for sql/features/patient_day.sql."""
-    return ", ".join(f"('{window}', {hours})" for window, hours in WINDOWS.items())
+    return ", ".join(f"('{window}', {hours})" for window, hours in rule_set.look_back_windows.items())
 
 
-def windowed_aggregates_sql() -> str:
+def windowed_aggregates_sql(rule_set: RuleSet) -> str:
     """SELECT-list entries unpacking each window's aggregates into one column each (n is 0, not
     NULL, when the window holds no value)."""
     entries = []
     for analyte in ANALYTES:
-        for window in WINDOWS:
+        for window in rule_set.look_back_windows:
             for aggregate in AGGREGATES:
                 pick = f"by_window['{analyte}__{window}'].{aggregate}"
                 if aggregate == "n":

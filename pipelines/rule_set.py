@@ -9,12 +9,12 @@ g/L) is converted with the unit table, exactly as values are, so both sides meet
 import csv
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from pipelines.feature_columns import ANALYTES, WINDOWS
 from pipelines.settings import REFERENCE_DIR
 
 OPERATORS = (">", ">=", "<", "<=")
@@ -28,6 +28,7 @@ TREND_MEASURES = {"ferritin": "fold_rise", "platelets": "pct_drop", "fibrinogen"
                   "ast": "fold_rise", "ldh": "fold_rise", "esr": "pct_drop"}
 PAIRING_AGGREGATES = ("last", "last_at", "last_censoring", "min", "min_at", "min_censoring",
                       "max", "max_at", "max_censoring")
+WINDOW_NAME = r"[a-z0-9]+"  # a look-back window's name, part of column names (<analyte>__<window>__<agg>)
 
 
 def normalize_unit(unit: str) -> str:
@@ -91,6 +92,17 @@ class RuleSet:
     def pairing_window(self) -> str:
         return self.document["pairing_window"]["value"]
 
+    @property
+    def look_back_windows(self) -> dict[str, int]:
+        """The look-back windows of features.patient_day: name (as in column names) -> hours."""
+        return {name: window["hours"] for name, window in self.document["look_back_windows"].items()}
+
+    @property
+    def trend_windows(self) -> tuple[str, str]:
+        """(current, baseline): the look-back windows the trend features compare."""
+        trend = self.document["trend_windows"]
+        return trend["current"]["value"], trend["baseline"]["value"]
+
     def canonical_threshold(self, item: dict, threshold: float, unit: str | None = None) -> float:
         analyte = item.get("analyte")
         unit = unit or item["unit"]
@@ -152,13 +164,15 @@ class RuleSet:
         return sql
 
     def _pairing_window_values(self) -> str:
+        from pipelines.feature_columns import ANALYTES  # feature_columns imports this module
+
         window = self.pairing_window
         return ",\n    ".join(
             "{" + ", ".join(f"'{aggregate}': f.{analyte}__{window}__{aggregate}" for aggregate in PAIRING_AGGREGATES)
             + f"}} AS {analyte}" for analyte in ANALYTES)
 
     def _trend_columns(self) -> str:
-        baseline = self.document["trend_windows"]["baseline"]["value"]
+        baseline = self.trend_windows[1]
         columns = []
         for analyte, measure in TREND_MEASURES.items():
             extreme = "min" if measure == "fold_rise" else "max"
@@ -294,15 +308,35 @@ def _validate_tiers(path: Path, document: dict) -> None:
 
 
 def _validate_windows(path: Path, document: dict) -> None:
-    windows = document.get("look_back_windows") or {}
-    for key in ("current", "baseline"):
-        if (document.get("trend_windows") or {}).get(key, {}).get("value") not in windows:
-            raise RuleFileError(f"{path}: trend_windows.{key}.value must be one of {list(windows)}")
+    """Look-back windows: names usable in column names, lengths whole positive hours; the pairing
+    and trend windows name one of them, the current trend window no longer than the baseline."""
+    windows = document.get("look_back_windows")
+    if not isinstance(windows, dict) or not windows:
+        raise RuleFileError(f"{path}: look_back_windows must map window names to {{hours: <whole hours>}}")
+    for name, window in windows.items():
+        if not re.fullmatch(WINDOW_NAME, str(name)) or name == "trend":
+            raise RuleFileError(f"{path}: look_back_windows: name {name!r} must be lower-case letters and digits "
+                                "other than 'trend' (it becomes part of column names), such as 72h or 7d")
+        hours = window.get("hours") if isinstance(window, dict) else None
+        if isinstance(hours, bool) or not isinstance(hours, int) or hours <= 0:
+            raise RuleFileError(f"{path}: look_back_windows.{name}.hours must be a positive whole number of hours, "
+                                f"got {hours!r}")
+    named = {"pairing_window": document.get("pairing_window")}
+    named.update({f"trend_windows.{key}": (document.get("trend_windows") or {}).get(key)
+                  for key in ("current", "baseline")})
+    for key, entry in named.items():
+        value = entry.get("value") if isinstance(entry, dict) else None
+        if value not in windows:
+            raise RuleFileError(f"{path}: {key}.value must name a look_back_windows entry ({', '.join(windows)}), "
+                                f"got {value!r}")
+    current, baseline = named["trend_windows.current"]["value"], named["trend_windows.baseline"]["value"]
+    if windows[current]["hours"] > windows[baseline]["hours"]:
+        raise RuleFileError(f"{path}: trend_windows.current ({current}) must not be longer than "
+                            f"trend_windows.baseline ({baseline})")
 
 
 def _validate(path: Path, document: dict, units: UnitTable) -> None:
-    if document.get("pairing_window", {}).get("value") not in WINDOWS:
-        raise RuleFileError(f"{path}: pairing_window.value must be one of {list(WINDOWS)}")
+    _validate_windows(path, document)
     contexts = document.get("contexts") or {}
     for name, therapy in (document.get("suspected_from_therapies") or {}).items():
         unknown = set(therapy.get("suspects", [])) - set(contexts)

@@ -11,13 +11,13 @@ from typing import NamedTuple
 
 import duckdb
 
-from pipelines.feature_columns import LONGEST_WINDOW_HOURS, windowed_aggregates_sql, windows_sql
+from pipelines.feature_columns import longest_window_hours, windowed_aggregates_sql, windows_sql
 from pipelines.landing import FileProblem, FileRefused, Load, record_file_problem
 from pipelines.presets import load_source
 from pipelines.site_config import Source
-from pipelines.rule_set import RuleSet
+from pipelines.rule_set import RuleSet, load_rule_set
 from pipelines.run_log import record_warning
-from pipelines.settings import EXPECTATIONS_DIR, REFERENCE_DIR
+from pipelines.settings import EXPECTATIONS_DIR, REFERENCE_DIR, load_settings
 from pipelines.warehouse import execute, run_script, sql_text, statements, transaction
 
 # Staging table -> (raw kind it is built from, the SQL files that build the temp table `parsed`).
@@ -236,16 +236,17 @@ def warn_patient_demographics_disagreements(con: duckdb.DuckDBPyConnection, run_
 CHANGED_RECORD_TABLES = ("staging.diagnoses", "staging.medications", "staging.patients", "features.patient_day")
 
 
-def record_changed_days(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
+def record_changed_days(con: duckdb.DuckDBPyConnection, run_id: str, rule_set: RuleSet | None = None) -> int:
     """Note in meta.changed_days the as-of days this run's loads changed (sql/meta/changed_days.sql):
-    the look-back days of their lab and vital rows and of the earlier versions of those records,
+    the look-back days (the rule set's longest window; default the active rule set) of their lab
+    and vital rows and of the earlier versions of those records,
     and the computed days of the patients whose diagnoses, medications or patient row changed (only
     once features.patient_day and those staging tables exist). Run after staging; features and
     screen mark the days recomputed. Returns the number of days recorded for run_id."""
     existing = {row[0] for row in con.execute(
         "SELECT schema_name || '.' || table_name FROM duckdb_tables()").fetchall()}
     first, *record_days = statements(sql_text("meta/changed_days.sql"))
-    params = {"run_id": run_id, "longest_window_hours": LONGEST_WINDOW_HOURS}
+    params = {"run_id": run_id, "longest_window_hours": longest_window_hours(rule_set or active_rule_set())}
     with transaction(con):
         execute(con, first, params)
         if set(CHANGED_RECORD_TABLES) <= existing:
@@ -297,15 +298,27 @@ def replace_daily_slice(con: duckdb.DuckDBPyConnection, table: str, query: str,
     return con.execute(f"SELECT count(*) FROM {table} WHERE as_of_date BETWEEN ? AND ?", [start, end]).fetchone()[0]
 
 
-def patient_day_query() -> str:
+def active_rule_set() -> RuleSet:
+    """The rule set of the site's settings (MASSCREEN_RULES), as the Dagster resource loads it."""
+    return load_rule_set(load_settings().rules)
+
+
+def patient_day_query(rule_set: RuleSet) -> str:
+    """sql/features/patient_day.sql with the rule set's look-back and trend windows rendered in."""
+    current, baseline = rule_set.trend_windows
     return (sql_text("features/patient_day.sql")
-            .replace("{{windowed_aggregates}}", windowed_aggregates_sql())
-            .replace("{{windows}}", windows_sql())
-            .replace("{{longest_window_hours}}", str(LONGEST_WINDOW_HOURS)))
+            .replace("{{windowed_aggregates}}", windowed_aggregates_sql(rule_set))
+            .replace("{{windows}}", windows_sql(rule_set))
+            .replace("{{longest_window_hours}}", str(longest_window_hours(rule_set)))
+            .replace("{{current}}", current)
+            .replace("{{baseline}}", baseline))
 
 
-def build_patient_day(con: duckdb.DuckDBPyConnection, start: date, end: date) -> int:
-    return replace_daily_slice(con, "features.patient_day", patient_day_query(), {}, start, end)
+def build_patient_day(con: duckdb.DuckDBPyConnection, start: date, end: date, rule_set: RuleSet | None = None) -> int:
+    """Rebuild features.patient_day for the days [start, end] with the rule set's windows (default:
+    the active rule set). Returns the rows written for those days."""
+    return replace_daily_slice(con, "features.patient_day", patient_day_query(rule_set or active_rule_set()),
+                               {}, start, end)
 
 
 def build_screen(con: duckdb.DuckDBPyConnection, start: date, end: date, rule_set: RuleSet) -> int:

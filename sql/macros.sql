@@ -65,6 +65,46 @@ CREATE OR REPLACE TEMP MACRO meets(v, op, threshold) AS
 CREATE OR REPLACE TEMP MACRO most_abnormal(op, window_min, window_max) AS
     CASE WHEN starts_with(op, '>') THEN window_max ELSE window_min END;
 
+-- Censored values: a staged value with censoring '>' 10000 is the interval (10000, inf), '>=' 684
+-- is [684, inf), '<' 500 is (-inf, 500), '<=' 181 is (-inf, 181]; NULL censoring is the exact value.
+
+-- The order of censored values that state the same number, lowest first: '<' (-2), '<=' (-1),
+-- exact (0), '>=' (1), '>' (2). features.patient_day reports, among rows sharing the largest
+-- number, the one ranked highest as the maximum (and the lowest-ranked as the minimum).
+CREATE OR REPLACE TEMP MACRO censoring_rank(censoring) AS
+    CASE censoring WHEN '<' THEN -2 WHEN '<=' THEN -1 WHEN '>=' THEN 1 WHEN '>' THEN 2 ELSE 0 END;
+
+-- meets() for a censored value, read as its interval: true when the whole interval lies on the met
+-- side of the boundary, false when none of it does, NULL when it straddles the boundary (or the
+-- value is NULL). An exact value (censoring NULL) gives meets(). A censoring of the same direction
+-- as the boundary ('>' value, '>=' cut-off) can only be met or unknown; of the other direction only
+-- not met or unknown. At v = threshold an open interval ('<', '>') lies wholly beyond v, so it
+-- counts as met (same direction) or not met (other direction):
+-- ('>', 10000) meets '> 10000'; ('<', 500) does not meet '>= 500'; ('>=', 684) vs '> 684' is NULL.
+CREATE OR REPLACE TEMP MACRO censored_meets(v, censoring, op, threshold) AS
+    CASE
+        WHEN censoring IS NULL THEN meets(v, op, threshold)
+        WHEN left(censoring, 1) = left(op, 1)
+            THEN CASE WHEN meets(v, op, threshold) OR (v = threshold AND censoring IN ('<', '>')) THEN true END
+        ELSE CASE WHEN NOT meets(v, op, threshold) OR (v = threshold AND censoring IN ('<', '>')) THEN false END
+    END;
+
+-- band_points() for a censored value, as a bound of the interval it states: with bound 'lower' the
+-- points of the highest band surely met (censored_meets true), with 'upper' of the highest band
+-- possibly met (true or NULL); 0 when none, NULL when the value is NULL or bound is neither.
+-- ('>', 6000) on the ferritin bands (>= 2000: 35, > 6000: 50) gives 50 and 50; ('>', 2000) 35 and 50;
+-- ('<', 3000) 0 and 35. Works for bands of either kind ('>=', '>' or '<=', '<').
+CREATE OR REPLACE TEMP MACRO censored_band_points(v, censoring, ops, thresholds, points, bound) AS
+    CASE WHEN v IS NOT NULL AND bound IN ('lower', 'upper') THEN coalesce(list_max(list_transform(
+        range(1, len(ops) + 1),
+        i -> CASE WHEN coalesce(censored_meets(v, censoring, ops[i], thresholds[i]), bound = 'upper')
+                  THEN points[i] ELSE 0 END)), 0) END;
+
+-- The censoring of the value most_abnormal() picks: the maximum's for an upper cut-off, the
+-- minimum's for a lower one (features.patient_day's <analyte>__<window>__max_censoring / __min_censoring).
+CREATE OR REPLACE TEMP MACRO most_abnormal_censoring(op, min_censoring, max_censoring) AS
+    CASE WHEN starts_with(op, '>') THEN max_censoring ELSE min_censoring END;
+
 -- One item of an at-risk row's evidence: the value used, when it was taken, and the rule applied.
 CREATE OR REPLACE TEMP MACRO evidence_item(v, taken_at, unit, op, threshold) AS
     json_object('value', v, 'unit', unit, 'taken_at', taken_at, 'op', op, 'threshold', threshold,

@@ -5,6 +5,8 @@ from datetime import date
 import pytest
 
 from pipelines import stages
+from pipelines.rule_set import RuleFileError, load_rule_set
+from pipelines.settings import REFERENCE_DIR
 
 from conftest import lab, load_and_stage, vital, write_labs, write_vitals
 
@@ -81,9 +83,9 @@ def test_dynamics_relative_to_the_patients_own_week(con, tmp_path):
     ])
     load_and_stage(con, tmp_path)
     row = features_for(con)
-    assert row["ferritin__7d__fold_rise"] == pytest.approx(5.0)
-    assert row["platelets__7d__pct_drop"] == pytest.approx(60.0)
-    assert row["fibrinogen__7d__pct_drop"] == pytest.approx(62.5)
+    assert row["ferritin__trend__fold_rise"] == pytest.approx(5.0)
+    assert row["platelets__trend__pct_drop"] == pytest.approx(60.0)
+    assert row["fibrinogen__trend__pct_drop"] == pytest.approx(62.5)
     assert row["ferritin__72h__last_at"].isoformat().startswith("2024-01-10T06:00:00")
 
 
@@ -101,3 +103,59 @@ def test_rebuilding_a_day_replaces_it_without_duplicates(con, tmp_path):
     stages.build_patient_day(con, D, D)
     counts = con.execute("SELECT as_of_date, count(*) FROM features.patient_day GROUP BY ALL ORDER BY 1").fetchall()
     assert counts == [(date(2024, 1, d), 1) for d in (10, 11, 12)]
+
+
+def rule_file_with(tmp_path, *replacements):
+    """The packaged rule file with text replacements (each must apply), written to tmp_path."""
+    text = (REFERENCE_DIR / "rules.yaml").read_text()
+    for old, new in replacements:
+        assert old in text
+        text = text.replace(old, new, 1)
+    path = tmp_path / "rules.yaml"
+    path.write_text(text)
+    return path
+
+
+TWELVE_HOURS = ("look_back_windows:\n  24h:",
+                "look_back_windows:\n  12h:\n    hours: 12\n    status: engineering\n    reasoning: test\n  24h:")
+CURRENT_24H = ("  current:\n    value: 72h", "  current:\n    value: 24h")
+
+
+def test_windows_and_the_trend_pairing_come_from_the_active_rule_file(con, tmp_path, monkeypatch):
+    monkeypatch.setenv("MASSCREEN_RULES", str(rule_file_with(tmp_path, TWELVE_HOURS, CURRENT_24H)))
+    write_labs(tmp_path, "labs_1.csv", [
+        lab("f1", "2276-4", "400", "ng/mL", "2024-01-05T06:00:00"),
+        lab("f2", "2276-4", "2000", "ng/mL", "2024-01-09T06:00:00"),  # in 72h, not in 24h
+        lab("f3", "2276-4", "800", "ng/mL", "2024-01-10T06:00:00"),   # 18 h before the cutoff
+    ])
+    load_and_stage(con, tmp_path)
+    row = features_for(con)  # no rule set passed: MASSCREEN_RULES's
+    assert (row["ferritin__12h__n"], row["ferritin__24h__n"], row["ferritin__72h__n"]) == (0, 1, 2)
+    assert row["ferritin__trend__fold_rise"] == pytest.approx(2.0)  # 24h last 800 / 7d min 400
+    assert "ferritin__7d__fold_rise" not in row
+
+
+def test_a_rule_set_passed_to_the_stage_sets_its_windows(con, tmp_path):
+    rule_set = load_rule_set(rule_file_with(tmp_path, TWELVE_HOURS))
+    write_labs(tmp_path, "labs_1.csv", [lab("f1", "2276-4", "400", "ng/mL", "2024-01-10T20:00:00")])
+    load_and_stage(con, tmp_path)
+    stages.build_patient_day(con, D, D, rule_set)
+    assert con.execute("SELECT ferritin__12h__max, ferritin__trend__fold_rise FROM features.patient_day").fetchone() == (
+        400, 1.0)
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("hours: 24\n", "hours: 0\n", "look_back_windows.24h.hours must be a positive whole number of hours, got 0"),
+    ("hours: 72\n", "hours: 7.5\n", "look_back_windows.72h.hours must be a positive whole number of hours, got 7.5"),
+    ("hours: 168\n", "hours: '168'\n", "look_back_windows.7d.hours must be a positive whole number"),
+    ("look_back_windows:\n  24h:", "look_back_windows:\n  24 H:", "look_back_windows: name '24 H' must be"),
+    ("pairing_window:\n  value: 72h", "pairing_window:\n  value: 48h",
+     "pairing_window.value must name a look_back_windows entry \\(24h, 72h, 7d\\), got '48h'"),
+    ("  current:\n    value: 72h", "  current:\n    value: 3d", "trend_windows.current.value must name"),
+    ("  baseline:\n    value: 7d", "  baseline:\n    value: 24h",
+     "trend_windows.current \\(72h\\) must not be longer than trend_windows.baseline \\(24h\\)"),
+])
+def test_a_malformed_window_is_refused_in_one_line_naming_the_key(tmp_path, old, new, message):
+    with pytest.raises(RuleFileError, match=message) as refused:
+        load_rule_set(rule_file_with(tmp_path, (old, new)))
+    assert "\n" not in str(refused.value)

@@ -31,11 +31,11 @@ def partition_dates(context: dg.AssetExecutionContext) -> tuple[date, date]:
 )
 @retry_transient
 def patient_day(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """One row per patient and day with values in the 7-day look-back; replaces its days only."""
+    """One row per patient and day with values in the longest look-back window (rule file); replaces its days only."""
     start, end = partition_dates(context)
     started = datetime.now(timezone.utc)
     with warehouse.connect() as con:
-        rows = stages.build_patient_day(con, start, end)
+        rows = stages.build_patient_day(con, start, end, warehouse.rule_set())
         record_step(con, context.run_id, "features.patient_day", started, rows,
                     partition_start=start, partition_end=end)
     return dg.MaterializeResult(metadata={"rows": rows, "first_day": str(start), "last_day": str(end)})

@@ -104,5 +104,5 @@ def staging_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResour
         if disagreeing := stages.warn_patient_demographics_disagreements(con, context.run_id):
             context.log.warning(f"{disagreeing} patient ids have different demographics in different sources "
                                 "(meta.run_warnings 'patient_demographics_disagree')")
-        changed = stages.record_changed_days(con, context.run_id)
+        changed = stages.record_changed_days(con, context.run_id, warehouse.rule_set())
         context.log.info(f"{changed} as-of days changed by this run's loads (meta.changed_days)")

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.feature_columns import WINDOWS
 from pipelines.rule_set import load_rule_set
 from pipelines.settings import REFERENCE_DIR
 
@@ -24,7 +23,7 @@ _RULES = load_rule_set(REFERENCE_DIR / "rules.yaml")
 _E16 = _RULES.rules["eular_acr_2016"]
 _FEVER = _RULES.rules["fever"]["items"]["temperature"]
 MIN_OTHER_ITEMS = _E16["min_other_items"]
-LAB_WINDOW = pl.duration(hours=WINDOWS[_RULES.pairing_window])
+LAB_WINDOW = pl.duration(hours=_RULES.look_back_windows[_RULES.pairing_window])
 FEVER_WINDOW = pl.duration(hours=24)
 _COMPARE = {">": pl.Expr.gt, ">=": pl.Expr.ge, "<": pl.Expr.lt, "<=": pl.Expr.le}
 

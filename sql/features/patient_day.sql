@@ -6,9 +6,26 @@
 -- cutoff. So D's row is what could have been known at the end of D, and it does not change when
 -- later results arrive (no look-ahead).
 --
--- The windows and windowed_aggregates placeholders are rendered from pipelines/feature_columns.py:
--- for every analyte, window (24h, 72h, 7d) and aggregate (last, last_at, min, min_at, max, max_at,
--- n) a column <analyte>__<window>__<agg>, in the analyte's canonical unit.
+-- Reads staging.lab_results and staging.vital_signs; the stage writes the rows into
+-- features.patient_day (pipelines/stages.py, build_patient_day).
+--
+-- The double-brace placeholders are rendered from the rule set by pipelines/feature_columns.py
+-- and stages.patient_day_query: windows and longest_window_hours from the rule file's
+-- look_back_windows; windowed_aggregates, for every analyte, window and aggregate (last, last_at,
+-- last_censoring, min, min_at, min_censoring, max, max_at, max_censoring, n), a column
+-- <analyte>__<window>__<agg> in the analyte's canonical unit; current and baseline from
+-- trend_windows.
+--
+-- Censored values ('>10000', '<500': staging's censoring with value_num the stated bound) keep
+-- their censoring next to the value reported: <agg>_censoring is that row's censoring ('<', '<=',
+-- '>', '>=', NULL when exact). Ties: `max` is the largest stated number and, among rows sharing
+-- it, the one whose censoring makes it largest ('>' before '>=' before exact before '<=' before
+-- '<', macro censoring_rank); max_at is that row's time (the latest if several). `min` likewise,
+-- '<' first. `last` is the latest taken value (the higher, then the higher-ranked censoring, if
+-- two share a time) with its own censoring.
+-- Known limit: the extremes order rows by stated number first, so a window holding '>300' and
+-- '<500' reports max 500 with '<' although the '>300' value may be larger; only the max row's
+-- censoring is reported.
 WITH days AS (
     SELECT CAST(day AS DATE) AS as_of_date,
            CAST(CAST(day AS DATE) + 1 AS TIMESTAMPTZ) AS cutoff
@@ -18,10 +35,10 @@ windows AS (
     SELECT * FROM (VALUES {{windows}}) AS t(window_name, hours)
 ),
 observations AS (
-    SELECT patient_id, analyte, value_num, collected_at AS taken_at, resulted_at AS known_at
+    SELECT patient_id, analyte, value_num, censoring, collected_at AS taken_at, resulted_at AS known_at
     FROM staging.lab_results
     UNION ALL
-    SELECT patient_id, analyte, value_num, measured_at, recorded_at
+    SELECT patient_id, analyte, value_num, censoring, measured_at, recorded_at
     FROM staging.vital_signs
 ),
 windowed AS (
@@ -36,15 +53,14 @@ windowed AS (
       ON o.taken_at > d.cutoff - to_hours(w.hours)
 ),
 per_window AS (
-    -- Ties: 'last' is the latest taken value (the higher if two share a time); min_at/max_at are
-    -- the latest time at which the extreme was seen.
+    -- each aggregate picks one row (value, time, censoring together); ties as in the header
     SELECT patient_id, as_of_date, cutoff, analyte, window_name,
-           arg_max(value_num, (taken_at, value_num)) AS last,
-           max(taken_at) AS last_at,
-           min(value_num) AS min,
-           arg_min(taken_at, (value_num, -epoch(taken_at))) AS min_at,
-           max(value_num) AS max,
-           arg_max(taken_at, (value_num, taken_at)) AS max_at,
+           arg_max({'value': value_num, 'at': taken_at, 'censoring': censoring},
+                   (taken_at, value_num, censoring_rank(censoring))) AS last,
+           arg_min({'value': value_num, 'at': taken_at, 'censoring': censoring},
+                   (value_num, censoring_rank(censoring), -epoch_us(taken_at))) AS min,
+           arg_max({'value': value_num, 'at': taken_at, 'censoring': censoring},
+                   (value_num, censoring_rank(censoring), taken_at)) AS max,
            count(*) AS n
     FROM windowed
     GROUP BY ALL
@@ -53,8 +69,9 @@ by_patient_day AS (
     -- one map per patient and day: '<analyte>__<window>' -> the window's aggregates
     SELECT patient_id, as_of_date, cutoff,
            map_from_entries(list((analyte || '__' || window_name,
-               {'last': last, 'last_at': last_at, 'min': min, 'min_at': min_at,
-                'max': max, 'max_at': max_at, 'n': n}))) AS by_window
+               {'last': last.value, 'last_at': last.at, 'last_censoring': last.censoring,
+                'min': min.value, 'min_at': min.at, 'min_censoring': min.censoring,
+                'max': max.value, 'max_at': max.at, 'max_censoring': max.censoring, 'n': n}))) AS by_window
     FROM per_window
     GROUP BY ALL
 ),
@@ -68,11 +85,15 @@ aggregated AS (
 )
 SELECT
     *,
-    -- Dynamics relative to the patient's own week (engineering features; no published cut-off).
-    ferritin__72h__last / nullif(ferritin__7d__min, 0) AS ferritin__7d__fold_rise,
-    100 * (platelets__7d__max - platelets__72h__last) / nullif(platelets__7d__max, 0) AS platelets__7d__pct_drop,
-    100 * (fibrinogen__7d__max - fibrinogen__72h__last) / nullif(fibrinogen__7d__max, 0) AS fibrinogen__7d__pct_drop,
-    ast__72h__last / nullif(ast__7d__min, 0) AS ast__7d__fold_rise,
-    ldh__72h__last / nullif(ldh__7d__min, 0) AS ldh__7d__fold_rise,
-    100 * (esr__7d__max - esr__72h__last) / nullif(esr__7d__max, 0) AS esr__7d__pct_drop
+    -- Trends relative to the patient's own recent values (engineering features; no published
+    -- cut-off): the last value of the current window against the baseline window's minimum (a
+    -- rise) or maximum (a fall). Censoring is not applied to them (the bounds are used as numbers).
+    ferritin__{{current}}__last / nullif(ferritin__{{baseline}}__min, 0) AS ferritin__trend__fold_rise,
+    100 * (platelets__{{baseline}}__max - platelets__{{current}}__last) / nullif(platelets__{{baseline}}__max, 0)
+        AS platelets__trend__pct_drop,
+    100 * (fibrinogen__{{baseline}}__max - fibrinogen__{{current}}__last) / nullif(fibrinogen__{{baseline}}__max, 0)
+        AS fibrinogen__trend__pct_drop,
+    ast__{{current}}__last / nullif(ast__{{baseline}}__min, 0) AS ast__trend__fold_rise,
+    ldh__{{current}}__last / nullif(ldh__{{baseline}}__min, 0) AS ldh__trend__fold_rise,
+    100 * (esr__{{baseline}}__max - esr__{{current}}__last) / nullif(esr__{{baseline}}__max, 0) AS esr__trend__pct_drop
 FROM aggregated
