@@ -71,7 +71,10 @@ def test_eular_acr_2016_ferritin_is_strictly_above_684(con, tmp_path, value, met
     (("38.5", "Cel"), True), (("38.4", "Cel"), False), (("101.3", "[degF]"), True), (("101.1", "degF"), False),
 ])
 def test_fever_parameter_boundary_in_either_unit(con, tmp_path, temperature, met):
-    assert evaluate(con, tmp_path, {**BASE, "ast": "60"}, temperature)["eular_acr_2016__met"] is met
+    row = evaluate(con, tmp_path, {**BASE, "ast": "60"}, temperature)
+    assert row["fever__met"] is met
+    # the 2016 criteria are for a febrile patient: afebrile is outside their population
+    assert row["eular_acr_2016__population"] == ("in" if met else "outside")
 
 
 @pytest.mark.parametrize("item, value, unit, met", [
@@ -89,8 +92,10 @@ def test_eular_acr_2016_in_si_units(con, tmp_path, item, value, unit, met):
 ])
 def test_mas_specific_criteria_apply_only_in_their_context(con, tmp_path, diagnoses, in_context):
     row = evaluate(con, tmp_path, {**BASE, "ast": "60"}, diagnoses=diagnoses)
-    assert row["eular_acr_2016__met_without_context"] is True
-    assert (row["eular_acr_2016__in_context"], row["eular_acr_2016__met"]) == (in_context, in_context)
+    assert row["eular_acr_2016__met"] is True
+    assert row["eular_acr_2016__context"] == ("known" if in_context else "unknown")
+    flagged = con.execute("SELECT tier FROM screen.at_risk_daily").fetchone()[0]
+    assert flagged == ("criteria_met" if in_context else "pattern_context_unknown")
 
 
 def test_missing_2016_items_are_neither_normal_nor_abnormal(con, tmp_path):
@@ -99,9 +104,14 @@ def test_missing_2016_items_are_neither_normal_nor_abnormal(con, tmp_path):
     assert (row["eular_acr_2016__other_items_met"], row["eular_acr_2016__other_items_unknown"]) == (2, 2)
 
 
-def test_without_a_temperature_the_2016_criteria_cannot_be_met(con, tmp_path):
+def test_without_a_temperature_fever_is_unknown_not_absent(con, tmp_path):
     row = evaluate(con, tmp_path, {**BASE, "ast": "60"}, temperature=None)
-    assert row["fever__met"] is None and row["eular_acr_2016__met"] is False
+    assert row["fever__met"] is None and row["fever__possible"] is True
+    # the items are met; whether the patient is febrile cannot be told
+    assert row["eular_acr_2016__met"] is True and row["eular_acr_2016__population"] == "unknown"
+    assert row["ms_score__population"] == "unknown"
+    assert row["hlh_2004__evidence"]["fever"]["result"] == "unknown"
+    assert con.execute("SELECT tier FROM screen.at_risk_daily").fetchone()[0] == "outside_population"
 
 
 # --- HLH-2004 -------------------------------------------------------------------------------------
@@ -131,13 +141,20 @@ def test_hlh_2004_counts_computable_criteria_with_bounds(con, tmp_path):
 ])
 def test_hlh_2004_criteria_at_their_boundaries(con, tmp_path, labs, criterion, met):
     units = {"triglycerides": "mmol/L"} if "triglycerides" in labs else {}
-    assert evaluate(con, tmp_path, labs, units=units)[criterion] is met
+    evidence = evaluate(con, tmp_path, labs, units=units)["hlh_2004__evidence"]
+    assert hlh_criterion(evidence, criterion) is met
+
+
+def hlh_criterion(evidence: dict, criterion: str):
+    """One HLH-2004 criterion's result from the rule's evidence."""
+    name = criterion.removeprefix("hlh_2004__")
+    return evidence[name]["met"]
 
 
 def test_hlh_2004_infants_under_four_weeks_use_the_higher_haemoglobin_cut_off(con, tmp_path):
     labs = {"hemoglobin": "9.5", "platelets": "90"}
-    assert evaluate(con, tmp_path, labs, birth_date="2023-12-25")["hlh_2004__cytopenias"] is True
-    assert evaluate(con, tmp_path / "b", labs, birth_date="2023-12-01")["hlh_2004__cytopenias"] is None
+    assert evaluate(con, tmp_path, labs, birth_date="2023-12-25")["hlh_2004__evidence"]["cytopenias"]["met"] is True
+    assert evaluate(con, tmp_path / "b", labs, birth_date="2023-12-01")["hlh_2004__evidence"]["cytopenias"]["met"] is None
 
 
 # --- HScore ---------------------------------------------------------------------------------------
@@ -160,7 +177,12 @@ def test_hlh_2004_infants_under_four_weeks_use_the_higher_haemoglobin_cut_off(co
 ])
 def test_hscore_bands(con, tmp_path, labs, temperature, units, item, points):
     row = evaluate(con, tmp_path, labs or {"ldh": "200"}, (temperature, "Cel") if temperature else None, units)
-    assert row["hscore__points"][item] == points
+    assert hscore_points(row, item) == points
+
+
+def hscore_points(row: dict, item: str) -> int:
+    """An HScore item's points (lower bound) from the rule's evidence."""
+    return row["hscore__evidence"][item]["points_lower"]
 
 
 def test_hscore_missing_items_widen_the_upper_bound_never_count_as_zero(con, tmp_path):
@@ -178,7 +200,7 @@ def test_hscore_immunosuppression_from_a_long_running_order(con, tmp_path):
                   [{"patient_id": "p1", "code_system": "", "code": "", "name": "Azathioprine 50 mg tablet",
                     "started_at": "2023-10-01T08:00:00", "ended_at": ""}])
     row = evaluate(con, tmp_path, {"ferritin": "7000"}, temperature=None)
-    assert row["hscore__points"]["immunosuppression"] == 18
+    assert hscore_points(row, "immunosuppression") == 18
     assert (row["hscore__lower"], row["hscore__upper"]) == (68, 337)
 
 
@@ -193,7 +215,7 @@ def test_hscore_immunosuppression_counts_systemic_routes_only(con, tmp_path, rou
                   [{"patient_id": "p1", "code_system": "", "code": "", "name": "Prednisolone acetate 1%",
                     "route": route, "started_at": "2023-10-01T08:00:00", "ended_at": ""}])
     row = evaluate(con, tmp_path, {"ferritin": "7000"}, temperature=None)
-    assert (row["hscore__points"]["immunosuppression"] == 18) is counts
+    assert (hscore_points(row, "immunosuppression") == 18) is counts
     assert row["hscore__lower"] == (68 if counts else 50)
 
 
@@ -260,10 +282,12 @@ def _week_before(tmp_path, rows: dict):
 
 
 @pytest.mark.parametrize("ferritin_before, ferritin_now, platelets_before, platelets_now, met", [
-    ("300", "600", "300", "210", True),    # fold 2.0, drop 30 %: both boundaries included
-    ("300", "599", "300", "210", False),   # fold just under 2
-    ("300", "600", "300", "211", False),   # drop just under 30 %
-    ("240", "480", "300", "150", False),   # below the ferritin floor of 500
+    ("300", "600", "250", "175", True),    # fold 2.0, drop 30 %: both boundaries included
+    ("300", "599", "250", "175", False),   # fold just under 2
+    ("300", "600", "250", "176", False),   # drop just under 30 %
+    ("240", "480", "250", "150", False),   # below the ferritin floor of 500
+    ("300", "600", "259", "181", True),    # platelets at their floor (<= 181), drop 30.1 %
+    ("300", "600", "300", "181.1", False),  # a 40 % fall still above the platelet floor
 ])
 def test_dynamic_ferritin_platelets_at_its_boundaries(con, tmp_path, ferritin_before, ferritin_now,
                                                       platelets_before, platelets_now, met):
@@ -300,11 +324,20 @@ def test_at_risk_row_carries_tier_rules_evidence_and_version(con, tmp_path):
     assert row["tier"] == "criteria_met"
     assert row["rules_fired"] == ["eular_acr_2016"]
     assert row["contexts"] == ["sjia"]
-    evidence = json.loads(row["evidence"])["eular_acr_2016"]
-    assert evidence["ferritin"] == {"value": 1000.0, "unit": "ng/mL", "taken_at": evidence["ferritin"]["taken_at"],
-                                    "op": ">", "threshold": 684.0, "met": True}
-    assert evidence["ferritin"]["taken_at"].startswith("2024-01-10 06:00:00")
-    assert evidence["triglycerides"]["met"] is False
+    assert (row["tier_rank"], row["alert"]) == (1, True)
+    evidence = json.loads(row["evidence"])
+    rule = evidence["eular_acr_2016"]
+    assert (rule["met"], rule["context"], rule["population"]) == (True, "known", "in")
+    items = rule["items"]
+    assert items["ferritin"] == {"value": 1000.0, "censoring": None, "unit": "ng/mL",
+                                 "taken_at": items["ferritin"]["taken_at"], "operator": ">", "threshold": 684.0,
+                                 "met": True, "result": "met"}
+    assert items["ferritin"]["taken_at"].startswith("2024-01-10 06:00:00")
+    assert items["triglycerides"]["result"] == "not met" and items["fever"]["result"] == "met"
+    assert [(c["context"], c["how"], c["code_or_name"]) for c in evidence["contexts"]] == [("sjia", "diagnosis", "M08.20")]
+    # every rule is in the evidence, fired or not, with its items
+    assert set(evidence) == {"contexts", *RULES.rules}
+    assert evidence["hscore"]["items"]["ferritin"]["bands"][0] == {"operator": ">=", "threshold": 2000.0, "points": 35}
     assert row["rule_set_version"] == RULES.version
 
 
@@ -315,8 +348,9 @@ def test_a_patient_meeting_no_rule_is_evaluated_but_not_flagged(con, tmp_path):
 
 def test_tiers_take_the_first_tier_whose_rules_hold(tmp_path):
     tier_sql = RULES.render("{{tier}}")
-    assert tier_sql.startswith("CASE WHEN eular_acr_2016__met OR hlh_2004__met OR ms_score__met THEN 'criteria_met'")
-    assert tier_sql.endswith("WHEN ferritin_above_10000__met OR dynamic_other__met THEN 'watch' END")
+    assert tier_sql.startswith("CASE WHEN (eular_acr_2016__met AND eular_acr_2016__context IN ('known', 'suspected') "
+                               "AND eular_acr_2016__population IN ('in'))")
+    assert tier_sql.endswith("WHEN (ferritin_above_10000__met) OR (dynamic_other__met) THEN 'watch' END")
 
 
 def test_changing_a_threshold_changes_the_rule_set_version(tmp_path):
@@ -329,9 +363,17 @@ def test_changing_a_threshold_changes_the_rule_set_version(tmp_path):
 @pytest.mark.parametrize("old, new, message", [
     ('op: ">", threshold: 684', 'op: "=>", threshold: 684', "eular_acr_2016, item ferritin: op must be one of"),
     ("applies_to: [sjia, aosd]\n    context_note", "applies_to: [sjia, gout]\n    context_note", "unknown context"),
-    ("any_of: [hscore, ohi", "any_of: [hscor, ohi", "tier score_high names unknown rule"),
-    ("unit: mmol/L\n        status: V\n        reasoning: the guideline", "unit: mmol/h\n        status: V\n        reasoning: the guideline",
-     "no conversion for triglycerides in mmol/h"),
+    ("{rules: [ohi], population", "{rules: [ohx], population", "tier score_high names unknown rule"),
+    ("unit: mmol/L\n        also_stated", "unit: mmol/h\n        also_stated", "no conversion for triglycerides in mmol/h"),
+    ("also_stated: [{threshold: 265, unit: mg/dL}]", "also_stated: [{threshold: 265, unit: mg/hour}]",
+     "no conversion for triglycerides in mg/hour"),
+    ("hscore, hscore_icu, ohi, ferritin_esr_ratio], population: [outside, unknown]",
+     "hscore, hscore_icu, ferritin_esr_ratio], population: [outside, unknown]",
+     "rule ohi met with context known and population outside is in no tier"),
+    ("context: [known, suspected], population: [in]}\n      - {rules: [hlh_2004",
+     "context: [known, probable], population: [in]}\n      - {rules: [hlh_2004", "context must be among"),
+    ("suspects: [sjia, aosd]", "suspects: [sjia, gout]", "suspected_from_therapies.il1_il6_blockade"),
+    ("min_age_years: 18\n      status: S", "min_age: 18\n      status: S", "population keys must be among"),
 ])
 def test_a_malformed_rule_file_is_refused_with_the_place_named(tmp_path, old, new, message):
     text = (REFERENCE_DIR / "rules.yaml").read_text()

@@ -11,7 +11,7 @@
 --   evidence     JSON: for every rule, met/possible/context/population and each item's value,
 --                censoring, unit, time taken, operator, threshold and result; and the contexts
 --                with what made them known or suspected
--- {{tier}}, {{tier_enum}}, {{tier_rank}}, {{alert}}, {{rules_fired}} and {{evidence}} are rendered
+-- The placeholders tier, tier_enum, tier_rank, alert, rules_fired and evidence are rendered
 -- from the rule file (pipelines/rule_set.py).
 WITH tiered AS (
     SELECT *, {{tier}} AS tier_name

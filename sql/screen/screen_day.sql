@@ -20,7 +20,7 @@
 --                          rule file's icu_care_unit_words (NULL when no encounter is open at all)
 --   <analyte>              for every analyte, its pairing-window values as one struct: last,
 --                          last_at, last_censoring, min, min_at, min_censoring, max, max_at,
---                          max_censoring ({{pairing_window_values}}, rendered by pipelines/rule_set.py)
+--                          max_censoring (the placeholder pairing_window_values, rendered by pipelines/rule_set.py)
 --   <analyte>__trend__*    the trend columns of features.patient_day, with the baseline values
 WITH day_features AS (
     SELECT * FROM features.patient_day WHERE as_of_date BETWEEN $start AND $end
@@ -33,14 +33,14 @@ context_therapies AS (
 ),
 coded AS (
     SELECT f.patient_id, f.as_of_date, c.context, 'diagnosis' AS how, d.code_system, d.code AS what,
-           d.recorded_at AS at
+           d.recorded_at AS event_at
     FROM day_features AS f
     JOIN staging.diagnoses AS d ON d.patient_id = f.patient_id AND d.recorded_at < f.as_of_cutoff
     JOIN context_codes AS c ON d.code_system = c.code_system AND starts_with(d.code_compact, c.prefix)
 ),
 therapy AS (
     SELECT f.patient_id, f.as_of_date, t.context, 'therapy' AS how, m.code_system, m.name AS what,
-           m.started_at AS at
+           m.started_at AS event_at
     FROM day_features AS f
     JOIN staging.medications AS m ON m.patient_id = f.patient_id AND m.started_at < f.as_of_cutoff
     JOIN context_therapies AS t ON list_contains(regexp_split_to_array(lower(m.name), '[^a-z]+'), t.ingredient)
@@ -49,12 +49,12 @@ context_found AS (
     SELECT patient_id, as_of_date,
            list(DISTINCT context ORDER BY context) FILTER (WHERE how = 'diagnosis') AS contexts,
            list(DISTINCT context ORDER BY context) FILTER (WHERE how = 'therapy') AS therapy_contexts,
-           list({'context': context, 'how': how, 'code_system': code_system, 'code_or_name': what, 'at': at}
-                ORDER BY context, how, at) AS context_evidence
+           list({'context': context, 'how': how, 'code_system': code_system, 'code_or_name': what, 'at': event_at}
+                ORDER BY context, how, event_at) AS context_evidence
     FROM (
         -- the earliest diagnosis and the earliest therapy per context are enough evidence
-        SELECT patient_id, as_of_date, context, how, arg_min(code_system, at) AS code_system,
-               arg_min(what, at) AS what, min(at) AS at
+        SELECT patient_id, as_of_date, context, how, arg_min(code_system, event_at) AS code_system,
+               arg_min(what, event_at) AS what, min(event_at) AS event_at
         FROM (SELECT * FROM coded UNION ALL SELECT * FROM therapy)
         GROUP BY ALL
     )

@@ -2,14 +2,19 @@
 -- Reads: screen_day. Parameters: $fever__temperature__* (rule file `fever`).
 -- Key: (patient_id, as_of_date). fever__met is true, false, or NULL when the pairing window holds no
 -- temperature: fever unknown is never fever absent.
+WITH items AS (
+    SELECT patient_id, as_of_date,
+           window_item(temperature, $fever__temperature__op, $fever__temperature__threshold,
+                       $fever__temperature__unit) AS temperature
+    FROM screen_day
+)
 SELECT
     patient_id,
     as_of_date,
-    window_item(temperature, $fever__temperature__op, $fever__temperature__threshold, $fever__temperature__unit)
-        AS fever__temperature,
-    fever__temperature.value AS fever__value,
-    fever__temperature.met AS fever__met,
+    temperature.value AS fever__value,
+    temperature.met AS fever__met,
+    coalesce(temperature.met, true) AS fever__possible,
     'unknown' AS fever__context,
     'in' AS fever__population,
-    {'temperature': fever__temperature} AS fever__evidence
-FROM screen_day
+    {'temperature': temperature} AS fever__evidence
+FROM items
