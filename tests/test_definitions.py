@@ -1,5 +1,8 @@
 """The Dagster code location: loads, has the expected graph, schedule and pools; assets materialize."""
 
+import json
+import re
+import shutil
 from datetime import datetime
 
 import dagster as dg
@@ -9,7 +12,7 @@ from pipelines.defs import checks, features, ingest, publish, screen
 from pipelines.defs.research import RESEARCH
 from pipelines.defs.resources import WarehouseResource
 from pipelines.definitions import defs
-from pipelines.settings import REFERENCE_DIR
+from pipelines.settings import EXPECTATIONS_DIR, PROJECT_DIR, REFERENCE_DIR
 
 from conftest import SITE_TZ, lab, vital, write_extract, write_labs, write_vitals
 from pipelines.contract import DIAGNOSES
@@ -27,7 +30,9 @@ def definitions() -> dg.Definitions:
 def test_definitions_load_with_the_whole_graph(definitions):
     graph = definitions.resolve_asset_graph()
     assert {key.to_user_string() for key in graph.get_all_asset_keys()} == EXPECTED_ASSETS
-    assert graph.get(dg.AssetKey(["screen", "at_risk_daily"])).parent_keys == {dg.AssetKey(["features", "patient_day"])}
+    assert graph.get(screen.AT_RISK_DAILY).parent_keys == {
+        dg.AssetKey(["features", "patient_day"]), *(dg.AssetKey(["staging", table])
+                                                    for table in ("diagnoses", "medications", "patients", "encounters"))}
     check_names = {key.name for key in graph.asset_check_keys}
     assert check_names == {f"{table}_contract" for table in ("lab_results", "vital_signs", "diagnoses", "medications",
                                                              "patients", "encounters")} | {
@@ -101,3 +106,54 @@ def test_assets_materialize_on_a_temporary_warehouse(tmp_path):
         assert con.execute("SELECT count(*) FROM quarantine.rejected_rows").fetchone()[0] == 1
         assert con.execute("SELECT count(DISTINCT step) FROM meta.runs").fetchone()[0] == 10
         assert con.execute("SELECT bool_and(success) FROM meta.validation_results").fetchone()[0]
+
+
+def test_the_screen_declares_every_table_its_sql_reads(definitions):
+    """A table the screen SQL reads but the asset does not declare escapes its blocking checks."""
+    read = {dg.AssetKey([schema, table])
+            for path in (PROJECT_DIR / "sql" / "screen").rglob("*.sql")
+            for schema, table in re.findall(r"\b(staging|features)\.([a-z_]+)\b", path.read_text())}
+    assert read  # the pattern finds the reads at all
+    assert read <= definitions.resolve_asset_graph().get(screen.AT_RISK_DAILY).parent_keys
+
+
+@pytest.fixture
+def broken_diagnoses_suite(tmp_path, monkeypatch):
+    """The checks read a copy of expectations/ whose diagnoses suite has one more critical
+    expectation, which a staged ICD-10-CM row breaks."""
+    suites = tmp_path / "expectations"
+    shutil.copytree(EXPECTATIONS_DIR, suites)
+    suite = json.loads((suites / "diagnoses.json").read_text())
+    suite["expectations"].append({
+        "type": "expect_column_values_to_be_in_set", "kwargs": {"column": "code_system", "value_set": ["SNOMED"]},
+        "meta": {"why": "test: broken on purpose"}, "severity": "critical"})
+    (suites / "diagnoses.json").write_text(json.dumps(suite))
+    monkeypatch.setattr(checks, "EXPECTATIONS_DIR", suites)
+
+
+def _run_with_a_diagnosis(tmp_path, name: str, selection: list) -> tuple[dg.ExecuteInProcessResult, set[dg.AssetKey]]:
+    landing = tmp_path / name / "landing"
+    write_labs(landing, "labs_2024-01-10.csv", [lab("f", "2276-4", "1000", "ng/mL", "2024-01-10T06:00:00")])
+    write_extract(landing / "diagnoses.csv", DIAGNOSES.columns, [
+        {"patient_id": "p1", "encounter_id": "e1", "code_system": "ICD10CM", "code": "M08.20",
+         "recorded_at": "2024-01-09T10:00:00"}])
+    warehouse = WarehouseResource(path=str(tmp_path / name / "w.duckdb"), landing=str(landing), timezone=SITE_TZ,
+                                  rules=str(REFERENCE_DIR / "rules.yaml"))
+    result = dg.materialize(selection, resources={"warehouse": warehouse}, partition_key="2024-01-10",
+                            raise_on_error=False)
+    failed = {(e.check_name, e.severity) for e in result.get_asset_check_evaluations() if not e.passed}
+    assert failed == {("diagnoses_contract", dg.AssetCheckSeverity.ERROR)}
+    assert not result.success
+    return result, {e.asset_key for e in result.get_asset_materialization_events()}
+
+
+def test_a_failed_blocking_check_on_diagnoses_stops_the_screen(tmp_path, broken_diagnoses_suite):
+    steps = [ingest.raw_extracts, ingest.staging_tables, features.patient_day, screen.at_risk_daily]
+    # The whole nightly set: rows_reconcile waits for every staging table, so it is held back too,
+    # and features (behind its lab_results check) stop with the screen.
+    _, materialized = _run_with_a_diagnosis(tmp_path, "all", [*steps, *checks.contract_checks, checks.rows_reconcile])
+    assert {features.PATIENT_DAY, screen.AT_RISK_DAILY}.isdisjoint(materialized)
+    # Without that detour the screen's own deps stop it: features, which do not read diagnoses, go on.
+    _, materialized = _run_with_a_diagnosis(tmp_path, "contracts", [*steps, *checks.contract_checks])
+    assert features.PATIENT_DAY in materialized
+    assert screen.AT_RISK_DAILY not in materialized

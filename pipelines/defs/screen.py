@@ -1,4 +1,7 @@
-"""screen.at_risk_daily: the daily table of patients meeting a rule (sql/screen/at_risk_daily.sql)."""
+"""screen.at_risk_daily: the daily table of patients meeting a rule (sql/screen/at_risk_daily.sql).
+
+Its deps are every table the screen SQL reads (sql/screen/*.sql), so that a failed blocking check
+on any of them (checks.py) stops the screen for that run instead of screening on a bad table."""
 
 from datetime import datetime, timezone
 
@@ -6,17 +9,21 @@ import dagster as dg
 
 from pipelines import stages
 from pipelines.defs.features import PATIENT_DAY, partition_dates
+from pipelines.defs.ingest import STAGING
 from pipelines.defs.partitions import daily_partitions
 from pipelines.defs.resources import WarehouseResource
 from pipelines.defs.retries import retry_transient
 from pipelines.run_log import record_step
 
 AT_RISK_DAILY = dg.AssetKey(["screen", "at_risk_daily"])
+# What stages.build_screen reads: values per patient and day, and the staged tables for contexts
+# (diagnoses), therapies (medications), age (patients) and care unit (encounters).
+SCREEN_INPUTS = [PATIENT_DAY, *(STAGING[table] for table in ("diagnoses", "medications", "patients", "encounters"))]
 
 
 @dg.asset(
     key=AT_RISK_DAILY,
-    deps=[PATIENT_DAY],
+    deps=SCREEN_INPUTS,
     partitions_def=daily_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="screen",
