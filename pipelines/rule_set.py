@@ -207,9 +207,10 @@ class RuleSet:
         """Flat SQL parameters: thresholds (canonical units), boundaries, bands, coefficients,
         rule-level numbers, contexts, and the version."""
         params: dict[str, object] = {"rule_set_version": self.version, "context_codes": [
-            {"context": name, "code_system": system, "prefix": prefix}
+            {"context": name, "code_system": system, "code": str(code),
+             "exact": self.document["context_code_match"][system] == "exact"}
             for name, context in self.document["contexts"].items()
-            for system, prefixes in context["codes"].items() for prefix in prefixes
+            for system, codes in context["codes"].items() for code in codes
         ], "context_therapies": [
             {"context": context, "ingredient": ingredient.lower()}
             for therapy in self.document.get("suspected_from_therapies", {}).values()
@@ -298,7 +299,8 @@ def _validate_tiers(path: Path, document: dict) -> None:
     for rule_id, rule in rules.items():
         if rule.get("shared_item"):
             continue
-        for context in CONTEXT_STATES:
+        contexts = ("known", "suspected") if rule.get("flags_only_in_context") else CONTEXT_STATES
+        for context in contexts:
             for population in POPULATION_STATES:
                 if not any(rule_id in entry["rules"] and context in entry.get("context", CONTEXT_STATES)
                            and population in entry.get("population", POPULATION_STATES)
@@ -343,6 +345,14 @@ def _validate(path: Path, document: dict, units: UnitTable) -> None:
         if unknown or not therapy.get("ingredients") or not therapy.get("source"):
             raise RuleFileError(f"{path}: suspected_from_therapies.{name} needs ingredients, a source, and "
                                 f"suspects among the contexts {sorted(contexts)}")
+    match = document.get("context_code_match") or {}
+    for name, context in contexts.items():
+        for system in (context.get("codes") or {}):
+            if match.get(system) not in ("prefix", "exact"):
+                raise RuleFileError(f"{path}: contexts.{name}: code system {system} needs context_code_match "
+                                    f"{system}: prefix or exact")
+            if system not in (context.get("sources") or {}):
+                raise RuleFileError(f"{path}: contexts.{name}: the {system} codes need their source under `sources`")
     if not (document.get("icu_care_unit_words") or {}).get("value"):
         raise RuleFileError(f"{path}: icu_care_unit_words.value must list the words of intensive care units")
     for rule_id, rule in document.get("rules", {}).items():

@@ -63,7 +63,7 @@ def test_a_late_diagnosis_file_recomputes_the_patients_days_from_its_time_and_fl
     write_vitals(landing, "vitals_p2.csv", [vital("t2", "39.0", "Cel", at, patient_id="p2")])
     assert runner.run_range(date(2024, 1, 1), date(2024, 1, 31)).success
     with connect(folder / "w.duckdb", SITE_TZ, read_only=True) as con:
-        assert con.execute("SELECT bool_or(eular_acr_2016__met_without_context), bool_or(eular_acr_2016__met) "
+        assert con.execute("SELECT bool_or(eular_acr_2016__met), bool_or(eular_acr_2016__met AND eular_acr_2016__context = 'known') "
                            "FROM screen.rule_evaluations WHERE patient_id = 'p2'").fetchone() == (True, False)
 
     write_extract(landing / "diagnoses_2024-02-20.csv", DIAGNOSIS_COLUMNS, [sjia("p2", "2024-01-11T10:00:00")])

@@ -36,7 +36,9 @@ coded AS (
            d.recorded_at AS event_at
     FROM day_features AS f
     JOIN staging.diagnoses AS d ON d.patient_id = f.patient_id AND d.recorded_at < f.as_of_cutoff
-    JOIN context_codes AS c ON d.code_system = c.code_system AND starts_with(d.code_compact, c.prefix)
+    JOIN context_codes AS c
+      ON d.code_system = c.code_system
+     AND CASE WHEN c.exact THEN d.code_compact = c.code ELSE starts_with(d.code_compact, c.code) END
 ),
 therapy AS (
     SELECT f.patient_id, f.as_of_date, t.context, 'therapy' AS how, m.code_system, m.name AS what,
