@@ -382,3 +382,190 @@ def test_a_malformed_rule_file_is_refused_with_the_place_named(tmp_path, old, ne
     broken.write_text(text.replace(old, new, 1))
     with pytest.raises(RuleFileError, match=message):
         load_rule_set(broken)
+
+
+# --- Censored results are intervals ---------------------------------------------------------------
+
+@pytest.mark.parametrize("ferritin, censoring, met, possible", [
+    (">10000", ">", True, True), ("GREATER THAN 10000", ">", True, True), (">9000", ">", False, True),
+    ("<20000", "<", False, True), ("<10000", "<", False, False), ("<=10000", "<=", False, False),
+    (">=10000", ">=", False, True),
+])
+def test_a_censored_ferritin_meets_above_10000_as_its_interval(con, tmp_path, ferritin, censoring, met, possible):
+    row = evaluate(con, tmp_path, {"ferritin": ferritin}, temperature=None)
+    assert (row["ferritin_above_10000__met"], row["ferritin_above_10000__possible"]) == (met, possible)
+    item = row["ferritin_above_10000__evidence"]["ferritin"]
+    assert (item["value"], item["censoring"]) == (float(ferritin.lstrip("<>=GREATHN ")), censoring)
+    assert item["result"] == ("met" if met else "unknown" if possible else "not met")
+
+
+def test_a_censored_value_below_a_cut_off_does_not_meet_it(con, tmp_path):
+    row = evaluate(con, tmp_path, {"ferritin": "<500"}, temperature=None)
+    assert row["hlh_2004__evidence"]["ferritin"]["met"] is False  # HLH-2004: ferritin >= 500
+    row = evaluate(con, tmp_path / "b", {"ferritin": "1000", "platelets": "<200"}, temperature=None)
+    assert row["eular_acr_2016__evidence"]["platelets"]["met"] is None  # <= 181: the interval straddles it
+
+
+@pytest.mark.parametrize("ferritin, lower, upper", [
+    ("GREATER THAN 6000", 50, 50), (">6000", 50, 50), (">2000", 35, 50), ("<3000", 0, 35), ("<500", 0, 0),
+])
+def test_a_censored_ferritin_scores_the_hscore_bands_its_interval_reaches(con, tmp_path, ferritin, lower, upper):
+    row = evaluate(con, tmp_path, {"ferritin": ferritin}, temperature=None)
+    item = row["hscore__evidence"]["ferritin"]
+    assert (item["points_lower"], item["points_upper"]) == (lower, upper)
+    assert row["hscore__lower"] == lower
+    # + temperature 49 + cytopenias 34 + triglycerides 64 + fibrinogen 30 + AST 19 + 18 + 38 + 35
+    assert row["hscore__upper"] == upper + 49 + 34 + 64 + 30 + 19 + 18 + 38 + 35
+
+
+def test_a_censored_ms_score_lab_widens_its_interval(con, tmp_path):
+    labs = {"platelets": "100", "ldh": "1000", "fibrinogen": "150", "ferritin": ">10000"}
+    row = evaluate(con, tmp_path, labs)
+    # ferritin at least 10000: the lower bound is the worked example's; the upper bound is open
+    assert row["ms_score__lower"] == pytest.approx(-0.2) and row["ms_score__upper"] is None
+    assert row["ms_score__met"] is True and row["ms_score__possible"] is True
+    assert row["ms_score__evidence"]["ferritin"]["censoring"] == ">"
+
+
+@pytest.mark.parametrize("ferritin, esr, met, possible", [
+    (">2150", "100", True, True), ("2150", ">100", False, False), ("2150", ">90", False, True),
+    ("2150", "<100", True, True), (">2150", ">100", False, True),
+    ("<2150", "100", False, False),
+])
+def test_a_censored_ferritin_esr_ratio_is_an_interval(con, tmp_path, ferritin, esr, met, possible):
+    row = evaluate(con, tmp_path, {"ferritin": ferritin, "esr": esr}, temperature=None)
+    assert (row["ferritin_esr_ratio__met"], row["ferritin_esr_ratio__possible"]) == (met, possible)
+
+
+# --- The source's own numbers ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, unit, met", [
+    ("265", "mg/dL", True), ("264.9", "mg/dL", False), ("3.0", "mmol/L", True), ("2.99", "mmol/L", False),
+])
+def test_hlh_2004_triglycerides_at_the_stated_cut_off_in_either_unit(con, tmp_path, value, unit, met):
+    row = evaluate(con, tmp_path, {"triglycerides": value}, units={"triglycerides": unit})
+    assert row["hlh_2004__evidence"]["triglycerides_fibrinogen"]["triglycerides"]["met"] is met
+    assert RULES.parameters()["hlh_2004__triglycerides__threshold"] == 265
+
+
+def test_the_infant_haemoglobin_cut_off_follows_the_age_when_the_sample_was_taken(con, tmp_path):
+    # born 2023-12-13: 27 days old at the draw on 2024-01-09, 28 on the as-of day 2024-01-10
+    write_labs(tmp_path, "labs_0.csv", [lab("hb", CODES["hemoglobin"], "9.5", "g/dL", "2024-01-09T06:00:00")])
+    row = evaluate(con, tmp_path, {"platelets": "90"}, birth_date="2023-12-13")
+    cytopenias = row["hlh_2004__evidence"]["cytopenias"]
+    assert cytopenias["age_days_at_hemoglobin"] == 27 and cytopenias["hemoglobin"]["threshold"] == 10.0
+    assert cytopenias["met"] is True
+
+
+# --- HScore immunosuppression: a long-term drug re-ordered on admission ---------------------------
+
+@pytest.mark.parametrize("home_ended, reordered, counts", [
+    ("2024-01-08T10:00:00", "2024-01-08T12:00:00", True),   # stopped and re-ordered the same day
+    ("2024-01-06T10:00:00", "2024-01-08T09:00:00", True),   # 47 h gap: one course
+    ("2024-01-01T10:00:00", "2024-01-08T12:00:00", False),  # a week without it: a new course of 2 days
+])
+def test_a_long_term_drug_re_ordered_on_admission_keeps_its_course(con, tmp_path, home_ended, reordered, counts):
+    columns = ("patient_id", "encounter_id", "code_system", "code", "name", "route", "started_at", "ended_at")
+    write_extract(tmp_path / "medications_1.csv", columns, [
+        {"patient_id": "p1", "code_system": "", "code": "", "name": "prednisone 10 mg tablet", "route": "PO",
+         "started_at": "2023-10-01T08:00:00", "ended_at": home_ended},
+        {"patient_id": "p1", "code_system": "", "code": "", "name": "Prednisone", "route": "oral",
+         "started_at": reordered, "ended_at": ""}])
+    row = evaluate(con, tmp_path, {"ferritin": "7000"}, temperature=None, birth_date="1980-01-01")
+    assert row["hscore__evidence"]["immunosuppression"]["known"] is counts
+    assert row["hscore__lower"] == (68 if counts else 50)
+
+
+# --- Known, suspected or unknown context ----------------------------------------------------------
+
+@pytest.mark.parametrize("diagnoses, rule, context", [
+    ([("SNOMED", "201796004")], "eular_acr_2016", "known"),       # sJIA in SNOMED CT
+    ([("SNOMED", "239920006")], "eular_acr_2016", "known"),       # AOSD in SNOMED CT
+    ([("SNOMED", "2017960041")], "eular_acr_2016", "unknown"),    # SNOMED matches exactly, never by prefix
+    ([("ICD9CM", "710.0")], "eular_acr_2016", "unknown"),         # SLE (ICD-9-CM): not a 2016 context...
+    ([("ICD9CM", "710.0")], "hscore", "known"),                   # ...but a rheumatic context
+    ([("ICD10CM", "M08.2A")], "eular_acr_2016", "known"),
+])
+def test_context_is_known_from_every_code_system(con, tmp_path, diagnoses, rule, context):
+    row = evaluate(con, tmp_path, {**BASE, "ast": "60"}, diagnoses=diagnoses)
+    assert row[f"{rule}__context"] == context
+
+
+@pytest.mark.parametrize("name, started_at, context, tier", [
+    ("Anakinra 100 mg/0.67 mL syringe", "2024-01-08T10:00:00", "suspected", "criteria_met"),
+    ("tocilizumab", "2024-01-08T10:00:00", "suspected", "criteria_met"),
+    ("Anakinra", "2024-01-11T10:00:00", "unknown", "pattern_context_unknown"),  # ordered after the day
+    ("methotrexate", "2024-01-08T10:00:00", "unknown", "pattern_context_unknown"),
+])
+def test_il1_or_il6_blockade_makes_the_context_suspected(con, tmp_path, name, started_at, context, tier):
+    write_extract(tmp_path / "medications_1.csv",
+                  ("patient_id", "encounter_id", "code_system", "code", "name", "started_at", "ended_at"),
+                  [{"patient_id": "p1", "code_system": "", "code": "", "name": name, "started_at": started_at,
+                    "ended_at": ""}])
+    row = evaluate(con, tmp_path, {**BASE, "ast": "60"}, diagnoses=[])
+    assert row["eular_acr_2016__context"] == context
+    assert con.execute("SELECT tier FROM screen.at_risk_daily").fetchone()[0] == tier
+    if context == "suspected":
+        assert row["suspected_contexts"] == ["aosd", "sjia"]
+        assert [e["how"] for e in row["context_evidence"]] == ["therapy", "therapy"]
+
+
+# --- Populations ----------------------------------------------------------------------------------
+
+HSCORE_HIGH = {"ferritin": "7000", "triglycerides": "400", "fibrinogen": "200", "ast": "60", "hemoglobin": "8",
+               "wbc": "3", "platelets": "90"}
+
+
+@pytest.mark.parametrize("birth_date, population, tier", [
+    ("1980-01-01", "in", "score_high"),
+    # a child or a patient of unknown age is not paged for the HScore; the 2016 pattern (SLE is not
+    # its context) still gives the row a tier
+    ("2012-01-01", "outside", "pattern_context_unknown"), ("", "unknown", "pattern_context_unknown"),
+])
+def test_the_hscore_population_is_adults(con, tmp_path, birth_date, population, tier):
+    row = evaluate(con, tmp_path, HSCORE_HIGH, temperature=("39.0", "Cel"), diagnoses=[("ICD10CM", "M32.9")],
+                   birth_date=birth_date)
+    assert row["hscore__met"] is True and row["hscore__population"] == population
+    # HLH-2004 (no population limit) is not met without sCD25: fever, cytopenias, lipids, ferritin = 4
+    assert row["hlh_2004__criteria_met"] == 4
+    assert con.execute("SELECT tier FROM screen.at_risk_daily").fetchone()[0] == tier
+
+
+@pytest.mark.parametrize("care_unit, population", [("MICU", "in"), ("Medical ICU", "in"), ("ward 4", "outside")])
+def test_the_icu_variants_need_an_intensive_care_stay(con, tmp_path, care_unit, population):
+    write_extract(tmp_path / "encounters_1.csv",
+                  ("patient_id", "encounter_id", "admit_at", "discharge_at", "encounter_type", "care_unit"),
+                  [{"patient_id": "p1", "encounter_id": "e1", "admit_at": "2024-01-08T10:00:00", "discharge_at": "",
+                    "encounter_type": "inpatient", "care_unit": care_unit}])
+    labs = {**HSCORE_HIGH, "ferritin": "3000"}
+    row = evaluate(con, tmp_path, labs, temperature=("38.2", "Cel"), diagnoses=[], birth_date="1980-01-01")
+    assert row["hscore_icu__population"] == population and row["hlh_2004_icu__population"] == population
+    # ferritin 3000 and fever 38.2 meet the ICU re-cut: fever, cytopenias, lipids, ferritin = 4 of 4 needed
+    assert (row["hlh_2004_icu__criteria_met"], row["hlh_2004_icu__met"]) == (4, True)
+    assert (row["hlh_2004__criteria_met"], row["hlh_2004__met"]) == (3, False)  # 38.2 is not fever at 38.5
+
+
+# --- Trends need an abnormal latest value ---------------------------------------------------------
+
+@pytest.mark.parametrize("before, now, met", [
+    ({"ast": "11"}, {"ast": "24"}, False),            # doubled, still normal
+    ({"ast": "30"}, {"ast": "61"}, True),             # doubled and above 48 U/L
+    ({"fibrinogen": "800"}, {"fibrinogen": "500"}, False),  # fell by 37.5 % but still high
+    ({"fibrinogen": "500"}, {"fibrinogen": "300"}, True),
+    ({"ldh": "300"}, {"ldh": "800"}, False), ({"ldh": "400"}, {"ldh": "900"}, True),
+])
+def test_a_trend_needs_its_latest_value_past_the_floor(con, tmp_path, before, now, met):
+    _week_before(tmp_path, before)
+    assert evaluate(con, tmp_path, now, temperature=None)["dynamic_other__met"] is met
+
+
+# --- Tier is ordered ------------------------------------------------------------------------------
+
+def test_tier_sorts_by_severity(con, tmp_path):
+    evaluate(con, tmp_path, {**BASE, "ast": "60"}, table="screen.at_risk_daily")
+    con.execute("INSERT INTO screen.at_risk_daily BY NAME SELECT * REPLACE ('watch' AS tier, 7 AS tier_rank, "
+                "'p2' AS patient_id) FROM screen.at_risk_daily")
+    assert con.execute("SELECT max(tier), min(tier) FROM screen.at_risk_daily").fetchone() == ("criteria_met", "watch")
+    assert [r[0] for r in con.execute("SELECT tier FROM screen.at_risk_daily ORDER BY tier DESC").fetchall()] == [
+        "criteria_met", "watch"]
+    assert [t["name"] for t in RULES.tiers][0] == "criteria_met"

@@ -67,6 +67,20 @@ CREATE OR REPLACE TEMP MACRO term_high(coefficient, v, censoring) AS
     CASE WHEN coefficient >= 0 THEN coefficient * value_high(v, censoring)
          ELSE coefficient * value_low(v, censoring) END;
 
+-- The censoring of a quotient of two values as sent (the ferritin/ESR ratio): '>' when the numerator
+-- is at least its number or the denominator at most its, '<' the other way round ('>=' / '<=' when
+-- both sides are inclusive), NULL when both are exact, 'unbounded' when the two pull apart
+-- ('>' over '>'): then the quotient can be anything.
+CREATE OR REPLACE TEMP MACRO quotient_censoring(numerator_censoring, denominator_censoring) AS
+    CASE
+        WHEN (numerator_censoring IN ('>', '>=') OR denominator_censoring IN ('<', '<='))
+             AND (numerator_censoring IN ('<', '<=') OR denominator_censoring IN ('>', '>=')) THEN 'unbounded'
+        WHEN numerator_censoring = '>' OR denominator_censoring = '<' THEN '>'
+        WHEN numerator_censoring = '>=' OR denominator_censoring = '<=' THEN '>='
+        WHEN numerator_censoring = '<' OR denominator_censoring = '>' THEN '<'
+        WHEN numerator_censoring = '<=' OR denominator_censoring = '>=' THEN '<='
+    END;
+
 -- A bound stored in a table: infinite bounds (a censored value) are stored as NULL.
 CREATE OR REPLACE TEMP MACRO finite_or_null(x) AS CASE WHEN isinf(x) THEN NULL ELSE x END;
 
