@@ -292,6 +292,7 @@ def replace_daily_slice(con: duckdb.DuckDBPyConnection, table: str, query: str,
     with transaction(con):
         execute(con, f"CREATE OR REPLACE TEMP TABLE daily_slice AS {query}", params)
         con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM daily_slice LIMIT 0")
+        _align_columns(con, table)
         execute(con, f"DELETE FROM {table} WHERE as_of_date BETWEEN $start AND $end", params)
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM daily_slice ORDER BY as_of_date, patient_id")
         con.execute("DROP TABLE daily_slice")
@@ -301,6 +302,30 @@ def replace_daily_slice(con: duckdb.DuckDBPyConnection, table: str, query: str,
 def active_rule_set() -> RuleSet:
     """The rule set of the site's settings (MASSCREEN_RULES), as the Dagster resource loads it."""
     return load_rule_set(load_settings().rules)
+
+
+class TableLayoutChanged(ValueError):
+    """A daily table's stored rows cannot take the new layout (named column, types, and the fix)."""
+
+
+def _align_columns(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Bring a daily table to the layout of the slice about to be written (temporary daily_slice):
+    a column the rule file or the feature windows added is added (NULL on the days written
+    before), a column whose type changed (a tier added to the ENUM) is converted, and a column no
+    longer written stays, NULL on new days. Raises TableLayoutChanged when stored values cannot be
+    converted (a tier removed from the rule file that older days still hold)."""
+    existing = {name: kind for name, kind, *_ in con.execute(f"DESCRIBE {table}").fetchall()}
+    for name, kind, *_ in con.execute("DESCRIBE daily_slice").fetchall():
+        if name not in existing:
+            con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {kind}')
+        elif existing[name] != kind:
+            try:
+                con.execute(f'ALTER TABLE {table} ALTER COLUMN "{name}" SET DATA TYPE {kind}')
+            except duckdb.Error as error:
+                raise TableLayoutChanged(
+                    f"{table}.{name}: the rows already stored do not fit the new type {kind} "
+                    f"({str(error).splitlines()[0]}); re-run the whole period so every day is rewritten, "
+                    f"or drop the table to start it afresh") from None
 
 
 def patient_day_query(rule_set: RuleSet) -> str:

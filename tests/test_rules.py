@@ -569,3 +569,17 @@ def test_tier_sorts_by_severity(con, tmp_path):
     assert [r[0] for r in con.execute("SELECT tier FROM screen.at_risk_daily ORDER BY tier DESC").fetchall()] == [
         "criteria_met", "watch"]
     assert [t["name"] for t in RULES.tiers][0] == "criteria_met"
+
+
+def test_a_warehouse_written_by_an_older_rule_file_takes_the_new_layout(con, tmp_path):
+    evaluate(con, tmp_path, {**BASE, "ast": "60"})
+    # an older layout: fewer tiers in the ENUM, a column since retired, one since added missing
+    con.execute("CREATE OR REPLACE TABLE screen.at_risk_daily AS SELECT * EXCLUDE (tier, alert), "
+                "CAST(tier AS VARCHAR)::ENUM('watch', 'criteria_met') AS tier, 1.0 AS retired_column "
+                "FROM screen.at_risk_daily")
+    stages.build_screen(con, D, D, RULES)
+    row = con.execute("SELECT tier, alert, retired_column FROM screen.at_risk_daily").fetchone()
+    assert row == ("criteria_met", True, None)
+    assert "pattern_context_unknown" in con.execute(
+        "SELECT data_type FROM information_schema.columns WHERE table_name = 'at_risk_daily' AND column_name = 'tier'"
+    ).fetchone()[0]
