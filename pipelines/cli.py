@@ -125,9 +125,11 @@ def _run(landing: Path | None, config: Path | None, warehouse: Path, start: date
         if not follow_up.success:
             return EXIT_FAILED
     settings = load_settings()
-    tiers = [tier["name"] for tier in load_rule_set(settings.rules).document["tiers"]]
+    tier_list = load_rule_set(settings.rules).document["tiers"]
+    tiers = [tier["name"] for tier in tier_list]
+    alert_tiers = [tier["name"] for tier in tier_list if tier.get("alert")]
     with connect(warehouse, settings.timezone, read_only=True) as con:
-        print(render(con, tiers, truth, outcome.run_id))
+        print(render(con, tiers, truth, outcome.run_id, alert_tiers))
         unreadable = incomplete_files(con, outcome.run_id)
     if unreadable:
         print(f"NIGHT INCOMPLETE: {len(unreadable)} file(s) could not be loaded; the screen ran without them. "
