@@ -9,6 +9,8 @@ out_dir/landing/ (the canonical extract contract, DESIGN.md):
   encounters.csv      patient_id, encounter_id, admit_at, discharge_at (empty: still admitted at the
                       end of the period), encounter_type (inpatient), care_unit
   diagnoses.csv       patient_id, encounter_id, code_system (ICD10CM), code, recorded_at
+  medications.csv     patient_id, encounter_id, code_system (RXNORM or empty), code, name, dose, dose_unit,
+                      route, started_at, ended_at (empty: running): who gets what, see medications.py
   labs_YYYY-MM-DD.csv one per day of resulted_at: patient_id, encounter_id, result_id, code, name,
                       value, unit, ref_low, ref_high, collected_at, resulted_at, status (F|C|P|X)
   vitals_YYYY-MM-DD.csv one per day of recorded_at: patient_id, encounter_id, measurement_id, code
@@ -38,6 +40,13 @@ Scenario assumptions (engineering choices of this hospital, not clinical facts) 
                            "about a fifth" as the project's issue tracker states it). Those patients
                            are sJIA patients with no earlier code: their M08.20 is recorded at the
                            MAS stay's discharge (not at all if the stay outlasts the period).
+  long_term_biologic_share  share of known sJIA/AOSD patients on long-term IL-1 or IL-6 blockade (0.5)
+  il6_share_of_biologics   of those, the share on tocilizumab rather than anakinra (0.3)
+  suspected_sjia_anakinra_share  share of MAS-at-sJIA-onset patients started on anakinra during the
+                           stay before the MAS diagnosis (0.5)
+  sle_prednisone_share     share of SLE patients on long-term oral prednisone (0.5)
+  other_prednisone_share   share of patients without a rheumatic disease on it (0.03)
+  eye_drops_share          share of ordinary stays with prednisolone eye drops (0.02)
 Draws for the scenario come from a second generator seeded from (seed, 1), so the rest of the
 hospital is the same with or without them.
 """
@@ -55,6 +64,7 @@ from pipelines.synthetic import criteria
 from pipelines.synthetic.catalog import (
     LAB_ANALYTES, LAB_INDEX, LAB_REASONS, SUPERSEDED_REASONS, TEMPERATURE, VITAL_REASONS,
 )
+from pipelines.synthetic.medications import make_orders, medications_frame
 from pipelines.synthetic.messiness import lab_mess, make_overlaps, vital_mess
 from pipelines.synthetic.orders import make_draws, make_lab_rows, make_readings
 from pipelines.synthetic.population import (
@@ -81,6 +91,12 @@ class Scenario:
     """Scenario assumptions of the generated hospital (shares in [0, 1]); see the module docstring."""
 
     mas_at_sjia_onset_share: float = 0.2
+    long_term_biologic_share: float = 0.5
+    il6_share_of_biologics: float = 0.3
+    suspected_sjia_anakinra_share: float = 0.5
+    sle_prednisone_share: float = 0.5
+    other_prednisone_share: float = 0.03
+    eye_drops_share: float = 0.02
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
@@ -98,6 +114,7 @@ class GenerationSummary:
     lab_rows: int
     vital_rows: int
     diagnosis_rows: int
+    medication_rows: int
     mas_episodes: int
     confounders: dict[str, int] = field(default_factory=dict)  # encounters per kind (truth/confounders.csv)
     cohorts: dict[str, int] = field(default_factory=dict)  # encounters per cohort (truth/cohorts.csv)
@@ -253,13 +270,17 @@ def generate(out_dir: Path, patients: int, days: int, start: dt.date, seed: int,
     paths.append(writer.write_frame(_encounters_frame(enc, start, end), landing / "encounters.csv"))
     dx_frame = _diagnoses_frame(rng, pats, enc, diagnosis, at_sjia_onset, start, end)
     paths.append(writer.write_frame(dx_frame, landing / "diagnoses.csv"))
+    orders, suspected = make_orders(scenario_rng, pats, enc, diagnosis, at_sjia_onset, scenario)
+    med_frame = medications_frame(orders, start, end)
+    paths.append(writer.write_frame(med_frame, landing / "medications.csv"))
     paths += writer.write_daily(lab_lines, landing, "labs", writer.LAB_COLUMNS, start, days)
     paths += writer.write_daily(vital_lines, landing, "vitals", writer.VITAL_COLUMNS, start, days)
 
     episodes = pl.DataFrame({
         "patient": enc.patient[mas_encs], "enc": mas_encs, "underlying": underlying_e[mas_encs],
         "onset": clear_of_dst_gap(np.round(enc.onset[mas_encs]).astype(np.int64)), "diagnosis": diagnosis[mas_encs],
-        "first": first_met[mas_encs], "context": np.where(at_sjia_onset[enc.patient[mas_encs]], 2, 0),
+        "first": first_met[mas_encs], "context": np.where(at_sjia_onset[enc.patient[mas_encs]],
+                                                                   np.where(suspected[enc.patient[mas_encs]], 1, 2), 0),
     }).sort("diagnosis", "enc").select(
         writer.padded("patient", "P", 6).alias("patient_id"), writer.padded("enc", "E", 7).alias("encounter_id"),
         pl.col("underlying").replace_strict(dict(enumerate(UNDERLYING_NAMES)), return_dtype=pl.String),
@@ -290,7 +311,7 @@ def generate(out_dir: Path, patients: int, days: int, start: dt.date, seed: int,
 
     return GenerationSummary(
         patients=pats.n, encounters=enc.n, lab_rows=lab_lines.height, vital_rows=vital_lines.height,
-        diagnosis_rows=dx_frame.height, mas_episodes=int(mas_encs.size),
+        diagnosis_rows=dx_frame.height, medication_rows=med_frame.height, mas_episodes=int(mas_encs.size),
         confounders={k: int((confounders["kind"] == k).sum()) for k in CONFOUNDER_KINDS},
         cohorts={k: int((cohorts["cohort"] == k).sum()) for k in COHORTS},
         injected_defects=defects, superseded=superseded,
@@ -349,7 +370,7 @@ def _first_met(labs, lab_canon, lab_protected, reads, temp_canon, vit_protected,
 def _remove_stale(landing: Path, truth: Path) -> None:
     """Drop files an earlier run of the generator left (e.g. a longer period); nothing else."""
     for folder, patterns in ((landing, ("labs_*.csv", "vitals_*.csv", "patients.csv", "encounters.csv",
-                                        "diagnoses.csv")),
+                                        "diagnoses.csv", "medications.csv")),
                              (truth, ("mas_episodes.csv", "cohorts.csv", "confounders.csv",
                                       "injected_defects.csv", "superseded.csv"))):
         for pattern in patterns:
