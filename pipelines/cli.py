@@ -83,6 +83,9 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+DEMO_START = date(2024, 1, 1)  # first day of the demo's generated period
+
+
 def _generate(out: Path, patients: int, days: int, start: date, seed: int) -> None:
     from pipelines.synthetic import generate
 
@@ -183,7 +186,7 @@ def _main(args: argparse.Namespace) -> int:
                     args.partition_start)
     if args.command == "research":
         return _research(args.warehouse)
-    start = date(2024, 1, 1)
+    start = DEMO_START
     _generate(args.dir, args.patients, args.days, start, args.seed)
     return _run(args.dir / "landing", None, args.dir / "warehouse.duckdb", start,
                 start + timedelta(days=args.days - 1), None, args.dir / "truth" / "mas_episodes.csv")

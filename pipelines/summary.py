@@ -41,7 +41,7 @@ def flag_breakdown(con: duckdb.DuckDBPyConnection, truth_dir: Path, tiers: list[
 
 GROUP_LABELS = {
     "mas": "MAS episodes flagged before diagnosis", "mas_at_sjia_onset": "MAS at sJIA onset (no code before discharge)",
-    "flare": "sJIA/AOSD flare patients flagged", "sjia_flare": "  sJIA flare", "aosd_flare": "  AOSD flare",
+    "flare": "sJIA/AOSD flare patients flagged", "sjia_flare": "sJIA flare", "aosd_flare": "AOSD flare",
     "sle_flare": "SLE flare", "sepsis": "sepsis", "liver_injury": "liver injury",
     "heme_malignancy_chemotherapy": "haematological malignancy, chemotherapy",
     "heme_malignancy": "haematological malignancy, no chemotherapy",
@@ -75,7 +75,8 @@ def tier_performance_table(rows: list[dict]) -> list[str]:
             cells.setdefault(r["group_name"] + " lead", {})[r["level_order"]] = lead
     lines = ["| group | " + " | ".join(headers) + " |", "|---|" + "---|" * len(levels)]
     for group, by_level in cells.items():
-        label = "    median lead before diagnosis" if group.endswith(" lead") else GROUP_LABELS.get(group, group)
+        label = (GROUP_LABELS[group.removesuffix(" lead")].split(" (")[0].removesuffix(" flagged before diagnosis")
+                 + ": median lead") if group.endswith(" lead") else GROUP_LABELS.get(group, group)
         lines.append(f"| {label} | " + " | ".join(by_level.get(order, "") for order, _ in levels) + " |")
     return lines
 
