@@ -37,7 +37,7 @@ out_dir/truth/:
 Scenario assumptions (engineering choices of this hospital, not clinical facts) are the fields of
 `Scenario`, passed as `generate(..., scenario=Scenario(...))`:
   mas_at_sjia_onset_share  share of all MAS episodes that present at the onset of sJIA (default 0.2,
-                           "about a fifth" as the project's issue tracker states it). Those patients
+                           about a fifth: an assumption of this scenario, not a clinical figure). Those patients
                            are sJIA patients with no earlier code: their M08.20 is recorded at the
                            MAS stay's discharge (not at all if the stay outlasts the period).
   long_term_biologic_share  share of known sJIA/AOSD patients on long-term IL-1 or IL-6 blockade (0.5)
