@@ -83,6 +83,9 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+DEMO_START = date(2024, 1, 1)  # first day of the demo's generated period
+
+
 def _generate(out: Path, patients: int, days: int, start: date, seed: int) -> None:
     from pipelines.synthetic import generate
 
@@ -125,9 +128,11 @@ def _run(landing: Path | None, config: Path | None, warehouse: Path, start: date
         if not follow_up.success:
             return EXIT_FAILED
     settings = load_settings()
-    tiers = [tier["name"] for tier in load_rule_set(settings.rules).document["tiers"]]
+    tier_list = load_rule_set(settings.rules).document["tiers"]
+    tiers = [tier["name"] for tier in tier_list]
+    alert_tiers = [tier["name"] for tier in tier_list if tier.get("alert")]
     with connect(warehouse, settings.timezone, read_only=True) as con:
-        print(render(con, tiers, truth, outcome.run_id))
+        print(render(con, tiers, truth, outcome.run_id, alert_tiers))
         unreadable = incomplete_files(con, outcome.run_id)
     if unreadable:
         print(f"NIGHT INCOMPLETE: {len(unreadable)} file(s) could not be loaded; the screen ran without them. "
@@ -181,7 +186,7 @@ def _main(args: argparse.Namespace) -> int:
                     args.partition_start)
     if args.command == "research":
         return _research(args.warehouse)
-    start = date(2024, 1, 1)
+    start = DEMO_START
     _generate(args.dir, args.patients, args.days, start, args.seed)
     return _run(args.dir / "landing", None, args.dir / "warehouse.duckdb", start,
                 start + timedelta(days=args.days - 1), None, args.dir / "truth" / "mas_episodes.csv")

@@ -1,14 +1,26 @@
 """docs/RULES.md, generated from the rule file so the rule book cannot drift from what runs.
 
-`python -m pipelines.rule_book` rewrites it; a test fails when it is out of date.
+`python -m pipelines.rule_book` rewrites it; a test fails when it is out of date. Its last section,
+the tiers' performance on a generated hospital, is measured each time: `masscreen demo` on the fixed
+hospital PERFORMANCE_HOSPITAL in a temporary folder (about a minute of generation and screening).
 """
 
+import os
+import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 from pipelines.rule_set import RuleSet, load_rule_set
 from pipelines.settings import PROJECT_DIR, REFERENCE_DIR
 
 RULE_BOOK = PROJECT_DIR / "docs" / "RULES.md"
+RULE_FILE = REFERENCE_DIR / "rules.yaml"
+# The generated hospital the tier figures are measured on: large enough that every cohort of
+# truth/cohorts.csv has at least 30 patients (MAS: 32 episodes), small enough to screen in about a
+# minute on two cores. The time zone is the run's (the figures count local days).
+PERFORMANCE_HOSPITAL = {"patients": 5000, "days": 60, "seed": 7}
+PERFORMANCE_TIMEZONE = "America/New_York"
 STATUS = {"V": "verified in the primary source", "S": "secondary source only", "U": "unverified",
           "engineering": "engineering parameter: no published number"}
 
@@ -44,7 +56,59 @@ def _cannot_compute(rule: dict) -> list[str]:
     return missing
 
 
-def render(rule_set: RuleSet) -> str:
+def measure_tier_performance(rules: Path = RULE_FILE) -> list[dict]:
+    """Run `masscreen demo` on PERFORMANCE_HOSPITAL with the rule file `rules` in a temporary folder
+    and return pipelines.summary.tier_performance rows for its tiers. The demo runs in a child
+    process with its own environment (no DAGSTER_HOME: an ephemeral Dagster instance; no site
+    configuration), so nothing of the caller's is changed. Raises RuntimeError when the run fails."""
+    from pipelines.summary import tier_performance
+    from pipelines.warehouse import connect
+
+    tiers = load_rule_set(rules).document["tiers"]
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DAGSTER_HOME", "MASSCREEN_CONFIG", "MASSCREEN_PARTITION_START")}
+    env |= {"MASSCREEN_TIMEZONE": PERFORMANCE_TIMEZONE, "MASSCREEN_RULES": str(Path(rules).resolve())}
+    with tempfile.TemporaryDirectory(prefix="masscreen-tier-performance-") as folder:
+        command = [sys.executable, "-m", "pipelines.cli", "demo", "--dir", folder,
+                   *(f"--{k}={v}" for k, v in PERFORMANCE_HOSPITAL.items())]
+        done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=folder)
+        if done.returncode != 0:
+            raise RuntimeError(f"the tier performance run failed ({' '.join(command)}): "
+                               + (done.stderr.strip().splitlines() or ["no output"])[-1])
+        with connect(Path(folder) / "warehouse.duckdb", PERFORMANCE_TIMEZONE, read_only=True) as con:
+            return tier_performance(con, Path(folder) / "truth", [t["name"] for t in tiers],
+                                    [t["name"] for t in tiers if t.get("alert")])
+
+
+def _tier_performance_section(rule_set: RuleSet, rows: list[dict]) -> list[str]:
+    from pipelines.cli import DEMO_START
+    from pipelines.summary import tier_performance_table
+
+    alert = [t["name"] for t in rule_set.document["tiers"] if t.get("alert")]
+    hospital = PERFORMANCE_HOSPITAL
+    return [
+        "", "## Tier performance on the generated hospital", "",
+        f"Measured when this page is generated: `masscreen demo --patients {hospital['patients']} --days "
+        f"{hospital['days']} --seed {hospital['seed']}` (period from {DEMO_START}, time zone {PERFORMANCE_TIMEZONE},",
+        "the generator's default scenario: `pipelines/synthetic/generator.py`, `Scenario`), read by",
+        "`sql/audit/synthetic_tier_performance.sql`. A synthetic hospital, not a clinical validation.",
+        "",
+        "Each tier's column counts the rows of that tier or any tier above it; `alert tiers` counts the",
+        f"tiers a clinician is paged for ({', '.join(alert) or 'none'}). MAS: episodes flagged before",
+        "their diagnosis (first flag whose cutoff lies between 7 days before onset and 7 days after",
+        "diagnosis, at or before diagnosis) and the median lead (diagnosis time minus that cutoff). MAS",
+        "at sJIA onset: no rheumatic code before discharge (some had anakinra started during the stay).",
+        "Other groups: patients without MAS flagged on a day overlapping a stay of that cohort.",
+        "",
+        *tier_performance_table(rows),
+    ]
+
+
+def render(rule_set: RuleSet, tier_performance: list[dict] | None = None) -> str:
+    """The rule book text for `rule_set`; `tier_performance` rows (measure_tier_performance) make
+    the last section (None: measured now, with the rule file at RULE_FILE)."""
+    if tier_performance is None:
+        tier_performance = measure_tier_performance()
     doc = rule_set.document
     lines = [
         "# Rule book",
@@ -164,11 +228,12 @@ def render(rule_set: RuleSet) -> str:
                       "", "Probability (published lookup): " + ", ".join(
                           f"{s}: {p}%" for s, p in zip(rule["probability"]["scores"], rule["probability"]["percent"]))
                       + ". A score between two anchors reports both."]
+    lines += _tier_performance_section(rule_set, tier_performance)
     return "\n".join(lines) + "\n"
 
 
 def main() -> int:
-    RULE_BOOK.write_text(render(load_rule_set(REFERENCE_DIR / "rules.yaml")))
+    RULE_BOOK.write_text(render(load_rule_set(RULE_FILE), measure_tier_performance(RULE_FILE)))
     print(f"wrote {RULE_BOOK}")
     return 0
 

@@ -1,5 +1,6 @@
 """The short report printed after a run: rows per stage, quarantine by reason, flags per day, and
-(when a generator's truth is at hand) the known MAS episodes caught and how early."""
+(when a generator's truth is at hand) the known MAS episodes caught and how early, and each tier's
+performance on the generated hospital's cohorts."""
 
 from pathlib import Path
 
@@ -38,6 +39,48 @@ def flag_breakdown(con: duckdb.DuckDBPyConnection, truth_dir: Path, tiers: list[
     }).fetchall()
 
 
+GROUP_LABELS = {
+    "mas": "MAS episodes flagged before diagnosis", "mas_at_sjia_onset": "MAS at sJIA onset (no code before discharge)",
+    "flare": "sJIA/AOSD flare patients flagged", "sjia_flare": "sJIA flare", "aosd_flare": "AOSD flare",
+    "sle_flare": "SLE flare", "sepsis": "sepsis", "liver_injury": "liver injury",
+    "heme_malignancy_chemotherapy": "haematological malignancy, chemotherapy",
+    "heme_malignancy": "haematological malignancy, no chemotherapy",
+    "solid_tumour_chemotherapy": "solid tumour, chemotherapy", "infection": "infection (not sepsis)",
+    "ordinary": "ordinary inpatients",
+}
+
+
+def tier_performance(con: duckdb.DuckDBPyConnection, truth_dir: Path, tiers: list[str],
+                     alert_tiers: list[str]) -> list[dict]:
+    """Per level (each tier cumulatively, highest first, then 'alert tiers') and group (MAS, MAS at
+    sJIA onset, each non-MAS cohort and `flare`): flagged, total, percent and, for MAS, the median
+    lead in hours (sql/audit/synthetic_tier_performance.sql). `tiers` in rule-file order."""
+    return execute(con, sql_text("audit/synthetic_tier_performance.sql"), {
+        "episodes_csv": str(truth_dir / "mas_episodes.csv"),
+        "cohorts_csv": str(truth_dir / "cohorts.csv"),
+        "tiers": tiers, "alert_tiers": alert_tiers,
+    }).pl().to_dicts()
+
+
+def tier_performance_table(rows: list[dict]) -> list[str]:
+    """`tier_performance` rows as a Markdown table: one column per level, one line per group
+    (flagged of total, percent) and a median-lead line under each MAS group."""
+    levels = list(dict.fromkeys((r["level_order"], r["level"]) for r in rows))
+    headers = [level if order == 1 or level == "alert tiers" else f">= {level}" for order, level in levels]
+    cells: dict[str, dict[int, str]] = {}
+    for r in rows:
+        cells.setdefault(r["group_name"], {})[r["level_order"]] = f"{r['flagged']}/{r['total']} ({r['percent']:.1f}%)"
+        if r["group_name"].startswith("mas"):
+            lead = "-" if r["median_lead_hours"] is None else f"{r['median_lead_hours']:.1f} h"
+            cells.setdefault(r["group_name"] + " lead", {})[r["level_order"]] = lead
+    lines = ["| group | " + " | ".join(headers) + " |", "|---|" + "---|" * len(levels)]
+    for group, by_level in cells.items():
+        label = (GROUP_LABELS[group.removesuffix(" lead")].split(" (")[0].removesuffix(" flagged before diagnosis")
+                 + ": median lead") if group.endswith(" lead") else GROUP_LABELS.get(group, group)
+        lines.append(f"| {label} | " + " | ".join(by_level.get(order, "") for order, _ in levels) + " |")
+    return lines
+
+
 def run_warnings(con: duckdb.DuckDBPyConnection, run_id: str) -> list[tuple[str, str | None, int | None, str | None]]:
     """What the run found wrong with its inputs without stopping (meta.run_warnings): check name,
     subject, count and detail, unreadable files first."""
@@ -52,7 +95,9 @@ def incomplete_files(con: duckdb.DuckDBPyConnection, run_id: str) -> list[tuple[
 
 
 def render(con: duckdb.DuckDBPyConnection, tiers: list[str], truth_csv: Path | None = None,
-           run_id: str | None = None) -> str:
+           run_id: str | None = None, alert_tiers: list[str] | None = None) -> str:
+    """The report as text. tiers: names in rule-file order, highest first; alert_tiers: those with
+    `alert: true`. The tier performance table is printed when truth/cohorts.csv is beside truth_csv."""
     lines = []
     if run_id is not None:
         warnings = run_warnings(con, run_id)
@@ -80,4 +125,9 @@ def render(con: duckdb.DuckDBPyConnection, tiers: list[str], truth_csv: Path | N
         lines.append(f"  {'tier':<16}{'MAS':>6}{'confounder':>12}{'neither':>9}{'all':>7}")
         lines += [f"  {tier:<16}{mas:>6,}{confounder:>12,}{neither:>9,}{total:>7,}"
                   for tier, mas, confounder, neither, total in flag_breakdown(con, truth_csv.parent, tiers)]
+        if (truth_csv.parent / "cohorts.csv").exists():
+            lines.append("Tier performance on the generated hospital (each tier counts itself and the tiers above it;"
+                         " cohort rows: patients flagged during a stay of that cohort):")
+            lines += ["  " + line for line in tier_performance_table(
+                tier_performance(con, truth_csv.parent, tiers, alert_tiers or []))]
     return "\n".join(lines)

@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from pipelines.contract import MEDICATIONS
 from pipelines.synthetic import GenerationSummary, generate
 from pipelines.synthetic.criteria import first_met
 
@@ -139,13 +140,14 @@ def test_files_follow_the_contract(hospital):
     out, summary = hospital
     landing = out / "landing"
     days = [(START + dt.timedelta(days=d)).isoformat() for d in range(DAYS)]
-    expected = {"patients.csv", "encounters.csv", "diagnoses.csv"} | {f"labs_{d}.csv" for d in days} \
+    expected = {"patients.csv", "encounters.csv", "diagnoses.csv", "medications.csv"} | {f"labs_{d}.csv" for d in days} \
         | {f"vitals_{d}.csv" for d in days}
     assert {p.name for p in landing.iterdir()} == expected
     headers = {
         "patients.csv": ["patient_id", "birth_date", "sex"],
         "encounters.csv": ["patient_id", "encounter_id", "admit_at", "discharge_at", "encounter_type", "care_unit"],
         "diagnoses.csv": ["patient_id", "encounter_id", "code_system", "code", "recorded_at"],
+        "medications.csv": list(MEDICATIONS.columns),
     }
     for name, header in headers.items():
         with (landing / name).open(newline="", encoding="utf-8") as handle:
@@ -180,12 +182,13 @@ def test_files_follow_the_contract(hospital):
 def test_truth_is_kept_out_of_landing(hospital):
     out, summary = hospital
     assert {p.name for p in (out / "truth").iterdir()} == {
-        "mas_episodes.csv", "confounders.csv", "injected_defects.csv", "superseded.csv"}
+        "mas_episodes.csv", "cohorts.csv", "confounders.csv", "injected_defects.csv", "superseded.csv"}
     landing_text = b"".join(p.read_bytes() for p in (out / "landing").iterdir())
-    for word in (b"underlying", b"onset_at", b"diagnosis_at", b"mas_episodes", b"injected", b"confounder"):
+    for word in (b"underlying", b"onset_at", b"diagnosis_at", b"mas_episodes", b"injected", b"confounder",
+                 b"cohort", b"context_at_onset", b"suspected"):
         assert word not in landing_text
     assert all(f.startswith(("landing/", "truth/")) for f in summary.files)
-    assert len(summary.files) == len(list((out / "landing").iterdir())) + 4
+    assert len(summary.files) == len(list((out / "landing").iterdir())) + 5
 
 
 def test_injected_defects_and_superseded_rows_match_an_independent_reading(hospital):
@@ -280,3 +283,197 @@ def test_population_and_valid_variation_look_like_a_hospital(hospital):
     # morning draws: most lab rows are collected between 05:00 and 07:00
     hours = labs["taken"].dt.hour()
     assert ((hours >= 5) & (hours < 7)).mean() > 0.6
+
+
+# --- cohorts, MAS at sJIA onset, medications, flares -----------------------------------------------
+
+COHORT_NAMES = {"mas", "sjia_flare", "aosd_flare", "sle_flare", "sepsis", "liver_injury",
+                "heme_malignancy_chemotherapy", "heme_malignancy", "solid_tumour_chemotherapy", "infection",
+                "ordinary"}
+# Ingredient RXCUIs verified in clinical-criteria.md section 9; every other drug is sent by name only.
+VERIFIED_RXCUI = {"prednisone": "8640", "prednisolone": "8638", "etoposide": "4179"}
+
+
+@pytest.fixture(scope="module")
+def larger(tmp_path_factory) -> tuple[Path, GenerationSummary]:
+    """1,500 patients x 30 days: enough rheumatic patients and MAS episodes for the scenario checks."""
+    out = tmp_path_factory.mktemp("larger")
+    return out, generate(out, patients=1500, days=30, start=START, seed=SEED)
+
+
+def test_cohorts_name_every_encounter_once_and_agree_with_the_other_truth_files(larger):
+    out, summary = larger
+    cohorts = pl.DataFrame(_read(out / "truth" / "cohorts.csv"))
+    encounters = pl.DataFrame(_read(out / "landing" / "encounters.csv"))
+    assert cohorts.columns == ["patient_id", "encounter_id", "cohort", "underlying"]
+    assert sorted(cohorts.select("patient_id", "encounter_id").rows()) == \
+        sorted(encounters.select("patient_id", "encounter_id").rows())
+    assert set(cohorts["cohort"]) == COHORT_NAMES  # every cohort present in this hospital
+    assert summary.cohorts == {k: v for k, v in cohorts["cohort"].value_counts().iter_rows()}
+    rheumatic = cohorts.filter(pl.col("underlying") != "")
+    assert set(rheumatic["cohort"]) == {"mas", "sjia_flare", "aosd_flare", "sle_flare"}
+    flares = rheumatic.filter(pl.col("cohort") != "mas")
+    assert (flares["cohort"] == flares["underlying"] + "_flare").all()
+    episodes = pl.DataFrame(_read(out / "truth" / "mas_episodes.csv"))
+    assert sorted(rheumatic.filter(pl.col("cohort") == "mas").select("encounter_id", "underlying").rows()) == \
+        sorted(episodes.select("encounter_id", "underlying").rows())
+    by_encounter = dict(cohorts.select("encounter_id", "cohort").iter_rows())
+    kinds = {"sepsis": {"sepsis"}, "liver_injury": {"liver_injury"},
+             "heme_malignancy": {"heme_malignancy", "heme_malignancy_chemotherapy"},
+             "chemotherapy": {"heme_malignancy_chemotherapy", "solid_tumour_chemotherapy"}}
+    confounders = _read(out / "truth" / "confounders.csv")
+    assert all(by_encounter[r["encounter_id"]] in kinds[r["kind"]] for r in confounders)
+    for kind, names in kinds.items():
+        assert sum(r["kind"] == kind for r in confounders) == sum(c in names for c in cohorts["cohort"])
+
+
+def _onset_codes(out: Path) -> pl.DataFrame:
+    """Per MAS episode: context_at_onset, discharge of the stay, first sJIA code (M08.2x) of the patient."""
+    episodes = pl.DataFrame(_read(out / "truth" / "mas_episodes.csv"))
+    stays = pl.DataFrame(_read(out / "landing" / "encounters.csv")).select("encounter_id", "discharge_at")
+    dx = pl.DataFrame(_read(out / "landing" / "diagnoses.csv")).filter(pl.col("code").str.starts_with("M08.2"))
+    first_code = dx.group_by("patient_id").agg(pl.col("recorded_at").min().alias("first_sjia_code_at"))
+    return episodes.join(stays, on="encounter_id").join(first_code, on="patient_id", how="left")
+
+
+def test_mas_at_sjia_onset_has_no_sjia_code_before_discharge(larger, tmp_path):
+    from pipelines.synthetic import Scenario
+
+    out, summary = larger
+    default = _onset_codes(out)
+    at_onset = default.filter(pl.col("context_at_onset") != "coded")
+    assert set(default["context_at_onset"]) <= {"coded", "suspected_therapy", "none"}
+    sjia_mas = (default["underlying"] == "sjia").sum()
+    assert at_onset.height == min(round(0.2 * summary.mas_episodes), sjia_mas) >= 1
+    assert (at_onset["underlying"] == "sjia").all()
+    # no sJIA code before the stay's discharge (none at all when the stay outlasts the period)
+    assert ((at_onset["first_sjia_code_at"] >= at_onset["discharge_at"]) | at_onset["first_sjia_code_at"].is_null()
+            | (at_onset["discharge_at"] == "")).all()
+    coded_sjia = default.filter((pl.col("context_at_onset") == "coded") & (pl.col("underlying") == "sjia"))
+    assert (coded_sjia["first_sjia_code_at"] < coded_sjia["onset_at"]).all()
+
+    # the share is a scenario parameter; the rest of the hospital does not move with it
+    generate(tmp_path / "all", patients=1500, days=30, start=START, seed=SEED,
+             scenario=Scenario(mas_at_sjia_onset_share=1.0))
+    every = _onset_codes(tmp_path / "all")
+    assert ((every["context_at_onset"] != "coded") == (every["underlying"] == "sjia")).all()
+    for name in ("labs_2024-01-15.csv", "vitals_2024-01-15.csv", "encounters.csv", "patients.csv"):
+        assert (tmp_path / "all" / "landing" / name).read_bytes() == (out / "landing" / name).read_bytes()
+    with pytest.raises(ValueError, match="mas_at_sjia_onset_share"):
+        Scenario(mas_at_sjia_onset_share=1.5)
+
+
+def test_medications_follow_the_contract_and_the_scenario(larger, tmp_path):
+    from pipelines.synthetic import Scenario
+
+    out, _ = larger
+    meds = pl.DataFrame(_read(out / "landing" / "medications.csv"))
+    with (out / "landing" / "medications.csv").open(newline="", encoding="utf-8") as handle:
+        assert next(csv.reader(handle)) == list(MEDICATIONS.columns)
+    coded = meds.filter(pl.col("code") != "")
+    assert set(coded["code_system"]) == {"RXNORM"}
+    assert all(VERIFIED_RXCUI.get(name) == code for name, code in coded.select("name", "code").iter_rows())
+    assert (meds.filter(pl.col("name").is_in(list(VERIFIED_RXCUI)))["code"] != "").all()
+    assert (meds.filter(pl.col("code") == "")["code_system"] == "").all()
+    assert set(meds["dose"]) == {""}  # no dose is invented
+    started = meds["started_at"].str.strptime(pl.Datetime, TS)
+    ended = meds["ended_at"].str.strptime(pl.Datetime, TS, strict=False)
+    assert started.null_count() == 0 and ((ended > started) | ended.is_null()).all()
+    assert (started < dt.datetime(2024, 1, 31)).all()
+
+    cohorts = pl.DataFrame(_read(out / "truth" / "cohorts.csv"))
+    stays = pl.DataFrame(_read(out / "landing" / "encounters.csv")).join(cohorts, on=["patient_id", "encounter_id"])
+    first_admit = stays.group_by("patient_id").agg(pl.col("admit_at").min().alias("first_admit_at"))
+    underlying = cohorts.filter(pl.col("underlying") != "").group_by("patient_id").agg(pl.col("underlying").first())
+    # long-term orders: no encounter, started before the first stay, still running
+    long_term = meds.filter(pl.col("encounter_id") == "").join(first_admit, on="patient_id").join(
+        underlying, on="patient_id", how="left")
+    assert set(long_term["name"]) == {"anakinra", "tocilizumab", "prednisone"}
+    assert (long_term["started_at"] < long_term["first_admit_at"]).all() and set(long_term["ended_at"]) == {""}
+    biologic = long_term.filter(pl.col("name") != "prednisone")
+    assert set(biologic["underlying"]) == {"sjia", "aosd"} and set(biologic["route"]) <= {"subcutaneous", "intravenous"}
+    assert set(long_term.filter(pl.col("name") == "prednisone")["route"]) == {"oral"}
+    # during a stay: anakinra for suspected sJIA before the MAS diagnosis, eye drops, chemotherapy
+    in_stay = meds.filter(pl.col("encounter_id") != "").join(stays, on=["patient_id", "encounter_id"])
+    assert (in_stay["started_at"] > in_stay["admit_at"]).all()
+    episodes = pl.DataFrame(_read(out / "truth" / "mas_episodes.csv"))
+    suspected = episodes.filter(pl.col("context_at_onset") == "suspected_therapy")
+    anakinra = in_stay.filter(pl.col("name") == "anakinra").join(episodes, on=["patient_id", "encounter_id"])
+    assert sorted(anakinra["encounter_id"]) == sorted(suspected["encounter_id"])
+    assert (anakinra["started_at"] < anakinra["diagnosis_at"]).all()
+    drops = in_stay.filter(pl.col("route") == "ophthalmic")
+    assert drops.height >= 1 and set(drops["name"]) == {"prednisolone"} and set(drops["cohort"]) == {"ordinary"}
+    chemo = in_stay.filter(pl.col("cohort").str.ends_with("chemotherapy"))
+    assert set(chemo["route"]) == {"intravenous"}
+    chemo_stays = stays.filter(pl.col("cohort").str.ends_with("chemotherapy") & (pl.col("admit_at") < "2024-01-30"))
+    assert set(chemo_stays["encounter_id"]) <= set(chemo["encounter_id"])
+    assert set(in_stay["cohort"]) <= {"mas", "ordinary", "heme_malignancy_chemotherapy", "solid_tumour_chemotherapy"}
+
+    # every share is a parameter: with all at 0 only the chemotherapy orders remain
+    generate(tmp_path / "none", patients=1500, days=30, start=START, seed=SEED, scenario=Scenario(
+        long_term_biologic_share=0, suspected_sjia_anakinra_share=0, sle_prednisone_share=0,
+        other_prednisone_share=0, eye_drops_share=0))
+    bare = pl.DataFrame(_read(tmp_path / "none" / "landing" / "medications.csv"))
+    assert bare.height == chemo.height and set(bare["route"]) == {"intravenous"}
+    assert "suspected_therapy" not in {r["context_at_onset"] for r in _read(tmp_path / "none" / "truth" / "mas_episodes.csv")}
+
+
+def test_flares_cross_the_ferritin_esr_cut_off_as_often_as_its_published_specificity():
+    """Eloseily 2019: ferritin/ESR >= 21.5 has 78% specificity against active sJIA, so about 22% of
+    flare draws should sit at or above it (clinical-criteria.md section 5)."""
+    import numpy as np
+
+    from pipelines.synthetic.population import FLARE, NEVER, Encounters
+    from pipelines.synthetic.trajectories import LATENT, draw_lab_noise, draw_levels, lab_values
+
+    rng = np.random.default_rng(5)
+    n = 20000
+    enc = Encounters(*(np.zeros(n, dtype=np.int64) for _ in range(2)), np.full(n, FLARE), np.zeros(n, np.int64),
+                     np.full(n, 10 * 1440), np.full(n, NEVER), np.ones(n), np.full(n, NEVER), np.ones(n),
+                     np.zeros(n, np.int64), np.zeros(n, bool), np.full(n, 4))
+    values = lab_values(enc, draw_levels(rng, enc), np.arange(n), np.zeros(n), draw_lab_noise(rng, n), enc.resolve)
+    ratio = values[:, LATENT.index("ferritin")] / values[:, LATENT.index("esr")]
+    assert 0.19 <= (ratio >= 21.5).mean() <= 0.25
+
+
+def test_tier_performance_counts_each_tier_cumulatively_within_the_windows(con, tmp_path):
+    from pipelines.summary import tier_performance, tier_performance_table
+
+    con.execute("CREATE SCHEMA IF NOT EXISTS staging; CREATE SCHEMA IF NOT EXISTS screen")
+    con.execute("CREATE TABLE staging.encounters (patient_id VARCHAR, encounter_id VARCHAR, admit_at TIMESTAMPTZ, "
+                "discharge_at TIMESTAMPTZ)")
+    con.execute("CREATE TABLE screen.at_risk_daily (patient_id VARCHAR, as_of_date DATE, tier VARCHAR)")
+    con.execute("""INSERT INTO staging.encounters VALUES
+        ('m1', 'e1', '2024-01-01 10:00', '2024-01-20 12:00'), ('m2', 'e2', '2024-01-01 10:00', NULL),
+        ('f1', 'e3', '2024-01-05 10:00', '2024-01-08 12:00'), ('f2', 'e4', '2024-01-05 10:00', '2024-01-08 12:00'),
+        ('f2', 'e5', '2024-01-15 10:00', '2024-01-18 12:00'), ('s1', 'e6', '2024-01-05 10:00', '2024-01-08 12:00')""")
+    # m1: 'low' flag on 01-03 (cutoff 01-04 00:00, 60 h before diagnosis), 'high' on 01-05 (12 h before);
+    # m2 (MAS at sJIA onset): 'high' only after diagnosis, 'low' 9 days before onset (outside the window);
+    # f1: 'low' during the stay; f2: 'high' on 01-10, between two flare stays (not during one);
+    # s1: 'mid' during its sepsis stay.
+    con.execute("""INSERT INTO screen.at_risk_daily VALUES
+        ('m1', '2024-01-03', 'low'), ('m1', '2024-01-05', 'high'), ('m2', '2024-01-12', 'high'),
+        ('m2', '2023-12-25', 'low'), ('f1', '2024-01-07', 'low'), ('f2', '2024-01-10', 'high'),
+        ('s1', '2024-01-06', 'mid')""")
+    truth = tmp_path / "truth"
+    truth.mkdir()
+    (truth / "mas_episodes.csv").write_text(
+        "patient_id,encounter_id,underlying,onset_at,diagnosis_at,criteria_first_met_at,context_at_onset\n"
+        "m1,e1,aosd,2024-01-03T00:00:00,2024-01-06T12:00:00,2024-01-04T00:00:00,coded\n"
+        "m2,e2,sjia,2024-01-04T00:00:00,2024-01-08T00:00:00,2024-01-06T00:00:00,none\n")
+    (truth / "cohorts.csv").write_text(
+        "patient_id,encounter_id,cohort,underlying\nm1,e1,mas,aosd\nm2,e2,mas,sjia\nf1,e3,sjia_flare,sjia\n"
+        "f2,e4,aosd_flare,aosd\nf2,e5,aosd_flare,aosd\ns1,e6,sepsis,\n")
+    rows = tier_performance(con, truth, ["high", "mid", "low"], ["high", "mid"])
+    got = {(r["level"], r["group_name"]): (r["flagged"], r["total"], r["median_lead_hours"]) for r in rows}
+    assert got[("high", "mas")] == (1, 2, 12.0)
+    assert got[("low", "mas")] == (1, 2, 60.0)  # the first flag in the window counts, whatever its tier
+    assert got[("alert tiers", "mas")] == (1, 2, 12.0)
+    assert got[("low", "mas_at_sjia_onset")] == (0, 1, None)
+    assert got[("high", "flare")] == (0, 2, None) and got[("low", "flare")] == (1, 2, None)
+    assert got[("low", "sjia_flare")] == (1, 1, None) and got[("low", "aosd_flare")] == (0, 1, None)
+    assert got[("high", "sepsis")] == (0, 1, None) and got[("mid", "sepsis")] == (1, 1, None)
+    assert got[("alert tiers", "sepsis")] == (1, 1, None)
+    table = tier_performance_table(rows)
+    assert table[0] == "| group | high | >= mid | >= low | alert tiers |"
+    assert "| MAS episodes flagged before diagnosis | 1/2 (50.0%) | 1/2 (50.0%) | 1/2 (50.0%) | 1/2 (50.0%) |" in table

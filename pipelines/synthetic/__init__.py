@@ -4,11 +4,11 @@
     summary = generate(Path("var/demo"), patients=3000, days=90, start=date(2024, 1, 1), seed=7)
 
 Writes `out_dir/landing/` (patients.csv, encounters.csv, diagnoses.csv, labs_YYYY-MM-DD.csv,
-vitals_YYYY-MM-DD.csv) and `out_dir/truth/` (mas_episodes.csv, confounders.csv,
-injected_defects.csv, superseded.csv). Formats and the defects injected: see the docstrings of
+vitals_YYYY-MM-DD.csv) and `out_dir/truth/` (mas_episodes.csv, cohorts.csv,
+confounders.csv, injected_defects.csv, superseded.csv). Formats and the defects injected: see the docstrings of
 generator.py, messiness.py and writer.py.
 """
 
-from pipelines.synthetic.generator import GenerationError, GenerationSummary, generate
+from pipelines.synthetic.generator import GenerationError, GenerationSummary, Scenario, generate
 
-__all__ = ["generate", "GenerationSummary", "GenerationError"]
+__all__ = ["generate", "GenerationSummary", "GenerationError", "Scenario"]

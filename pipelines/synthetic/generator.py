@@ -9,6 +9,8 @@ out_dir/landing/ (the canonical extract contract, DESIGN.md):
   encounters.csv      patient_id, encounter_id, admit_at, discharge_at (empty: still admitted at the
                       end of the period), encounter_type (inpatient), care_unit
   diagnoses.csv       patient_id, encounter_id, code_system (ICD10CM), code, recorded_at
+  medications.csv     patient_id, encounter_id, code_system (RXNORM or empty), code, name, dose, dose_unit,
+                      route, started_at, ended_at (empty: running): who gets what, see medications.py
   labs_YYYY-MM-DD.csv one per day of resulted_at: patient_id, encounter_id, result_id, code, name,
                       value, unit, ref_low, ref_high, collected_at, resulted_at, status (F|C|P|X)
   vitals_YYYY-MM-DD.csv one per day of recorded_at: patient_id, encounter_id, measurement_id, code
@@ -18,10 +20,35 @@ out_dir/landing/ (the canonical extract contract, DESIGN.md):
 out_dir/truth/:
   mas_episodes.csv    patient_id, encounter_id, underlying (sjia|aosd|sle), onset_at, diagnosis_at,
                       criteria_first_met_at (the first moment criteria.first_met holds in the rows as
-                      sent; diagnosis_at is 24-96 h later)
-  confounders.csv     patient_id, encounter_id, kind (sepsis|liver_injury|heme_malignancy|chemotherapy)
+                      sent; diagnosis_at is 24-96 h later), context_at_onset: what a screen could know
+                      of the rheumatic context before the diagnosis: coded (its ICD-10-CM code is
+                      recorded at admission), suspected_therapy (MAS at sJIA onset, no code before
+                      discharge, but anakinra started during the stay before the diagnosis), none
+                      (MAS at sJIA onset, nothing before discharge)
+  cohorts.csv         patient_id, encounter_id, cohort, underlying: one row per encounter. cohort is one
+                      of COHORTS (mas, sjia_flare, aosd_flare, sle_flare, sepsis, liver_injury,
+                      heme_malignancy_chemotherapy, heme_malignancy, solid_tumour_chemotherapy,
+                      infection, ordinary); underlying (sjia|aosd|sle) for mas and the flares, else empty
+  confounders.csv     patient_id, encounter_id, kind (sepsis|liver_injury|heme_malignancy|chemotherapy):
+                      the confounder encounters of cohorts.csv, one row per kind
   injected_defects.csv file_kind (labs|vitals), reason, rows: every quarantine reason for both kinds
   superseded.csv      file_kind, reason (duplicate|older_version|cancelled), rows
+
+Scenario assumptions (engineering choices of this hospital, not clinical facts) are the fields of
+`Scenario`, passed as `generate(..., scenario=Scenario(...))`:
+  mas_at_sjia_onset_share  share of all MAS episodes that present at the onset of sJIA (default 0.2,
+                           about a fifth: an assumption of this scenario, not a clinical figure). Those patients
+                           are sJIA patients with no earlier code: their M08.20 is recorded at the
+                           MAS stay's discharge (not at all if the stay outlasts the period).
+  long_term_biologic_share  share of known sJIA/AOSD patients on long-term IL-1 or IL-6 blockade (0.5)
+  il6_share_of_biologics   of those, the share on tocilizumab rather than anakinra (0.3)
+  suspected_sjia_anakinra_share  share of MAS-at-sJIA-onset patients started on anakinra during the
+                           stay before the MAS diagnosis (0.5)
+  sle_prednisone_share     share of SLE patients on long-term oral prednisone (0.5)
+  other_prednisone_share   share of patients without a rheumatic disease on it (0.03)
+  eye_drops_share          share of ordinary stays with prednisolone eye drops (0.02)
+Draws for the scenario come from a second generator seeded from (seed, 1), so the rest of the
+hospital is the same with or without them.
 """
 
 from __future__ import annotations
@@ -37,11 +64,12 @@ from pipelines.synthetic import criteria
 from pipelines.synthetic.catalog import (
     LAB_ANALYTES, LAB_INDEX, LAB_REASONS, SUPERSEDED_REASONS, TEMPERATURE, VITAL_REASONS,
 )
+from pipelines.synthetic.medications import make_orders, medications_frame
 from pipelines.synthetic.messiness import lab_mess, make_overlaps, vital_mess
 from pipelines.synthetic.orders import make_draws, make_lab_rows, make_readings
 from pipelines.synthetic.population import (
-    CARE_UNITS, CHEMO, HEME, HEME_CHEMO, HEME_CODES, LIVER, MAS, ORD, ORD_INF, SEPSIS, SOLID_CODES,
-    UNDERLYING_NAMES, make_encounters, make_patients,
+    AOSD, CARE_UNITS, CHEMO, FLARE, HEME, HEME_CHEMO, HEME_CODES, LIVER, MAS, ORD, ORD_INF, SEPSIS, SJIA, SLE,
+    SOLID_CODES, UNDERLYING_NAMES, make_encounters, make_patients,
 )
 from pipelines.synthetic.presentation import present
 from pipelines.synthetic.timeline import DAY, HOUR, as_datetime, clear_of_dst_gap, iso
@@ -52,7 +80,28 @@ from pipelines.synthetic import writer
 
 CRITERIA_ANALYTES = ("ferritin", "platelets", "ast", "triglycerides", "fibrinogen")
 CONFOUNDER_KINDS = ("sepsis", "liver_injury", "heme_malignancy", "chemotherapy")
+COHORTS = ("mas", "sjia_flare", "aosd_flare", "sle_flare", "sepsis", "liver_injury", "heme_malignancy_chemotherapy",
+           "heme_malignancy", "solid_tumour_chemotherapy", "infection", "ordinary")
+CONTEXT_AT_ONSET = ("coded", "suspected_therapy", "none")
 STATUS = ("F", "C", "P", "X")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Scenario assumptions of the generated hospital (shares in [0, 1]); see the module docstring."""
+
+    mas_at_sjia_onset_share: float = 0.2
+    long_term_biologic_share: float = 0.5
+    il6_share_of_biologics: float = 0.3
+    suspected_sjia_anakinra_share: float = 0.5
+    sle_prednisone_share: float = 0.5
+    other_prednisone_share: float = 0.03
+    eye_drops_share: float = 0.02
+
+    def __post_init__(self) -> None:
+        for name, value in vars(self).items():
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"Scenario.{name} must be a share between 0 and 1, not {value}")
 
 
 @dataclass(frozen=True)
@@ -65,8 +114,10 @@ class GenerationSummary:
     lab_rows: int
     vital_rows: int
     diagnosis_rows: int
+    medication_rows: int
     mas_episodes: int
     confounders: dict[str, int] = field(default_factory=dict)  # encounters per kind (truth/confounders.csv)
+    cohorts: dict[str, int] = field(default_factory=dict)  # encounters per cohort (truth/cohorts.csv)
     injected_defects: dict[str, dict[str, int]] = field(default_factory=dict)  # file kind -> reason -> rows
     superseded: dict[str, dict[str, int]] = field(default_factory=dict)  # file kind -> reason -> rows
     files: tuple[str, ...] = ()
@@ -76,16 +127,24 @@ class GenerationError(RuntimeError):
     """The generated data would not keep a promise the truth files make (a bug, never expected)."""
 
 
-def generate(out_dir: Path, patients: int, days: int, start: dt.date, seed: int) -> GenerationSummary:
+def generate(out_dir: Path, patients: int, days: int, start: dt.date, seed: int,
+             scenario: Scenario = Scenario()) -> GenerationSummary:
+    """Write the hospital's landing/ and truth/ files under `out_dir` (formats: module docstring).
+
+    patients, days: size of the hospital and length of the period (days from `start`, local time);
+    seed: every draw; scenario: the scenario assumptions. Raises ValueError for a size below 1 and
+    GenerationError when the data would contradict its truth files."""
     if patients < 1 or days < 1:
         raise ValueError("patients and days must be at least 1")
     out_dir = Path(out_dir)
     rng = np.random.default_rng(seed)
+    scenario_rng = np.random.default_rng((seed, 1))
     end = days * DAY
 
     # --- who, when, what was measured ---------------------------------------------------------
     pats = make_patients(rng, patients, days)
     enc = make_encounters(rng, pats, days)
+    at_sjia_onset = _mas_at_sjia_onset(scenario_rng, pats, scenario.mas_at_sjia_onset_share)
     underlying_e = pats.underlying[enc.patient].astype(np.int64)
     levels = draw_levels(rng, enc)
     draws = make_draws(rng, enc, days)
@@ -209,22 +268,30 @@ def generate(out_dir: Path, patients: int, days: int, start: dt.date, seed: int)
     paths = []
     paths.append(writer.write_frame(_patients_frame(pats, start), landing / "patients.csv"))
     paths.append(writer.write_frame(_encounters_frame(enc, start, end), landing / "encounters.csv"))
-    dx_frame = _diagnoses_frame(rng, pats, enc, diagnosis, start, end)
+    dx_frame = _diagnoses_frame(rng, pats, enc, diagnosis, at_sjia_onset, start, end)
     paths.append(writer.write_frame(dx_frame, landing / "diagnoses.csv"))
+    orders, suspected = make_orders(scenario_rng, pats, enc, diagnosis, at_sjia_onset, scenario)
+    med_frame = medications_frame(orders, start, end)
+    paths.append(writer.write_frame(med_frame, landing / "medications.csv"))
     paths += writer.write_daily(lab_lines, landing, "labs", writer.LAB_COLUMNS, start, days)
     paths += writer.write_daily(vital_lines, landing, "vitals", writer.VITAL_COLUMNS, start, days)
 
     episodes = pl.DataFrame({
         "patient": enc.patient[mas_encs], "enc": mas_encs, "underlying": underlying_e[mas_encs],
         "onset": clear_of_dst_gap(np.round(enc.onset[mas_encs]).astype(np.int64)), "diagnosis": diagnosis[mas_encs],
-        "first": first_met[mas_encs],
+        "first": first_met[mas_encs], "context": np.where(at_sjia_onset[enc.patient[mas_encs]],
+                                                                   np.where(suspected[enc.patient[mas_encs]], 1, 2), 0),
     }).sort("diagnosis", "enc").select(
         writer.padded("patient", "P", 6).alias("patient_id"), writer.padded("enc", "E", 7).alias("encounter_id"),
         pl.col("underlying").replace_strict(dict(enumerate(UNDERLYING_NAMES)), return_dtype=pl.String),
         iso(pl.col("onset"), start).alias("onset_at"), iso(pl.col("diagnosis"), start).alias("diagnosis_at"),
         iso(pl.col("first"), start).alias("criteria_first_met_at"),
+        pl.col("context").replace_strict(dict(enumerate(CONTEXT_AT_ONSET)), return_dtype=pl.String)
+        .alias("context_at_onset"),
     )
     paths.append(writer.write_frame(episodes, truth / "mas_episodes.csv"))
+    cohorts = _cohorts_frame(enc, underlying_e)
+    paths.append(writer.write_frame(cohorts, truth / "cohorts.csv"))
     confounders = _confounders_frame(enc)
     paths.append(writer.write_frame(confounders, truth / "confounders.csv"))
 
@@ -244,8 +311,9 @@ def generate(out_dir: Path, patients: int, days: int, start: dt.date, seed: int)
 
     return GenerationSummary(
         patients=pats.n, encounters=enc.n, lab_rows=lab_lines.height, vital_rows=vital_lines.height,
-        diagnosis_rows=dx_frame.height, mas_episodes=int(mas_encs.size),
+        diagnosis_rows=dx_frame.height, medication_rows=med_frame.height, mas_episodes=int(mas_encs.size),
         confounders={k: int((confounders["kind"] == k).sum()) for k in CONFOUNDER_KINDS},
+        cohorts={k: int((cohorts["cohort"] == k).sum()) for k in COHORTS},
         injected_defects=defects, superseded=superseded,
         files=tuple(p.relative_to(out_dir).as_posix() for p in paths),
     )
@@ -302,9 +370,9 @@ def _first_met(labs, lab_canon, lab_protected, reads, temp_canon, vit_protected,
 def _remove_stale(landing: Path, truth: Path) -> None:
     """Drop files an earlier run of the generator left (e.g. a longer period); nothing else."""
     for folder, patterns in ((landing, ("labs_*.csv", "vitals_*.csv", "patients.csv", "encounters.csv",
-                                        "diagnoses.csv")),
-                             (truth, ("mas_episodes.csv", "confounders.csv", "injected_defects.csv",
-                                      "superseded.csv"))):
+                                        "diagnoses.csv", "medications.csv")),
+                             (truth, ("mas_episodes.csv", "cohorts.csv", "confounders.csv",
+                                      "injected_defects.csv", "superseded.csv"))):
         for pattern in patterns:
             for path in sorted(folder.glob(pattern)):
                 path.unlink()
@@ -341,13 +409,15 @@ INFECTION_CODES_CHILD = ("J18.9", "J21.9", "A08.4", "N39.0", "H66.90")
 UNDERLYING_CODES = ("M08.20", "M06.1", "M32.9")
 
 
-def _diagnoses_frame(rng, pats, enc, diagnosis, start: dt.date, end: int) -> pl.DataFrame:
-    """Coded diagnoses per encounter, recorded during the stay; MAS adds D76.1 at diagnosis."""
+def _diagnoses_frame(rng, pats, enc, diagnosis, at_sjia_onset, start: dt.date, end: int) -> pl.DataFrame:
+    """Coded diagnoses per encounter, recorded during the stay; MAS adds D76.1 at diagnosis. MAS at
+    sJIA onset (`at_sjia_onset`, per patient): the sJIA code of that stay is recorded at discharge."""
     m = enc.n
     cat = enc.category
     child = pats.age_years[enc.patient] < 18
     u = rng.random((m, 3))
-    recorded = clear_of_dst_gap(enc.admit + rng.integers(HOUR, 12 * HOUR, size=m))
+    at_admission = clear_of_dst_gap(enc.admit + rng.integers(HOUR, 12 * HOUR, size=m))
+    recorded = np.where((cat == MAS) & at_sjia_onset[enc.patient], enc.discharge, at_admission)
 
     def pick(codes_adult, codes_child):
         a = np.array(codes_adult)[np.minimum((u[:, 0] * len(codes_adult)).astype(int), len(codes_adult) - 1)]
@@ -364,9 +434,9 @@ def _diagnoses_frame(rng, pats, enc, diagnosis, start: dt.date, end: int) -> pl.
     )
     rows = [(np.arange(m), primary, recorded)]
     severe = (cat == SEPSIS) & (u[:, 1] < 0.5)
-    rows.append((np.nonzero(severe)[0], np.full(severe.sum(), "R65.20"), recorded[severe] + 30))
+    rows.append((np.nonzero(severe)[0], np.full(severe.sum(), "R65.20"), at_admission[severe] + 30))
     chemo = (cat == CHEMO) | (cat == HEME_CHEMO)
-    rows.append((np.nonzero(chemo)[0], np.full(chemo.sum(), "Z51.11"), recorded[chemo] + 45))
+    rows.append((np.nonzero(chemo)[0], np.full(chemo.sum(), "Z51.11"), at_admission[chemo] + 45))
     mas = np.nonzero(cat == MAS)[0]
     rows.append((mas, np.full(mas.size, "D76.1"), diagnosis[mas]))
     e = np.concatenate([r[0] for r in rows])
@@ -378,6 +448,34 @@ def _diagnoses_frame(rng, pats, enc, diagnosis, start: dt.date, end: int) -> pl.
         writer.padded("patient", "P", 6).alias("patient_id"), writer.padded("enc", "E", 7).alias("encounter_id"),
         pl.lit("ICD10CM").alias("code_system"), "code", iso(pl.col("t"), start).alias("recorded_at"),
     )
+
+
+def _mas_at_sjia_onset(rng, pats, share: float) -> np.ndarray:
+    """Per patient: MAS presents at the onset of sJIA. round(share x MAS patients) of them, drawn
+    from the sJIA patients with MAS (all of those if there are fewer)."""
+    candidates = np.nonzero(pats.is_mas & (pats.underlying == SJIA))[0]
+    wanted = min(int(round(share * pats.is_mas.sum())), candidates.size)
+    out = np.zeros(pats.n, dtype=bool)
+    out[rng.choice(candidates, size=wanted, replace=False)] = True
+    return out
+
+
+def _cohorts_frame(enc, underlying_e) -> pl.DataFrame:
+    """truth/cohorts.csv: one row per encounter, its cohort and (rheumatic cohorts) underlying disease."""
+    cat = enc.category
+    flare = np.select([underlying_e == SJIA, underlying_e == AOSD], ["sjia_flare", "aosd_flare"], "sle_flare")
+    cohort = np.select(
+        [cat == MAS, (cat == FLARE) | (cat == SLE), cat == SEPSIS, cat == LIVER, cat == HEME_CHEMO, cat == HEME,
+         cat == CHEMO, cat == ORD_INF],
+        ["mas", flare, "sepsis", "liver_injury", "heme_malignancy_chemotherapy", "heme_malignancy",
+         "solid_tumour_chemotherapy", "infection"], "ordinary")
+    rheumatic = (cat == MAS) | (cat == FLARE) | (cat == SLE)
+    return pl.DataFrame({
+        "patient": enc.patient, "enc": np.arange(enc.n), "cohort": cohort.astype(str),
+        "underlying": np.where(rheumatic, np.array(UNDERLYING_NAMES)[np.maximum(underlying_e, 0)], ""),
+    }).sort("patient", "enc").select(
+        writer.padded("patient", "P", 6).alias("patient_id"), writer.padded("enc", "E", 7).alias("encounter_id"),
+        "cohort", "underlying")
 
 
 def _confounders_frame(enc) -> pl.DataFrame:
@@ -397,4 +495,5 @@ def _counts_frame(counts: dict[str, dict[str, int]]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=["file_kind", "reason", "rows"], orient="row")
 
 
-__all__ = ["generate", "GenerationSummary", "GenerationError", "SUPERSEDED_REASONS", "CONFOUNDER_KINDS"]
+__all__ = ["generate", "GenerationSummary", "GenerationError", "Scenario", "SUPERSEDED_REASONS", "CONFOUNDER_KINDS",
+           "COHORTS", "CONTEXT_AT_ONSET"]
