@@ -197,6 +197,7 @@ def render(rule_set: RuleSet, tier_performance: list[dict] | None = None) -> str
         if rule.get("population"):
             population = rule["population"]
             needs = [f"age at least {population['min_age_years']} years" if "min_age_years" in population else "",
+                     f"age under {population['max_age_years']} years" if "max_age_years" in population else "",
                      "fever" if population.get("requires_fever") else "",
                      "an intensive care stay" if population.get("requires_icu") else ""]
             needs = ", ".join(n for n in needs if n)

@@ -21,7 +21,7 @@ OPERATORS = (">", ">=", "<", "<=")
 STATUSES = ("V", "S", "U", "engineering")
 CONTEXT_STATES = ("known", "suspected", "unknown")
 POPULATION_STATES = ("in", "outside", "unknown")
-POPULATION_KEYS = ("text", "min_age_years", "requires_fever", "requires_icu", "status")
+POPULATION_KEYS = ("text", "min_age_years", "max_age_years", "requires_fever", "requires_icu", "status")
 # The trend columns of features.patient_day the trend rules read, and which baseline aggregate a
 # trend is measured from: a rise from the baseline window's minimum, a fall from its maximum.
 TREND_MEASURES = {"ferritin": "fold_rise", "platelets": "pct_drop", "fibrinogen": "pct_drop",
@@ -225,6 +225,7 @@ class RuleSet:
             params[f"{rule_id}__applies_to"] = list(rule.get("applies_to", []))
             population = rule.get("population", {})
             params[f"{rule_id}__population__min_age_years"] = population.get("min_age_years")
+            params[f"{rule_id}__population__max_age_years"] = population.get("max_age_years")
             params[f"{rule_id}__population__requires_fever"] = bool(population.get("requires_fever", False))
             params[f"{rule_id}__population__requires_icu"] = bool(population.get("requires_icu", False))
             for item_id, item in rule["items"].items():

@@ -286,8 +286,8 @@ def _week_before(tmp_path, rows: dict):
     ("300", "599", "250", "175", False),   # fold just under 2
     ("300", "600", "250", "176", False),   # drop just under 30 %
     ("240", "480", "250", "150", False),   # below the ferritin floor of 500
-    ("300", "600", "259", "181", True),    # platelets at their floor (<= 181), drop 30.1 %
-    ("300", "600", "300", "181.1", False),  # a 40 % fall still above the platelet floor
+    ("300", "600", "302", "211", True),    # platelets at their floor (<= 211), drop 30.1 %
+    ("300", "600", "400", "211.1", False),  # a 47 % fall still above the platelet floor
 ])
 def test_dynamic_ferritin_platelets_at_its_boundaries(con, tmp_path, ferritin_before, ferritin_now,
                                                       platelets_before, platelets_now, met):
@@ -350,7 +350,8 @@ def test_tiers_take_the_first_tier_whose_rules_hold(tmp_path):
     tier_sql = RULES.render("{{tier}}")
     assert tier_sql.startswith("CASE WHEN (eular_acr_2016__met AND eular_acr_2016__context IN ('known', 'suspected') "
                                "AND eular_acr_2016__population IN ('in'))")
-    assert tier_sql.endswith("WHEN (ferritin_above_10000__met) OR (dynamic_other__met) THEN 'watch' END")
+    assert tier_sql.endswith("OR (ferritin_esr_ratio__met AND ferritin_esr_ratio__context IN ('known', 'suspected')) "
+                             "THEN 'watch' END")
 
 
 def test_changing_a_threshold_changes_the_rule_set_version(tmp_path):

@@ -98,14 +98,18 @@ CREATE OR REPLACE TEMP MACRO rule_context(contexts, suspected_contexts, applies_
     END;
 
 -- Whether a patient-day is in a rule's population (rule file `population`): 'outside' when a
--- requirement is known to fail (afebrile, younger than min_age_years, not in intensive care),
+-- requirement is known to fail (afebrile, younger than min_age_years or not younger than
+-- max_age_years, not in intensive care),
 -- 'unknown' when one cannot be told (no temperature, no birth date, no open encounter), 'in'
--- otherwise. A NULL min_age_years means no age limit.
-CREATE OR REPLACE TEMP MACRO rule_population(fever_met, age_years, in_icu, requires_fever, min_age_years, requires_icu) AS
+-- otherwise. A NULL age limit means none.
+CREATE OR REPLACE TEMP MACRO rule_population(fever_met, age_years, in_icu, requires_fever, min_age_years, max_age_years,
+                                             requires_icu) AS
     CASE
-        WHEN (requires_fever AND fever_met = false) OR age_years < min_age_years OR (requires_icu AND in_icu = false)
+        WHEN (requires_fever AND fever_met = false) OR age_years < min_age_years OR age_years >= max_age_years
+             OR (requires_icu AND in_icu = false)
             THEN 'outside'
-        WHEN (requires_fever AND fever_met IS NULL) OR (min_age_years IS NOT NULL AND age_years IS NULL)
+        WHEN (requires_fever AND fever_met IS NULL)
+             OR ((min_age_years IS NOT NULL OR max_age_years IS NOT NULL) AND age_years IS NULL)
              OR (requires_icu AND in_icu IS NULL)
             THEN 'unknown'
         ELSE 'in'

@@ -36,7 +36,7 @@ SELECT
       AS dynamic_ferritin_platelets__possible,
     rule_context(contexts, suspected_contexts, $dynamic_ferritin_platelets__applies_to) AS dynamic_ferritin_platelets__context,
     rule_population(NULL, age_years, in_icu, $dynamic_ferritin_platelets__population__requires_fever,
-                    $dynamic_ferritin_platelets__population__min_age_years,
+                    $dynamic_ferritin_platelets__population__min_age_years, $dynamic_ferritin_platelets__population__max_age_years,
                     $dynamic_ferritin_platelets__population__requires_icu) AS dynamic_ferritin_platelets__population,
     {'ferritin_fold_rise': ferritin_fold_rise, 'platelet_drop_pct': platelet_drop_pct,
      'ferritin_floor': ferritin_latest, 'platelet_floor': platelets_latest} AS dynamic_ferritin_platelets__evidence

@@ -46,7 +46,7 @@ SELECT
       OR coalesce(esr_drop_crp_high.met AND esr_drop_crp_high.latest.met, true) AS dynamic_other__possible,
     rule_context(contexts, suspected_contexts, $dynamic_other__applies_to) AS dynamic_other__context,
     rule_population(NULL, age_years, in_icu, $dynamic_other__population__requires_fever,
-                    $dynamic_other__population__min_age_years, $dynamic_other__population__requires_icu)
+                    $dynamic_other__population__min_age_years, $dynamic_other__population__max_age_years, $dynamic_other__population__requires_icu)
       AS dynamic_other__population,
     {'fibrinogen_drop': fibrinogen_drop, 'ast_rise': ast_rise, 'ldh_rise': ldh_rise,
      'esr_drop_crp_high': esr_drop_crp_high} AS dynamic_other__evidence

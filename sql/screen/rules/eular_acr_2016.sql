@@ -40,7 +40,7 @@ SELECT
     count_unknown(other_items) AS eular_acr_2016__other_items_unknown,
     rule_context(contexts, suspected_contexts, $eular_acr_2016__applies_to) AS eular_acr_2016__context,
     rule_population(fever.met, age_years, in_icu, $eular_acr_2016__population__requires_fever,
-                    $eular_acr_2016__population__min_age_years, $eular_acr_2016__population__requires_icu)
+                    $eular_acr_2016__population__min_age_years, $eular_acr_2016__population__max_age_years, $eular_acr_2016__population__requires_icu)
       AS eular_acr_2016__population,
     {'fever': fever, 'ferritin': ferritin, 'platelets': platelets, 'ast': ast,
      'triglycerides': triglycerides, 'fibrinogen': fibrinogen} AS eular_acr_2016__evidence

@@ -15,7 +15,7 @@ SELECT
     coalesce(ferritin.met, true) AS ferritin_above_10000__possible,
     rule_context(contexts, suspected_contexts, $ferritin_above_10000__applies_to) AS ferritin_above_10000__context,
     rule_population(NULL, age_years, in_icu, $ferritin_above_10000__population__requires_fever,
-                    $ferritin_above_10000__population__min_age_years, $ferritin_above_10000__population__requires_icu)
+                    $ferritin_above_10000__population__min_age_years, $ferritin_above_10000__population__max_age_years, $ferritin_above_10000__population__requires_icu)
       AS ferritin_above_10000__population,
     {'ferritin': ferritin} AS ferritin_above_10000__evidence
 FROM items

@@ -27,7 +27,7 @@ SELECT
     coalesce(ratio_met, true) AS ferritin_esr_ratio__possible,
     rule_context(contexts, suspected_contexts, $ferritin_esr_ratio__applies_to) AS ferritin_esr_ratio__context,
     rule_population(NULL, age_years, in_icu, $ferritin_esr_ratio__population__requires_fever,
-                    $ferritin_esr_ratio__population__min_age_years, $ferritin_esr_ratio__population__requires_icu)
+                    $ferritin_esr_ratio__population__min_age_years, $ferritin_esr_ratio__population__max_age_years, $ferritin_esr_ratio__population__requires_icu)
       AS ferritin_esr_ratio__population,
     {'ratio': {'value': round(ratio, 2), 'censoring': ratio_censoring, 'unit': $ferritin_esr_ratio__ratio__unit,
                'operator': $ferritin_esr_ratio__ratio__op, 'threshold': $ferritin_esr_ratio__ratio__threshold,

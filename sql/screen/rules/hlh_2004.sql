@@ -52,7 +52,7 @@ SELECT
     {{rule}}__criteria_max >= ${{rule}}__min_criteria AS {{rule}}__possible,
     rule_context(contexts, suspected_contexts, ${{rule}}__applies_to) AS {{rule}}__context,
     rule_population(fever.met, age_years, in_icu, ${{rule}}__population__requires_fever,
-                    ${{rule}}__population__min_age_years, ${{rule}}__population__requires_icu) AS {{rule}}__population,
+                    ${{rule}}__population__min_age_years, ${{rule}}__population__max_age_years, ${{rule}}__population__requires_icu) AS {{rule}}__population,
     {'fever': fever,
      'cytopenias': {'met': cytopenias, 'lineages_needed': ${{rule}}__min_cytopenic_lineages,
                     'hemoglobin': hemoglobin, 'age_days_at_hemoglobin': age_days_at_hemoglobin,

@@ -62,7 +62,7 @@ SELECT
     lookup_between(hscore__upper, $hscore__probability_scores, $hscore__probability_percent) AS hscore__probability_upper,
     rule_context(contexts, suspected_contexts, $hscore__applies_to) AS hscore__context,
     rule_population(NULL, age_years, in_icu, $hscore__population__requires_fever,
-                    $hscore__population__min_age_years, $hscore__population__requires_icu) AS hscore__population,
+                    $hscore__population__min_age_years, $hscore__population__max_age_years, $hscore__population__requires_icu) AS hscore__population,
     {'temperature': temperature,
      'cytopenias': {'points_lower': cytopenias_lower, 'points_upper': cytopenias_upper,
                     'hemoglobin': hemoglobin, 'wbc': wbc, 'platelets': platelets},

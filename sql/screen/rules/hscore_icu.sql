@@ -9,7 +9,7 @@ WITH gated AS (
            window_item(d.ferritin, $hscore_icu__ferritin_gate__op, $hscore_icu__ferritin_gate__threshold,
                        $hscore_icu__ferritin_gate__unit) AS ferritin_gate,
            rule_population(NULL, d.age_years, d.in_icu, $hscore_icu__population__requires_fever,
-                           $hscore_icu__population__min_age_years, $hscore_icu__population__requires_icu) AS base_population
+                           $hscore_icu__population__min_age_years, $hscore_icu__population__max_age_years, $hscore_icu__population__requires_icu) AS base_population
     FROM screen_day AS d
     JOIN rule_hscore AS h USING (patient_id, as_of_date)
 )

@@ -38,7 +38,7 @@ SELECT
     coalesce(meets(lab_part_high + $ms_score__clinical_max, $ms_score__cut_off_op, $ms_score__cut_off), false) AS ms_score__possible,
     rule_context(contexts, suspected_contexts, $ms_score__applies_to) AS ms_score__context,
     rule_population(fever__met, age_years, in_icu, $ms_score__population__requires_fever,
-                    $ms_score__population__min_age_years, $ms_score__population__requires_icu) AS ms_score__population,
+                    $ms_score__population__min_age_years, $ms_score__population__max_age_years, $ms_score__population__requires_icu) AS ms_score__population,
     {'platelets': {'value': platelets['last'], 'censoring': platelets['last_censoring'], 'taken_at': platelets['last_at'],
                    'unit': $ms_score__platelets__unit, 'coefficient': $ms_score__platelets__coefficient},
      'ldh': {'value': ldh['last'], 'censoring': ldh['last_censoring'], 'taken_at': ldh['last_at'],

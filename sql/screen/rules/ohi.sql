@@ -16,6 +16,6 @@ SELECT
     scd25.value AS ohi__scd25,
     rule_context(contexts, suspected_contexts, $ohi__applies_to) AS ohi__context,
     rule_population(NULL, age_years, in_icu, $ohi__population__requires_fever,
-                    $ohi__population__min_age_years, $ohi__population__requires_icu) AS ohi__population,
+                    $ohi__population__min_age_years, $ohi__population__max_age_years, $ohi__population__requires_icu) AS ohi__population,
     {'scd25': scd25, 'ferritin': ferritin} AS ohi__evidence
 FROM items
