@@ -39,7 +39,7 @@ def flag_breakdown(con: duckdb.DuckDBPyConnection, truth_dir: Path, tiers: list[
     }).fetchall()
 
 
-GROUP_LABELS = {
+GROUP_LABELS = {  # the groups of sql/audit/synthetic_tier_performance.sql, in the order they are shown
     "mas": "MAS episodes flagged before diagnosis", "mas_at_sjia_onset": "MAS at sJIA onset (no code before discharge)",
     "flare": "sJIA/AOSD flare patients flagged", "sjia_flare": "sJIA flare", "aosd_flare": "AOSD flare",
     "sle_flare": "SLE flare", "sepsis": "sepsis", "liver_injury": "liver injury",
@@ -64,7 +64,8 @@ def tier_performance(con: duckdb.DuckDBPyConnection, truth_dir: Path, tiers: lis
 
 def tier_performance_table(rows: list[dict]) -> list[str]:
     """`tier_performance` rows as a Markdown table: one column per level, one line per group
-    (flagged of total, percent) and a median-lead line under each MAS group."""
+    (flagged of total, percent) in GROUP_LABELS order (others after), and a median-lead line under
+    each MAS group."""
     levels = list(dict.fromkeys((r["level_order"], r["level"]) for r in rows))
     headers = [level if order == 1 or level == "alert tiers" else f">= {level}" for order, level in levels]
     cells: dict[str, dict[int, str]] = {}
@@ -74,7 +75,8 @@ def tier_performance_table(rows: list[dict]) -> list[str]:
             lead = "-" if r["median_lead_hours"] is None else f"{r['median_lead_hours']:.1f} h"
             cells.setdefault(r["group_name"] + " lead", {})[r["level_order"]] = lead
     lines = ["| group | " + " | ".join(headers) + " |", "|---|" + "---|" * len(levels)]
-    for group, by_level in cells.items():
+    order = [key for group in GROUP_LABELS for key in (group, group + " lead")]
+    for group, by_level in sorted(cells.items(), key=lambda c: order.index(c[0]) if c[0] in order else len(order)):
         label = (GROUP_LABELS[group.removesuffix(" lead")].split(" (")[0].removesuffix(" flagged before diagnosis")
                  + ": median lead") if group.endswith(" lead") else GROUP_LABELS.get(group, group)
         lines.append(f"| {label} | " + " | ".join(by_level.get(order, "") for order, _ in levels) + " |")

@@ -96,8 +96,4 @@ SELECT level_order, level, group_name, flagged, total,
        round(100.0 * flagged / total, 1) AS percent,
        round(median_lead_hours, 1) AS median_lead_hours
 FROM (SELECT * FROM mas_groups UNION ALL SELECT * FROM cohort_groups)
-ORDER BY level_order,
-         coalesce(list_position(['mas', 'mas_at_sjia_onset', 'flare', 'sjia_flare', 'aosd_flare', 'sle_flare', 'sepsis',
-                                 'liver_injury', 'heme_malignancy_chemotherapy', 'heme_malignancy',
-                                 'solid_tumour_chemotherapy', 'infection', 'ordinary'], group_name), 99),
-         group_name
+ORDER BY level_order, group_name NOT IN ('mas', 'mas_at_sjia_onset'), group_name
