@@ -23,6 +23,7 @@ AGGREGATES = ("last", "last_at", "last_censoring", "min", "min_at", "min_censori
 
 
 def column_name(analyte: str, window: str, aggregate: str) -> str:
+    """The features.patient_day column of an analyte's aggregate over a window, e.g. ferritin__72h__max."""
     return f"{analyte}__{window}__{aggregate}"
 
 

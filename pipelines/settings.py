@@ -119,8 +119,10 @@ def memory_setting() -> str:
 
 def check_environment() -> None:
     """Read every setting a run needs, so that a malformed one stops the run before it starts
-    (ValueError, one line naming the variable)."""
-    load_settings()
+    (ValueError, one line naming the variable, or the rule file's key)."""
+    from pipelines.rule_set import load_rule_set  # here: pipelines.rule_set imports this module
+
+    load_rule_set(load_settings().rules)
     seconds_setting("MASSCREEN_LOCK_WAIT_SECONDS", 600)
     seconds_setting("MASSCREEN_RETRY_SECONDS", 30)
     memory_setting()

@@ -341,9 +341,24 @@ def patient_day_query(rule_set: RuleSet) -> str:
 
 def build_patient_day(con: duckdb.DuckDBPyConnection, start: date, end: date, rule_set: RuleSet | None = None) -> int:
     """Rebuild features.patient_day for the days [start, end] with the rule set's windows (default:
-    the active rule set). Returns the rows written for those days."""
-    return replace_daily_slice(con, "features.patient_day", patient_day_query(rule_set or active_rule_set()),
-                               {}, start, end)
+    the active rule set). Returns the rows written for those days.
+
+    When the stored table has other columns (the rule file's look-back windows changed, or a new
+    version adds columns), every stored day is rebuilt with the new columns in the same pass, so the
+    table never mixes two layouts and no stored day is lost."""
+    query = patient_day_query(rule_set or active_rule_set())
+    stored = [row[0] for row in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'features' "
+        "AND table_name = 'patient_day' ORDER BY ordinal_position").fetchall()]
+    if stored and stored != [column[0] for column in execute(
+            con, f"SELECT * FROM ({query}) LIMIT 0", {"start": start, "end": start}).description]:
+        first, last = con.execute("SELECT min(as_of_date), max(as_of_date) FROM features.patient_day").fetchone()
+        with transaction(con):
+            execute(con, f"CREATE OR REPLACE TABLE features.patient_day AS SELECT * FROM ({query}) "
+                         "ORDER BY as_of_date, patient_id", {"start": min(start, first), "end": max(end, last)})
+        return con.execute("SELECT count(*) FROM features.patient_day WHERE as_of_date BETWEEN ? AND ?",
+                           [start, end]).fetchone()[0]
+    return replace_daily_slice(con, "features.patient_day", query, {}, start, end)
 
 
 def build_screen(con: duckdb.DuckDBPyConnection, start: date, end: date, rule_set: RuleSet) -> int:

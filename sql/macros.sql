@@ -102,6 +102,9 @@ CREATE OR REPLACE TEMP MACRO censored_band_points(v, censoring, ops, thresholds,
 
 -- The censoring of the value most_abnormal() picks: the maximum's for an upper cut-off, the
 -- minimum's for a lower one (features.patient_day's <analyte>__<window>__max_censoring / __min_censoring).
+-- Known limit: a window holding both a '>' value and a larger '<' value ('>300', '<500') reports
+-- only the max row's censoring (500 with '<'): against a cut-off above 500 the window then reads
+-- as not met, although the '>300' value may meet it.
 CREATE OR REPLACE TEMP MACRO most_abnormal_censoring(op, min_censoring, max_censoring) AS
     CASE WHEN starts_with(op, '>') THEN max_censoring ELSE min_censoring END;
 

@@ -159,3 +159,16 @@ def test_a_malformed_window_is_refused_in_one_line_naming_the_key(tmp_path, old,
     with pytest.raises(RuleFileError, match=message) as refused:
         load_rule_set(rule_file_with(tmp_path, (old, new)))
     assert "\n" not in str(refused.value)
+
+
+def test_a_change_of_windows_rebuilds_every_stored_day_with_the_new_columns(con, tmp_path):
+    write_labs(tmp_path, "labs_1.csv", [lab("f1", "2276-4", ">400", "ng/mL", "2024-01-10T20:00:00")])
+    load_and_stage(con, tmp_path)
+    stages.build_patient_day(con, D, date(2024, 1, 11))
+    # an older layout of the table: without the censoring columns
+    con.execute("ALTER TABLE features.patient_day DROP COLUMN ferritin__24h__max_censoring")
+    rows = stages.build_patient_day(con, date(2024, 1, 11), date(2024, 1, 11),
+                                    load_rule_set(rule_file_with(tmp_path, TWELVE_HOURS)))
+    assert rows == 1
+    assert con.execute("SELECT as_of_date, ferritin__12h__max, ferritin__24h__max_censoring FROM features.patient_day "
+                       "ORDER BY 1").fetchall() == [(D, 400, ">"), (date(2024, 1, 11), None, None)]
