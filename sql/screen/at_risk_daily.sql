@@ -27,7 +27,7 @@ SELECT
     {{rules_fired}} AS rules_fired,
     contexts,
     suspected_contexts,
-    age_years,
+    age_days,
     eular_acr_2016__met,
     hlh_2004__criteria_met,
     hlh_2004__criteria_max,

@@ -18,7 +18,7 @@ SELECT
     d.contexts,
     d.suspected_contexts,
     d.context_evidence,
-    d.age_years,
+    d.age_days,
     d.in_icu,
     d.immunosuppressed,
     {{rule_columns}},

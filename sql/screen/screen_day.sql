@@ -15,7 +15,8 @@
 --   immunosuppressed       an immunosuppressant course (rule file hscore.immunosuppression) by a
 --                          systemic route running at the cutoff for at least min_days_on_therapy;
 --                          orders of one drug re-ordered within reorder_gap_hours count as one course
---   birth_date, age_years  age at the cutoff in whole years (NULL without a birth date)
+--   birth_date, age_days, age_years  age on the as-of day in days and in whole years (NULL
+--                          without a birth date)
 --   in_icu                 an encounter open at the cutoff in a care unit named by a word of the
 --                          rule file's icu_care_unit_words (NULL when no encounter is open at all)
 --   <analyte>              for every analyte, its pairing-window values as one struct: last,
@@ -123,9 +124,9 @@ SELECT
     coalesce(c.context_evidence, []) AS context_evidence,
     i.patient_id IS NOT NULL AS immunosuppressed,
     p.birth_date,
-    CAST(datediff('year', p.birth_date, CAST(f.as_of_cutoff AS DATE) - 1) AS INTEGER)
-      - CASE WHEN strftime(CAST(f.as_of_cutoff AS DATE) - 1, '%m%d') < strftime(p.birth_date, '%m%d') THEN 1 ELSE 0 END
-      AS age_years,
+    datediff('day', p.birth_date, f.as_of_date) AS age_days,
+    CAST(datediff('year', p.birth_date, f.as_of_date) AS INTEGER)
+      - CASE WHEN strftime(f.as_of_date, '%m%d') < strftime(p.birth_date, '%m%d') THEN 1 ELSE 0 END AS age_years,
     u.in_icu,
     {{pairing_window_values}},
     {{trend_columns}}
