@@ -34,6 +34,18 @@ CREATE OR REPLACE TEMP MACRO latest_item(w, op, threshold, unit) AS {
                    WHEN true THEN 'met' WHEN false THEN 'not met' ELSE 'unknown' END
 };
 
+-- A trend item: the change (fold or %) against the patient's baseline, the rule applied, and
+-- whether it is met (NULL without a value in either window).
+CREATE OR REPLACE TEMP MACRO trend_item(change, unit, op, threshold, baseline) AS {
+    'value': round(change, 2),
+    'unit': unit,
+    'operator': op,
+    'threshold': threshold,
+    'met': meets(change, op, threshold),
+    'result': CASE meets(change, op, threshold) WHEN true THEN 'met' WHEN false THEN 'not met' ELSE 'unknown' END,
+    'baseline': baseline
+};
+
 -- A banded score item (HScore): the most abnormal value for the first band's boundary, and the
 -- points it surely earns (lower) and could earn (upper, wider only for a censored value). Points
 -- are NULL when the window holds no value.
