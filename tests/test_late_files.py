@@ -75,10 +75,12 @@ def test_a_late_diagnosis_file_recomputes_the_patients_days_from_its_time_and_fl
     assert [(first, last, outcome.success) for first, last, outcome in runner.run_changed_days()] == [
         (date(2024, 1, 11), date(2024, 1, 16), True)]
     with connect(folder / "w.duckdb", SITE_TZ, read_only=True) as con:
-        flagged = con.execute("SELECT as_of_date FROM screen.at_risk_daily WHERE patient_id = 'p2' "
+        flagged = con.execute("SELECT as_of_date, tier FROM screen.at_risk_daily WHERE patient_id = 'p2' "
                               "AND list_contains(rules_fired, 'eular_acr_2016') ORDER BY 1").fetchall()
-        # the values pair within the 72-hour window (days 10..12); on day 10 the code was not recorded yet
-        assert [row[0] for row in flagged] == [date(2024, 1, 11), date(2024, 1, 12)]
+        # the values pair within the 72-hour window (days 10..12); on day 10 the code was not recorded
+        # yet: the pattern is flagged, context unknown
+        assert flagged == [(date(2024, 1, 10), "pattern_context_unknown"), (date(2024, 1, 11), "criteria_met"),
+                           (date(2024, 1, 12), "criteria_met")]
 
     # the same code again (another version of the same record, identical) and a patient with no day computed
     write_extract(landing / "diagnoses_2024-02-21.csv", DIAGNOSIS_COLUMNS, [
