@@ -218,7 +218,11 @@ def render(rule_set: RuleSet, tier_performance: list[dict] | None = None) -> str
             lines += [f"Rule: {' '.join(rule['rule'].split())}", ""]
         numbers = {k: v for k, v in rule.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
         if numbers:
-            lines += ["Parameters: " + ", ".join(f"`{k}` = {_number(v)}" for k, v in numbers.items()) + ".", ""]
+            def note(key: str) -> str:
+                status, reasoning = rule.get(f"{key}_status"), rule.get(f"{key}_reasoning")
+                text = f"status {status}" if status else ""
+                return f" ({text}: {' '.join(reasoning.split())})" if reasoning else (f" ({text})" if text else "")
+            lines += ["Parameters: " + ", ".join(f"`{k}` = {_number(v)}{note(k)}" for k, v in numbers.items()) + ".", ""]
         lines += _item_rows(rule_set, rule)
         missing = _cannot_compute(rule)
         if missing:
