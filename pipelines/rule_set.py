@@ -152,7 +152,8 @@ class RuleSet:
                 f"'{t['name']}'" for t in self.tiers if t.get("alert")) + ")" if any(
                 t.get("alert") for t in self.tiers) else "false",
             "{{rules_fired}}": "list_filter([" + ", ".join(
-                f"CASE WHEN {rule}__met THEN '{rule}' END" for rule in self._tiered_rules()) + "], x -> x IS NOT NULL)",
+                f"CASE WHEN {self._tiering_condition(rule)} THEN '{rule}' END"
+                for rule in self._tiered_rules()) + "], x -> x IS NOT NULL)",
             "{{evidence}}": ", ".join(
                 f"'{rule}': {{'met': {rule}__met, 'possible': {rule}__possible, 'context': {rule}__context, "
                 f"'population': {rule}__population, 'items': {rule}__evidence}}" for rule in self.rules),
@@ -177,7 +178,9 @@ class RuleSet:
         for analyte, measure in TREND_MEASURES.items():
             extreme = "min" if measure == "fold_rise" else "max"
             columns.append(f"f.{analyte}__trend__{measure}")
-            columns.append(f"{{'value': f.{analyte}__{baseline}__{extreme}, 'taken_at': f.{analyte}__{baseline}__{extreme}_at, "
+            columns.append(f"{{'value': f.{analyte}__{baseline}__{extreme}, "
+                           f"'censoring': f.{analyte}__{baseline}__{extreme}_censoring, "
+                           f"'taken_at': f.{analyte}__{baseline}__{extreme}_at, "
                            f"'window': '{baseline}', 'aggregate': '{extreme}'}} AS {analyte}__trend__baseline")
         return ",\n    ".join(columns)
 
@@ -188,20 +191,25 @@ class RuleSet:
                 seen += [rule for rule in entry["rules"] if rule not in seen]
         return seen
 
+    @staticmethod
+    def _entry_condition(rule: str, entry: dict) -> str:
+        """SQL: the rule is met with a context and population the tier entry lists."""
+        terms = [f"{rule}__met"]
+        if "context" in entry:
+            terms.append(f"{rule}__context IN ({', '.join(repr(c) for c in entry['context'])})")
+        if "population" in entry:
+            terms.append(f"{rule}__population IN ({', '.join(repr(p) for p in entry['population'])})")
+        return "(" + " AND ".join(terms) + ")"
+
+    def _tiering_condition(self, rule: str) -> str:
+        """SQL: the rule's result puts the row in some tier (it is met where a tier counts it)."""
+        return " OR ".join(self._entry_condition(rule, entry) for tier in self.tiers
+                           for entry in tier["when"] if rule in entry["rules"])
+
     def _tier_expression(self) -> str:
-        def condition(entry: dict) -> str:
-            parts = []
-            for rule in entry["rules"]:
-                terms = [f"{rule}__met"]
-                if "context" in entry:
-                    terms.append(f"{rule}__context IN ({', '.join(repr(c) for c in entry['context'])})")
-                if "population" in entry:
-                    terms.append(f"{rule}__population IN ({', '.join(repr(p) for p in entry['population'])})")
-                parts.append("(" + " AND ".join(terms) + ")")
-            return " OR ".join(parts)
         return "CASE " + " ".join(
-            f"WHEN {' OR '.join(condition(entry) for entry in tier['when'])} THEN '{tier['name']}'"
-            for tier in self.tiers) + " END"
+            "WHEN " + " OR ".join(self._entry_condition(rule, entry) for entry in tier["when"] for rule in entry["rules"])
+            + f" THEN '{tier['name']}'" for tier in self.tiers) + " END"
 
     def parameters(self) -> dict[str, object]:
         """Flat SQL parameters: thresholds (canonical units), boundaries, bands, coefficients,
@@ -260,6 +268,8 @@ class RuleSet:
         params["hscore__immunosuppression__reorder_gap_hours"] = immuno["reorder_gap_hours"]
         params["hscore__immunosuppression__non_systemic_route_words"] = [
             word.lower() for word in immuno["non_systemic_route_words"]]
+        params["hscore__immunosuppression__non_systemic_name_words"] = [
+            word.lower() for word in immuno["non_systemic_name_words"]]
         params["hscore__probability_scores"] = hscore["probability"]["scores"]
         params["hscore__probability_percent"] = hscore["probability"]["percent"]
         clinical = [item["coefficient"] for item in self.rules["ms_score"]["items"].values() if item.get("clinical")]

@@ -233,14 +233,15 @@ def warn_patient_demographics_disagreements(con: duckdb.DuckDBPyConnection, run_
 
 
 # The tables whose rows mark the computed days of their patient (sql/meta/changed_days.sql).
-CHANGED_RECORD_TABLES = ("staging.diagnoses", "staging.medications", "staging.patients", "features.patient_day")
+CHANGED_RECORD_TABLES = ("staging.diagnoses", "staging.medications", "staging.patients", "staging.encounters",
+                         "features.patient_day")
 
 
 def record_changed_days(con: duckdb.DuckDBPyConnection, run_id: str, rule_set: RuleSet | None = None) -> int:
     """Note in meta.changed_days the as-of days this run's loads changed (sql/meta/changed_days.sql):
     the look-back days (the rule set's longest window; default the active rule set) of their lab
     and vital rows and of the earlier versions of those records,
-    and the computed days of the patients whose diagnoses, medications or patient row changed (only
+    and the computed days of the patients whose diagnoses, medications, encounters or patient row changed (only
     once features.patient_day and those staging tables exist). Run after staging; features and
     screen mark the days recomputed. Returns the number of days recorded for run_id."""
     existing = {row[0] for row in con.execute(
@@ -311,13 +312,23 @@ class TableLayoutChanged(ValueError):
 def _align_columns(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """Bring a daily table to the layout of the slice about to be written (temporary daily_slice):
     a column the rule file or the feature windows added is added (NULL on the days written
-    before), a column whose type changed (a tier added to the ENUM) is converted, and a column no
-    longer written stays, NULL on new days. Raises TableLayoutChanged when stored values cannot be
-    converted (a tier removed from the rule file that older days still hold)."""
+    before); an ENUM (the tiers) takes the new rule file's values in its order, keeping below them
+    the values only older days still hold (a tier since renamed); another column whose type changed
+    is converted; a column no longer written stays, NULL on new days. Raises TableLayoutChanged
+    when stored values cannot be converted."""
     existing = {name: kind for name, kind, *_ in con.execute(f"DESCRIBE {table}").fetchall()}
     for name, kind, *_ in con.execute("DESCRIBE daily_slice").fetchall():
         if name not in existing:
             con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {kind}')
+        elif existing[name].startswith("ENUM(") and kind.startswith("ENUM("):
+            # tiers: the new rule file's, in its order; values only older days still hold (a tier
+            # since renamed or removed) are kept, below every current one
+            stored = _enum_values(con, existing[name])
+            new = _enum_values(con, kind)
+            merged = [value for value in stored if value not in new] + new
+            if merged != stored:
+                values = ", ".join("'" + value.replace("'", "''") + "'" for value in merged)
+                con.execute(f'ALTER TABLE {table} ALTER COLUMN "{name}" SET DATA TYPE ENUM({values})')
         elif existing[name] != kind:
             try:
                 con.execute(f'ALTER TABLE {table} ALTER COLUMN "{name}" SET DATA TYPE {kind}')
@@ -326,6 +337,10 @@ def _align_columns(con: duckdb.DuckDBPyConnection, table: str) -> None:
                     f"{table}.{name}: the rows already stored do not fit the new type {kind} "
                     f"({str(error).splitlines()[0]}); re-run the whole period so every day is rewritten, "
                     f"or drop the table to start it afresh") from None
+
+
+def _enum_values(con: duckdb.DuckDBPyConnection, enum_type: str) -> list[str]:
+    return con.execute(f"SELECT enum_range(NULL::{enum_type})").fetchone()[0]
 
 
 def patient_day_query(rule_set: RuleSet) -> str:

@@ -111,6 +111,12 @@ def test_without_a_temperature_fever_is_unknown_not_absent(con, tmp_path):
     assert row["eular_acr_2016__met"] is True and row["eular_acr_2016__population"] == "unknown"
     assert row["ms_score__population"] == "unknown"
     assert row["hlh_2004__evidence"]["fever"]["result"] == "unknown"
+    assert con.execute("SELECT tier FROM screen.at_risk_daily").fetchone()[0] == "criteria_met_if_febrile"
+
+
+def test_an_afebrile_patient_is_outside_the_2016_population(con, tmp_path):
+    row = evaluate(con, tmp_path, {**BASE, "ast": "60"}, temperature=("37.0", "Cel"))
+    assert row["eular_acr_2016__met"] is True and row["eular_acr_2016__population"] == "outside"
     assert con.execute("SELECT tier FROM screen.at_risk_daily").fetchone()[0] == "outside_population"
 
 
@@ -207,7 +213,8 @@ def test_hscore_immunosuppression_from_a_long_running_order(con, tmp_path):
 @pytest.mark.parametrize("route, counts", [
     ("PO", True), ("oral", True), ("IV", True), ("", True), ("PER OS", True),
     ("BOTH EYES", False), ("Ophthalmic", False), ("TP", False), ("Inhalation", False), ("IT", False),
-    ("intra-articular", False), ("NU", False),
+    ("intra-articular", False), ("NU", False), ("OD", False), ("PR", False), ("RECTAL", False),
+    ("intradermal", False), ("Intralesional", False),
 ])
 def test_hscore_immunosuppression_counts_systemic_routes_only(con, tmp_path, route, counts):
     write_extract(tmp_path / "medications_1.csv",
@@ -584,3 +591,65 @@ def test_a_warehouse_written_by_an_older_rule_file_takes_the_new_layout(con, tmp
     assert "pattern_context_unknown" in con.execute(
         "SELECT data_type FROM information_schema.columns WHERE table_name = 'at_risk_daily' AND column_name = 'tier'"
     ).fetchone()[0]
+
+
+def test_tiers_of_an_older_rule_file_stay_readable_below_the_current_ones(con, tmp_path):
+    evaluate(con, tmp_path, {**BASE, "ast": "60"})
+    con.execute("CREATE OR REPLACE TABLE screen.at_risk_daily AS SELECT * EXCLUDE (tier), "
+                "'trend_alarming'::ENUM('watch', 'trend_alarming', 'criteria_met') AS tier FROM screen.at_risk_daily")
+    con.execute("UPDATE screen.at_risk_daily SET as_of_date = as_of_date - 1")  # an older day, not rewritten
+    stages.build_screen(con, D, D, RULES)
+    rows = con.execute("SELECT as_of_date, tier FROM screen.at_risk_daily ORDER BY tier").fetchall()
+    assert rows == [(date(2024, 1, 9), "trend_alarming"), (date(2024, 1, 10), "criteria_met")]
+    assert con.execute("SELECT max(tier) FROM screen.at_risk_daily").fetchone()[0] == "criteria_met"
+
+
+@pytest.mark.parametrize("name, counts", [
+    ("prednisolone acetate 1% ophthalmic suspension", False), ("hydrocortisone 1% cream", False),
+    ("prednisolone 5 mg tablet", True),
+])
+def test_a_local_dosage_form_in_the_name_does_not_count_without_a_route(con, tmp_path, name, counts):
+    write_extract(tmp_path / "medications_1.csv",
+                  ("patient_id", "encounter_id", "code_system", "code", "name", "started_at", "ended_at"),
+                  [{"patient_id": "p1", "code_system": "", "code": "", "name": name,
+                    "started_at": "2023-10-01T08:00:00", "ended_at": ""}])
+    row = evaluate(con, tmp_path, {"ferritin": "7000"}, temperature=None)
+    assert row["hscore__evidence"]["immunosuppression"]["known"] is counts
+
+
+def test_a_re_order_under_another_code_system_keeps_the_course(con, tmp_path):
+    columns = ("patient_id", "encounter_id", "code_system", "code", "name", "route", "started_at", "ended_at")
+    write_extract(tmp_path / "medications_1.csv", columns, [
+        {"patient_id": "p1", "code_system": "RXNORM", "code": "8640", "name": "prednisone", "route": "PO",
+         "started_at": "2023-10-01T08:00:00", "ended_at": "2024-01-08T10:00:00"},
+        {"patient_id": "p1", "code_system": "NDC", "code": "0054-4728-25", "name": "predniSONE 20 mg tablet",
+         "route": "PO", "started_at": "2024-01-08T12:00:00", "ended_at": ""}])
+    row = evaluate(con, tmp_path, {"ferritin": "7000"}, temperature=None, birth_date="1980-01-01")
+    assert row["hscore__evidence"]["immunosuppression"]["known"] is True
+
+
+@pytest.mark.parametrize("care_unit, in_icu", [("", None), ("CSRU", True), ("Intensive Care Unit", True)])
+def test_an_encounter_without_a_care_unit_leaves_the_icu_stay_unknown(con, tmp_path, care_unit, in_icu):
+    write_extract(tmp_path / "encounters_1.csv",
+                  ("patient_id", "encounter_id", "admit_at", "discharge_at", "encounter_type", "care_unit"),
+                  [{"patient_id": "p1", "encounter_id": "e1", "admit_at": "2024-01-08T10:00:00", "discharge_at": "",
+                    "encounter_type": "inpatient", "care_unit": care_unit}])
+    row = evaluate(con, tmp_path, {"ferritin": "3000"}, diagnoses=[], birth_date="1980-01-01")
+    assert row["in_icu"] is in_icu
+    assert row["hscore_icu__population"] == {None: "unknown", True: "in"}[in_icu]
+
+
+@pytest.mark.parametrize("name", ["Kineret 100 mg/0.67 mL", "ACTEMRA 162 mg/0.9 mL", "Ilaris"])
+def test_brand_names_of_il1_or_il6_blockade_make_the_context_suspected(con, tmp_path, name):
+    write_extract(tmp_path / "medications_1.csv",
+                  ("patient_id", "encounter_id", "code_system", "code", "name", "started_at", "ended_at"),
+                  [{"patient_id": "p1", "code_system": "", "code": "", "name": name,
+                    "started_at": "2024-01-08T10:00:00", "ended_at": ""}])
+    assert evaluate(con, tmp_path, {**BASE, "ast": "60"}, diagnoses=[])["eular_acr_2016__context"] == "suspected"
+
+
+def test_rules_fired_lists_only_results_a_tier_counts(con, tmp_path):
+    # a low ESR passes the ratio, but without a rheumatic context the ratio flags no one
+    row = evaluate(con, tmp_path, {"ferritin": "12000", "esr": "10"}, temperature=None, diagnoses=[],
+                   birth_date="2012-01-01", table="screen.at_risk_daily")
+    assert row["tier"] == "marker_in_children" and row["rules_fired"] == ["ferritin_above_10000"]

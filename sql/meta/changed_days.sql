@@ -1,6 +1,7 @@
 -- Record in meta.changed_days the as-of days whose features or screen this run's loads (meta.loads
 -- with run_id = $run_id) may have changed. Reads raw.labs, raw.vitals, staging.diagnoses,
--- staging.medications, staging.patients, staging.superseded_rows and features.patient_day; runs
+-- staging.medications, staging.patients, staging.encounters, staging.superseded_rows and
+-- features.patient_day; runs
 -- after every staging table is staged. Writes one row (run_id, as_of_date, recomputed_by NULL)
 -- per day, in two statements (measurement days, then the other record days not yet written);
 -- recomputing a day that did not change costs little, missing one leaves a wrong flag.
@@ -14,13 +15,14 @@
 -- taken in (cutoff - longest window, cutoff), known before the cutoff. Days not computed yet are
 -- marked too (stages.pending_changed_days skips them).
 --
--- Diagnoses, medications, patients (sql/screen/rule_evaluations.sql reads them; encounters are read
--- by neither features nor screen): for every row of this run's loads that staging made the current
+-- Diagnoses, medications, patients, encounters (sql/screen/screen_day.sql reads them: contexts,
+-- immunosuppression, age, intensive care stays): for every row of this run's loads that staging made the current
 -- version of its record, the days of that patient already in features.patient_day (a day not
 -- computed yet is computed with the row when first reached) from the time the row matters: a
 -- diagnosis from its recorded_at (context counts codes recorded before the cutoff), an order from
 -- its started_at (immunosuppression needs the order running at the cutoff for some days, and a
--- corrected end time changes days after the start only), a patient on every day (age). An earlier
+-- corrected end time changes days after the start only), a patient on every day (age), an encounter
+-- from the day before its admission (a day counts an intensive care stay open during it). An earlier
 -- version of the record has the same patient and time (they are part of the record id), so its
 -- days are these. A row identical to the version current before this run (that version is now
 -- superseded as 'duplicate') changes nothing and marks nothing: a re-sent extract costs no
@@ -63,7 +65,7 @@ measurement_days AS (
 SELECT DISTINCT $run_id, as_of_date, NULL
 FROM measurement_days;
 
--- The days of changed diagnoses, medications and patients (stages.record_changed_days runs this
+-- The days of changed diagnoses, medications, patients and encounters (stages.record_changed_days runs this
 -- only once features.patient_day and those staging tables exist: before, no day has been computed).
 INSERT INTO meta.changed_days
 WITH this_run AS (
@@ -79,12 +81,15 @@ current_rows AS (
     UNION ALL
     SELECT 'patients', _load_id, _source_row, patient_id, CAST('-infinity' AS TIMESTAMPTZ)
     FROM staging.patients WHERE _load_id IN (SELECT load_id FROM this_run)
+    UNION ALL
+    SELECT 'encounters', _load_id, _source_row, patient_id, admit_at - INTERVAL 1 DAY
+    FROM staging.encounters WHERE _load_id IN (SELECT load_id FROM this_run)
 ),
 resent AS (
     -- current rows whose version current before this run (the latest earlier load's) was identical
     SELECT table_name, kept_load_id AS _load_id, kept_source_row AS _source_row
     FROM staging.superseded_rows
-    WHERE table_name IN ('diagnoses', 'medications', 'patients')
+    WHERE table_name IN ('diagnoses', 'medications', 'patients', 'encounters')
       AND kept_load_id IN (SELECT load_id FROM this_run)
       AND _load_id NOT IN (SELECT load_id FROM this_run)
     GROUP BY ALL

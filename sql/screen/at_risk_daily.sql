@@ -6,8 +6,9 @@
 --                first: max(tier) is the most severe, ORDER BY tier DESC lists the most severe first
 --   tier_rank    1 for the highest tier of the rule file, 2 for the next...
 --   alert        the tier is one a clinician is paged for (rule file `alert`)
---   rules_fired  the rules met, each as '<rule>' or '<rule> (context <c>, population <p>)' when
---                the context is not known or the population not 'in'
+--   rules_fired  the rules whose result counts in some tier (met, with a context and population
+--                a tier lists; the ferritin/ESR ratio without a rheumatic context is left out);
+--                the evidence gives each rule's context and population
 --   evidence     JSON: for every rule, met/possible/context/population and each item's value,
 --                censoring, unit, time taken, operator, threshold and result; and the contexts
 --                with what made them known or suspected

@@ -17,8 +17,10 @@
 --                          orders of one drug re-ordered within reorder_gap_hours count as one course
 --   birth_date, age_days, age_years  age on the as-of day in days and in whole years (NULL
 --                          without a birth date)
---   in_icu                 an encounter open at the cutoff in a care unit named by a word of the
---                          rule file's icu_care_unit_words (NULL when no encounter is open at all)
+--   in_icu                 an encounter open during day D in a care unit named by a word of the
+--                          rule file's icu_care_unit_words; NULL (unknown) when no encounter open
+--                          that day names its care unit (no preset delivers one: only the
+--                          canonical encounters extract has care_unit)
 --   <analyte>              for every analyte, its pairing-window values as one struct: last,
 --                          last_at, last_censoring, min, min_at, min_censoring, max, max_at,
 --                          max_censoring (the placeholder pairing_window_values, rendered by pipelines/rule_set.py)
@@ -64,19 +66,21 @@ context_found AS (
     GROUP BY ALL
 ),
 immunosuppressant_orders AS (
-    -- systemic orders of a drug of the HScore's immunosuppression item, with the drug they are
-    -- (an RxNorm ingredient code, else the matched name)
+    -- systemic orders of a drug of the HScore's immunosuppression item, with the drug they are:
+    -- the ingredient named (so a home order coded in RxNorm and its re-order under an NDC chain),
+    -- else the RxNorm ingredient code
     SELECT m.patient_id, m.started_at, m.ended_at,
-           coalesce(CASE WHEN m.code_system = 'RXNORM' AND list_contains($hscore__immunosuppression__rxnorm, m.code)
-                         THEN 'RXNORM ' || m.code END,
-                    list_intersect(regexp_split_to_array(lower(m.name), '[^a-z]+'),
-                                   $hscore__immunosuppression__names)[1]) AS drug
+           coalesce(list_intersect(regexp_split_to_array(lower(m.name), '[^a-z]+'),
+                                   $hscore__immunosuppression__names)[1],
+                    'RXNORM ' || m.code) AS drug
     FROM staging.medications AS m
     WHERE m.patient_id IN (SELECT patient_id FROM day_features)
       AND ((m.code_system = 'RXNORM' AND list_contains($hscore__immunosuppression__rxnorm, m.code))
            OR list_has_any(regexp_split_to_array(lower(m.name), '[^a-z]+'), $hscore__immunosuppression__names))
       AND NOT list_has_any(regexp_split_to_array(lower(coalesce(m.route, '')), '[^a-z]+'),
                            $hscore__immunosuppression__non_systemic_route_words)
+      AND NOT list_has_any(regexp_split_to_array(lower(coalesce(m.name, '')), '[^a-z]+'),
+                           $hscore__immunosuppression__non_systemic_name_words)
 ),
 immunosuppressant_orders_chained AS (
     -- a new course starts when an order starts more than the re-order gap after every earlier
@@ -107,8 +111,8 @@ immunosuppressed AS (
 ),
 care_units AS (
     SELECT f.patient_id, f.as_of_date,
-           bool_or(list_has_any(regexp_split_to_array(upper(coalesce(e.care_unit, '')), '[^A-Z]+'),
-                                $icu_care_unit_words)) AS in_icu
+           bool_or(list_has_any(regexp_split_to_array(upper(e.care_unit), '[^A-Z]+'), $icu_care_unit_words))
+             FILTER (WHERE e.care_unit IS NOT NULL) AS in_icu
     FROM day_features AS f
     JOIN staging.encounters AS e
       ON e.patient_id = f.patient_id AND e.admit_at < f.as_of_cutoff

@@ -7,7 +7,7 @@
 --   __lab_part         the laboratory part on the values as sent (NULL when a lab is missing)
 --   __lower / __upper  lab part bounds (a censored value widens them; NULL when unbounded or a lab
 --                      is missing) plus the clinical items' negative / positive coefficients
---   __met / __possible lower / upper meets the cut-off
+--   __met / __possible lower / upper meets the cut-off (possible, too, when a lab is missing)
 --   __population       febrile ('unknown' without a temperature)
 WITH items AS (
     SELECT
@@ -35,7 +35,7 @@ SELECT
     round(finite_or_null(lab_part_high + $ms_score__clinical_max), 4) AS ms_score__upper,
     lab_part IS NOT NULL AS ms_score__labs_complete,
     coalesce(meets(lab_part_low + $ms_score__clinical_min, $ms_score__cut_off_op, $ms_score__cut_off), false) AS ms_score__met,
-    coalesce(meets(lab_part_high + $ms_score__clinical_max, $ms_score__cut_off_op, $ms_score__cut_off), false) AS ms_score__possible,
+    coalesce(meets(lab_part_high + $ms_score__clinical_max, $ms_score__cut_off_op, $ms_score__cut_off), true) AS ms_score__possible,
     rule_context(contexts, suspected_contexts, $ms_score__applies_to) AS ms_score__context,
     rule_population(fever__met, age_years, in_icu, $ms_score__population__requires_fever,
                     $ms_score__population__min_age_years, $ms_score__population__max_age_years, $ms_score__population__requires_icu) AS ms_score__population,
