@@ -19,7 +19,7 @@ ANALYTES = (
 # `<agg>_censoring` is the censoring ('<', '<=', '>', '>=' or NULL for an exact value) of the value
 # reported in `<agg>`, from the same staged row.
 AGGREGATES = ("last", "last_at", "last_censoring", "min", "min_at", "min_censoring",
-              "max", "max_at", "max_censoring", "n")
+              "max", "max_at", "max_censoring", "open_above", "open_below", "n")
 
 
 def column_name(analyte: str, window: str, aggregate: str) -> str:

@@ -27,7 +27,7 @@ POPULATION_KEYS = ("text", "min_age_years", "max_age_years", "requires_fever", "
 TREND_MEASURES = {"ferritin": "fold_rise", "platelets": "pct_drop", "fibrinogen": "pct_drop",
                   "ast": "fold_rise", "ldh": "fold_rise", "esr": "pct_drop"}
 PAIRING_AGGREGATES = ("last", "last_at", "last_censoring", "min", "min_at", "min_censoring",
-                      "max", "max_at", "max_censoring")
+                      "max", "max_at", "max_censoring", "open_above", "open_below")
 WINDOW_NAME = r"[a-z0-9]+"  # a look-back window's name, part of column names (<analyte>__<window>__<agg>)
 
 

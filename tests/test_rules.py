@@ -653,3 +653,18 @@ def test_rules_fired_lists_only_results_a_tier_counts(con, tmp_path):
     row = evaluate(con, tmp_path, {"ferritin": "12000", "esr": "10"}, temperature=None, diagnoses=[],
                    birth_date="2012-01-01", table="screen.at_risk_daily")
     assert row["tier"] == "marker_in_children" and row["rules_fired"] == ["ferritin_above_10000"]
+
+
+@pytest.mark.parametrize("values, lower, upper, above_10000", [
+    ((">2000", "2500"), 35, 50, None),       # the exact 2500 is the maximum; '>2000' could be anything above
+    ((">9000", "9500"), 50, 50, None),      # above 10,000 is possible, not sure
+    (("2500", "3000"), 35, 35, False),       # exact values only: the bounds meet
+])
+def test_a_censored_value_beside_a_larger_exact_one_keeps_the_bounds_true(con, tmp_path, values, lower, upper,
+                                                                          above_10000):
+    write_labs(tmp_path, "labs_0.csv", [lab("f0", CODES["ferritin"], values[0], "ng/mL", "2024-01-09T06:00:00")])
+    row = evaluate(con, tmp_path, {"ferritin": values[1]}, temperature=None)
+    item = row["hscore__evidence"]["ferritin"]
+    assert (item["points_lower"], item["points_upper"]) == (lower, upper)
+    assert row["ferritin_above_10000__evidence"]["ferritin"]["met"] is above_10000
+    assert row["ferritin_above_10000__possible"] is (above_10000 is None)

@@ -23,9 +23,10 @@
 -- '<', macro censoring_rank); max_at is that row's time (the latest if several). `min` likewise,
 -- '<' first. `last` is the latest taken value (the higher, then the higher-ranked censoring, if
 -- two share a time) with its own censoring.
+-- open_above / open_below: some value in the window was sent as '>x' / '<x', so no value of
+-- the window is bounded above by max / below by min (the screen's bounds widen accordingly).
 -- Known limit: the extremes order rows by stated number first, so a window holding '>300' and
--- '<500' reports max 500 with '<' although the '>300' value may be larger; only the max row's
--- censoring is reported.
+-- '<500' reports max 500 with '<' (open_above says the '>300' value may be larger).
 WITH days AS (
     SELECT CAST(day AS DATE) AS as_of_date,
            CAST(CAST(day AS DATE) + 1 AS TIMESTAMPTZ) AS cutoff
@@ -61,6 +62,8 @@ per_window AS (
                    (value_num, censoring_rank(censoring), -epoch_us(taken_at))) AS min,
            arg_max({'value': value_num, 'at': taken_at, 'censoring': censoring},
                    (value_num, censoring_rank(censoring), taken_at)) AS max,
+           bool_or(censoring IN ('>', '>=')) AS open_above,
+           bool_or(censoring IN ('<', '<=')) AS open_below,
            count(*) AS n
     FROM windowed
     GROUP BY ALL
@@ -71,7 +74,8 @@ by_patient_day AS (
            map_from_entries(list((analyte || '__' || window_name,
                {'last': last.value, 'last_at': last.at, 'last_censoring': last.censoring,
                 'min': min.value, 'min_at': min.at, 'min_censoring': min.censoring,
-                'max': max.value, 'max_at': max.at, 'max_censoring': max.censoring, 'n': n}))) AS by_window
+                'max': max.value, 'max_at': max.at, 'max_censoring': max.censoring,
+                'open_above': open_above, 'open_below': open_below, 'n': n}))) AS by_window
     FROM per_window
     GROUP BY ALL
 ),

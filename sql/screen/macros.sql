@@ -3,10 +3,25 @@
 -- censored_band_points). A window's values come as one struct per analyte from screen_day:
 -- {last, last_at, last_censoring, min, min_at, min_censoring, max, max_at, max_censoring}.
 
+-- Whether a window meets a threshold: true when its most abnormal value surely does (a censored
+-- value as the interval it states), NULL when one of its values could (the most abnormal is
+-- exact but another was sent as '>x' for an upper cut-off, or '<x' for a lower one), false
+-- otherwise. Limit (features.patient_day): a value sent as '<x' with the largest number in the
+-- window is reported as the maximum, so a smaller exact value that meets an upper cut-off
+-- gives NULL rather than true.
+CREATE OR REPLACE TEMP MACRO window_met(w, op, threshold) AS
+    CASE
+        WHEN censored_meets(most_abnormal(op, w['min'], w['max']),
+                            most_abnormal(op, w['min_censoring'], w['max_censoring']), op, threshold) IS NOT false
+            THEN censored_meets(most_abnormal(op, w['min'], w['max']),
+                                most_abnormal(op, w['min_censoring'], w['max_censoring']), op, threshold)
+        WHEN most_abnormal(op, w['open_below'], w['open_above']) THEN NULL
+        ELSE false
+    END;
+
 -- One thresholded item read from a window: the most abnormal value for the boundary (the maximum
 -- for '>'/'>=', the minimum for '<'/'<='), its censoring ('<', '>', ... or NULL) and time, the
--- rule applied, and whether it is met: true, false, or NULL (no value, or a censored value whose
--- interval straddles the threshold). `result` says the same in words.
+-- rule applied, and whether it is met (window_met). `result` says the same in words.
 CREATE OR REPLACE TEMP MACRO window_item(w, op, threshold, unit) AS {
     'value': most_abnormal(op, w['min'], w['max']),
     'censoring': most_abnormal(op, w['min_censoring'], w['max_censoring']),
@@ -14,11 +29,8 @@ CREATE OR REPLACE TEMP MACRO window_item(w, op, threshold, unit) AS {
     'taken_at': most_abnormal(op, w['min_at'], w['max_at']),
     'operator': op,
     'threshold': threshold,
-    'met': censored_meets(most_abnormal(op, w['min'], w['max']),
-                          most_abnormal(op, w['min_censoring'], w['max_censoring']), op, threshold),
-    'result': CASE censored_meets(most_abnormal(op, w['min'], w['max']),
-                                  most_abnormal(op, w['min_censoring'], w['max_censoring']), op, threshold)
-                   WHEN true THEN 'met' WHEN false THEN 'not met' ELSE 'unknown' END
+    'met': window_met(w, op, threshold),
+    'result': CASE window_met(w, op, threshold) WHEN true THEN 'met' WHEN false THEN 'not met' ELSE 'unknown' END
 };
 
 -- The same for the latest value in the window (floors of the trend rules).
@@ -47,8 +59,9 @@ CREATE OR REPLACE TEMP MACRO trend_item(change, unit, op, threshold, baseline) A
 };
 
 -- A banded score item (HScore): the most abnormal value for the first band's boundary, and the
--- points it surely earns (lower) and could earn (upper, wider only for a censored value). Points
--- are NULL when the window holds no value.
+-- points it surely earns (lower) and could earn (upper, wider only for a censored value: any value
+-- sent as '>x' in the window, for an upper band, could reach the top band). Points are NULL when
+-- the window holds no value.
 CREATE OR REPLACE TEMP MACRO band_item(w, ops, thresholds, points, unit) AS {
     'value': most_abnormal(ops[1], w['min'], w['max']),
     'censoring': most_abnormal(ops[1], w['min_censoring'], w['max_censoring']),
@@ -59,9 +72,10 @@ CREATE OR REPLACE TEMP MACRO band_item(w, ops, thresholds, points, unit) AS {
     'points_lower': censored_band_points(most_abnormal(ops[1], w['min'], w['max']),
                                          most_abnormal(ops[1], w['min_censoring'], w['max_censoring']),
                                          ops, thresholds, points, 'lower'),
-    'points_upper': censored_band_points(most_abnormal(ops[1], w['min'], w['max']),
-                                         most_abnormal(ops[1], w['min_censoring'], w['max_censoring']),
-                                         ops, thresholds, points, 'upper')
+    'points_upper': CASE WHEN most_abnormal(ops[1], w['open_below'], w['open_above']) THEN list_max(points)
+                         ELSE censored_band_points(most_abnormal(ops[1], w['min'], w['max']),
+                                                   most_abnormal(ops[1], w['min_censoring'], w['max_censoring']),
+                                                   ops, thresholds, points, 'upper') END
 };
 
 -- Bounds of a value as sent: a value sent as '<x' lies in [0, x] (results are never negative),
