@@ -313,20 +313,22 @@ def _align_columns(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """Bring a daily table to the layout of the slice about to be written (temporary daily_slice):
     a column the rule file or the feature windows added is added (NULL on the days written
     before); an ENUM (the tiers) takes the new rule file's values in its order, keeping below them
-    the values only older days still hold (a tier since renamed); another column whose type changed
-    is converted; a column no longer written stays, NULL on new days. Raises TableLayoutChanged
-    when stored values cannot be converted."""
+    every value it held before (a tier since renamed, or text stored by an older release: DuckDB
+    converts rows deleted but not yet vacuumed too, so values are never dropped); another column
+    whose type changed is converted; a column no longer written stays, NULL on new days. Raises
+    TableLayoutChanged when stored values cannot be converted."""
     existing = {name: kind for name, kind, *_ in con.execute(f"DESCRIBE {table}").fetchall()}
     for name, kind, *_ in con.execute("DESCRIBE daily_slice").fetchall():
         if name not in existing:
             con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {kind}')
-        elif existing[name].startswith("ENUM(") and kind.startswith("ENUM("):
-            # tiers: the new rule file's, in its order; values only older days still hold (a tier
-            # since renamed or removed) are kept, below every current one
-            stored = _enum_values(con, existing[name])
+        elif kind.startswith("ENUM(") and (existing[name].startswith("ENUM(") or existing[name] == "VARCHAR"):
+            # tiers: the new rule file's, in its order, below them every value held before
+            held = {row[0] for row in con.execute(
+                f'SELECT DISTINCT CAST("{name}" AS VARCHAR) FROM {table} WHERE "{name}" IS NOT NULL').fetchall()}
+            stored = _enum_values(con, existing[name]) if existing[name].startswith("ENUM(") else sorted(held)
             new = _enum_values(con, kind)
             merged = [value for value in stored if value not in new] + new
-            if merged != stored:
+            if merged != stored or existing[name] == "VARCHAR":
                 values = ", ".join("'" + value.replace("'", "''") + "'" for value in merged)
                 con.execute(f'ALTER TABLE {table} ALTER COLUMN "{name}" SET DATA TYPE ENUM({values})')
         elif existing[name] != kind:

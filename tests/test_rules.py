@@ -668,3 +668,13 @@ def test_a_censored_value_beside_a_larger_exact_one_keeps_the_bounds_true(con, t
     assert (item["points_lower"], item["points_upper"]) == (lower, upper)
     assert row["ferritin_above_10000__evidence"]["ferritin"]["met"] is above_10000
     assert row["ferritin_above_10000__possible"] is (above_10000 is None)
+
+
+def test_a_text_tier_of_an_earlier_release_becomes_the_ordered_enum(con, tmp_path):
+    evaluate(con, tmp_path, {**BASE, "ast": "60"})
+    con.execute("CREATE OR REPLACE TABLE screen.at_risk_daily AS SELECT * EXCLUDE (tier), "
+                "'trend_alarming' AS tier FROM screen.at_risk_daily")
+    con.execute("UPDATE screen.at_risk_daily SET as_of_date = as_of_date - 1")
+    stages.build_screen(con, D, D, RULES)
+    assert con.execute("SELECT list(CAST(tier AS VARCHAR) ORDER BY tier DESC) FROM screen.at_risk_daily").fetchone()[0] == [
+        "criteria_met", "trend_alarming"]
