@@ -143,7 +143,11 @@ class RuleSet:
             "{{pairing_window_values}}": self._pairing_window_values(),
             "{{trend_columns}}": self._trend_columns(),
             "{{rule_tables}}": "\n".join(f"JOIN rule_{rule} USING (patient_id, as_of_date)" for rule in self.rules),
-            "{{rule_columns}}": ",\n    ".join(f"rule_{rule}.* EXCLUDE (patient_id, as_of_date)" for rule in self.rules),
+            "{{rule_columns}}": ",\n    ".join(
+                f"rule_{rule}.* EXCLUDE (patient_id, as_of_date, {rule}__evidence)" for rule in self.rules),
+            "{{evidence_tables}}": "\n".join(
+                f"JOIN rule_{rule} ON rule_{rule}.patient_id = f.patient_id AND rule_{rule}.as_of_date = f.as_of_date"
+                for rule in self.rules),
             "{{tier}}": self._tier_expression(),
             "{{tier_enum}}": "ENUM(" + ", ".join(f"'{t['name']}'" for t in reversed(self.tiers)) + ")",
             "{{tier_rank}}": "CASE tier_name " + " ".join(
@@ -155,8 +159,8 @@ class RuleSet:
                 f"CASE WHEN {self._tiering_condition(rule)} THEN '{rule}' END"
                 for rule in self._tiered_rules()) + "], x -> x IS NOT NULL)",
             "{{evidence}}": ", ".join(
-                f"'{rule}': {{'met': {rule}__met, 'possible': {rule}__possible, 'context': {rule}__context, "
-                f"'population': {rule}__population, 'items': {rule}__evidence}}" for rule in self.rules),
+                f"'{rule}': {{'met': f.{rule}__met, 'possible': f.{rule}__possible, 'context': f.{rule}__context, "
+                f"'population': f.{rule}__population, 'items': rule_{rule}.{rule}__evidence}}" for rule in self.rules),
         }
         if rule_id is not None:
             replacements["{{rule}}"] = rule_id

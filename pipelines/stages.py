@@ -378,13 +378,16 @@ def build_patient_day(con: duckdb.DuckDBPyConnection, start: date, end: date, ru
     return replace_daily_slice(con, "features.patient_day", query, {}, start, end)
 
 
-def build_screen(con: duckdb.DuckDBPyConnection, start: date, end: date, rule_set: RuleSet) -> int:
+def build_screen(con: duckdb.DuckDBPyConnection, start: date, end: date, rule_set: RuleSet,
+                 keep_rule_tables: bool = False) -> int:
     """Evaluate every rule for the days (screen.rule_evaluations), then write the flagged rows.
 
     sql/screen/screen_day.sql gathers each patient-day's values, contexts and population facts
     into the temporary table screen_day; each rule's file (sql/screen/rules/) then writes the
-    temporary table rule_<rule id>; screen.rule_evaluations joins them, and
-    screen.at_risk_daily tiers them. Returns the at-risk rows written for the days."""
+    temporary table rule_<rule id> (its results and item-by-item evidence); screen.rule_evaluations
+    joins the results, and screen.at_risk_daily tiers them and takes the evidence of the flagged
+    rows. keep_rule_tables leaves the temporary tables on the connection (every rule's evidence for
+    every patient-day of the range, for an audit of a near miss). Returns the at-risk rows written."""
     params = {**rule_set.parameters(), "start": start, "end": end}
     run_script(con, "screen/macros.sql")
     temporary = ["screen_day"]
@@ -397,8 +400,9 @@ def build_screen(con: duckdb.DuckDBPyConnection, start: date, end: date, rule_se
             temporary.append(f"rule_{rule_id}")
         replace_daily_slice(con, "screen.rule_evaluations", rule_set.render(sql_text("screen/rule_evaluations.sql")),
                             params, start, end)
+        return replace_daily_slice(con, "screen.at_risk_daily", rule_set.render(sql_text("screen/at_risk_daily.sql")),
+                                   params, start, end)
     finally:
-        for table in temporary:
-            con.execute(f"DROP TABLE IF EXISTS {table}")
-    return replace_daily_slice(con, "screen.at_risk_daily", rule_set.render(sql_text("screen/at_risk_daily.sql")),
-                               params, start, end)
+        if not keep_rule_tables:
+            for table in temporary:
+                con.execute(f"DROP TABLE IF EXISTS {table}")

@@ -44,8 +44,12 @@ def evaluate(con, tmp_path, labs: dict, temperature=("39.0", "Cel"), units: dict
                   [{"patient_id": "p1", "birth_date": birth_date, "sex": "F"}])
     load_and_stage(con, tmp_path)
     stages.build_patient_day(con, D, D)
-    stages.build_screen(con, D, D, RULES)
+    stages.build_screen(con, D, D, RULES, keep_rule_tables=True)
     rows = con.execute(f"SELECT * FROM {table}").pl().to_dicts()
+    if rows and table == "screen.rule_evaluations":
+        # each rule's evidence, kept for every patient-day by keep_rule_tables (written with flagged rows only)
+        for rule in RULES.rules:
+            rows[0][f"{rule}__evidence"] = con.execute(f"SELECT {rule}__evidence FROM rule_{rule}").fetchone()[0]
     return rows[0] if rows else None
 
 

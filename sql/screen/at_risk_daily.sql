@@ -1,7 +1,8 @@
 -- screen.at_risk_daily: the patients flagged on day D in [$start, $end]: one row per patient and day
 -- whose rule evaluations (screen.rule_evaluations) reach a tier of the rule file.
 --
--- Reads: screen.rule_evaluations. Key: (patient_id, as_of_date).
+-- Reads: screen.rule_evaluations, and each rule's evidence from the temporary tables rule_<rule id>
+-- of the same build (sql/screen/rules/; pipelines/stages.py build_screen). Key: (patient_id, as_of_date).
 --   tier         the first (highest) tier whose `when` holds, an ENUM ordered by severity, lowest
 --                first: max(tier) is the most severe, ORDER BY tier DESC lists the most severe first
 --   tier_rank    1 for the highest tier of the rule file, 2 for the next...
@@ -12,33 +13,38 @@
 --   evidence     JSON: for every rule, met/possible/context/population and each item's value,
 --                censoring, unit, time taken, operator, threshold and result; and the contexts
 --                with what made them known or suspected
--- The placeholders tier, tier_enum, tier_rank, alert, rules_fired and evidence are rendered
--- from the rule file (pipelines/rule_set.py).
+-- The placeholders tier, tier_enum, tier_rank, alert, rules_fired, evidence and evidence_tables
+-- are rendered from the rule file (pipelines/rule_set.py).
 WITH tiered AS (
     SELECT *, {{tier}} AS tier_name
     FROM screen.rule_evaluations
     WHERE as_of_date BETWEEN $start AND $end
+),
+flagged AS (
+    SELECT *, {{tier_rank}} AS tier_rank, {{alert}} AS alert, {{rules_fired}} AS rules_fired
+    FROM tiered
+    WHERE tier_name IS NOT NULL
 )
 SELECT
-    patient_id,
-    as_of_date,
-    CAST(tier_name AS {{tier_enum}}) AS tier,
-    {{tier_rank}} AS tier_rank,
-    {{alert}} AS alert,
-    {{rules_fired}} AS rules_fired,
-    contexts,
-    suspected_contexts,
-    age_days,
-    eular_acr_2016__met,
-    hlh_2004__criteria_met,
-    hlh_2004__criteria_max,
-    hscore__lower,
-    hscore__upper,
-    hscore__probability_lower,
-    hscore__probability_upper,
-    ms_score__lower,
-    ms_score__upper,
-    to_json({'contexts': context_evidence, {{evidence}}}) AS evidence,
-    rule_set_version
-FROM tiered
-WHERE tier_name IS NOT NULL
+    f.patient_id,
+    f.as_of_date,
+    CAST(f.tier_name AS {{tier_enum}}) AS tier,
+    f.tier_rank,
+    f.alert,
+    f.rules_fired,
+    f.contexts,
+    f.suspected_contexts,
+    f.age_days,
+    f.eular_acr_2016__met,
+    f.hlh_2004__criteria_met,
+    f.hlh_2004__criteria_max,
+    f.hscore__lower,
+    f.hscore__upper,
+    f.hscore__probability_lower,
+    f.hscore__probability_upper,
+    f.ms_score__lower,
+    f.ms_score__upper,
+    to_json({'contexts': f.context_evidence, {{evidence}}}) AS evidence,
+    f.rule_set_version
+FROM flagged AS f
+{{evidence_tables}}

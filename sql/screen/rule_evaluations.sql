@@ -9,9 +9,11 @@
 --   <rule>__possible     it could be met if every unknown item were abnormal
 --   <rule>__context      'known', 'suspected' or 'unknown' rheumatic context for the rule
 --   <rule>__population   'in', 'outside' or 'unknown' (age, fever or ICU stay cannot be told)
---   <rule>__evidence     every item: value, censoring, unit, time taken, operator, threshold, result
 -- plus the rule's own counts and bounds (see each rule file's header). Whether a rule *flags* a
--- patient depends on its context and population as well: the tiers (screen.at_risk_daily).
+-- patient depends on its context and population as well: the tiers (screen.at_risk_daily). Each
+-- rule's item-by-item evidence is written with the flagged rows only (screen.at_risk_daily.evidence):
+-- the values behind it are in features.patient_day, and writing it for every patient-day cost
+-- more than the rest of the screen.
 SELECT
     d.patient_id,
     d.as_of_date,

@@ -1,6 +1,6 @@
--- screen.rule_evaluations for research: keyed pseudonym, shifted day, ages over 89 capped. Each
--- rule's evidence STRUCT and the context evidence (original times and values as taken, codes with
--- their recording times) are dropped: features.patient_day carries the same values, de-identified.
+-- screen.rule_evaluations for research: keyed pseudonym, shifted day, ages over 89 capped. The
+-- context evidence (codes and drug names with their original times) is dropped, and any rule
+-- evidence column (`<rule>__evidence`), should one be added: original times and values.
 CREATE TABLE deidentified.screen.rule_evaluations AS
 WITH evaluations AS (
     SELECT COLUMNS(c -> NOT suffix(c, '__evidence') AND c <> 'context_evidence')
