@@ -118,7 +118,7 @@ def render(con: duckdb.DuckDBPyConnection, tiers: list[str], truth_csv: Path | N
     if truth_csv is not None and truth_csv.exists():
         episodes = episode_detection(con, truth_csv)
         caught = [e for e in episodes if e["flagged_before_diagnosis"]]
-        lines.append(f"Synthetic MAS episodes flagged before diagnosis: {len(caught)} of {len(episodes)}")
+        lines.append(f"Synthetic MAS episodes flagged before diagnosis, any tier: {len(caught)} of {len(episodes)}")
         for e in episodes:
             lead = f"{e['lead_hours']:>6.1f} h before diagnosis" if e["flagged_before_diagnosis"] else (
                 "flagged only after diagnosis" if e["first_flag_cutoff"] else "never flagged")
