@@ -549,12 +549,15 @@ def test_the_icu_variants_need_an_intensive_care_stay(con, tmp_path, care_unit, 
                   ("patient_id", "encounter_id", "admit_at", "discharge_at", "encounter_type", "care_unit"),
                   [{"patient_id": "p1", "encounter_id": "e1", "admit_at": "2024-01-08T10:00:00", "discharge_at": "",
                     "encounter_type": "inpatient", "care_unit": care_unit}])
-    labs = {**HSCORE_HIGH, "ferritin": "3000"}
+    labs = {**HSCORE_HIGH, "ferritin": "3000", "scd25_u": "2400"}
     row = evaluate(con, tmp_path, labs, temperature=("38.2", "Cel"), diagnoses=[], birth_date="1980-01-01")
     assert row["hscore_icu__population"] == population and row["hlh_2004_icu__population"] == population
-    # ferritin 3000 and fever 38.2 meet the ICU re-cut: fever, cytopenias, lipids, ferritin = 4 of 4 needed
-    assert (row["hlh_2004_icu__criteria_met"], row["hlh_2004_icu__met"]) == (4, True)
-    assert (row["hlh_2004__criteria_met"], row["hlh_2004__met"]) == (3, False)  # 38.2 is not fever at 38.5
+    # ferritin 3000 and fever 38.2 meet the ICU re-cut: fever, cytopenias, lipids, ferritin, sCD25 = 5
+    assert (row["hlh_2004_icu__criteria_met"], row["hlh_2004_icu__met"]) == (5, True)
+    assert (row["hlh_2004__criteria_met"], row["hlh_2004__met"]) == (4, False)  # 38.2 is not fever at 38.5
+    row = evaluate(con, tmp_path / "b", {**labs, "ferritin": "2999"}, temperature=("38.2", "Cel"), diagnoses=[],
+                   birth_date="1980-01-01")
+    assert (row["hlh_2004_icu__criteria_met"], row["hlh_2004_icu__met"]) == (4, False)
 
 
 # --- Trends need an abnormal latest value ---------------------------------------------------------
