@@ -49,3 +49,25 @@ def windowed_aggregates_sql(rule_set: RuleSet) -> str:
                     pick = f"coalesce({pick}, 0)"
                 entries.append(f"{pick} AS {column_name(analyte, window, aggregate)}")
     return ",\n        ".join(entries)
+
+
+# Trends relative to the patient's own recent values (engineering features; no published cut-off),
+# named `<analyte>__trend__<measure>`: a rise is the last value of the rule file's current trend
+# window over the baseline window's minimum (fold), a fall the percent drop of that last value from
+# the baseline window's maximum. Censoring is not applied to them (the bounds are used as numbers).
+TRENDS = {"ferritin": "fold_rise", "platelets": "pct_drop", "fibrinogen": "pct_drop",
+          "ast": "fold_rise", "ldh": "fold_rise", "esr": "pct_drop"}
+TREND_BASELINE = {"fold_rise": "min", "pct_drop": "max"}  # the baseline window's aggregate per measure
+
+
+def trend_columns_sql(rule_set: RuleSet) -> str:
+    """SELECT-list entries of the trend columns for sql/features/patient_day.sql."""
+    current, baseline = rule_set.trend_windows
+    entries = []
+    for analyte, measure in TRENDS.items():
+        latest = column_name(analyte, current, "last")
+        reference = column_name(analyte, baseline, TREND_BASELINE[measure])
+        formula = (f"{latest} / nullif({reference}, 0)" if measure == "fold_rise"
+                   else f"100 * ({reference} - {latest}) / nullif({reference}, 0)")
+        entries.append(f"{formula} AS {analyte}__trend__{measure}")
+    return ",\n    ".join(entries)

@@ -22,10 +22,6 @@ STATUSES = ("V", "S", "U", "engineering")
 CONTEXT_STATES = ("known", "suspected", "unknown")
 POPULATION_STATES = ("in", "outside", "unknown")
 POPULATION_KEYS = ("text", "min_age_years", "max_age_years", "requires_fever", "requires_icu", "status")
-# The trend columns of features.patient_day the trend rules read, and which baseline aggregate a
-# trend is measured from: a rise from the baseline window's minimum, a fall from its maximum.
-TREND_MEASURES = {"ferritin": "fold_rise", "platelets": "pct_drop", "fibrinogen": "pct_drop",
-                  "ast": "fold_rise", "ldh": "fold_rise", "esr": "pct_drop"}
 PAIRING_AGGREGATES = ("last", "last_at", "last_censoring", "min", "min_at", "min_censoring",
                       "max", "max_at", "max_censoring", "open_above", "open_below")
 WINDOW_NAME = r"[a-z0-9]+"  # a look-back window's name, part of column names (<analyte>__<window>__<agg>)
@@ -177,10 +173,12 @@ class RuleSet:
             + f"}} AS {analyte}" for analyte in ANALYTES)
 
     def _trend_columns(self) -> str:
+        from pipelines.feature_columns import TREND_BASELINE, TRENDS  # feature_columns imports this module
+
         baseline = self.trend_windows[1]
         columns = []
-        for analyte, measure in TREND_MEASURES.items():
-            extreme = "min" if measure == "fold_rise" else "max"
+        for analyte, measure in TRENDS.items():
+            extreme = TREND_BASELINE[measure]
             columns.append(f"f.{analyte}__trend__{measure}")
             columns.append(f"{{'value': f.{analyte}__{baseline}__{extreme}, "
                            f"'censoring': f.{analyte}__{baseline}__{extreme}_censoring, "

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import duckdb
 
-from pipelines.feature_columns import longest_window_hours, windowed_aggregates_sql, windows_sql
+from pipelines.feature_columns import longest_window_hours, trend_columns_sql, windowed_aggregates_sql, windows_sql
 from pipelines.landing import FileProblem, FileRefused, Load, record_file_problem
 from pipelines.presets import load_source
 from pipelines.site_config import Source
@@ -347,13 +347,11 @@ def _enum_values(con: duckdb.DuckDBPyConnection, enum_type: str) -> list[str]:
 
 def patient_day_query(rule_set: RuleSet) -> str:
     """sql/features/patient_day.sql with the rule set's look-back and trend windows rendered in."""
-    current, baseline = rule_set.trend_windows
     return (sql_text("features/patient_day.sql")
             .replace("{{windowed_aggregates}}", windowed_aggregates_sql(rule_set))
             .replace("{{windows}}", windows_sql(rule_set))
             .replace("{{longest_window_hours}}", str(longest_window_hours(rule_set)))
-            .replace("{{current}}", current)
-            .replace("{{baseline}}", baseline))
+            .replace("{{trend_columns}}", trend_columns_sql(rule_set)))
 
 
 def build_patient_day(con: duckdb.DuckDBPyConnection, start: date, end: date, rule_set: RuleSet | None = None) -> int:

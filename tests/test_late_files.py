@@ -90,18 +90,23 @@ def test_a_late_diagnosis_file_recomputes_the_patients_days_from_its_time_and_fl
         assert stages.pending_changed_days(con) == []
 
 
+def load_and_record_changed_days(con, folder, run_id: str) -> list[date]:
+    """Land and stage what is in `folder` as run `run_id`; the days it marked changed."""
+    stages.land(con, folder, run_id=run_id)
+    for table in stages.STAGED_TABLES:
+        stages.stage(con, table, run_id)
+    stages.record_changed_days(con, run_id)
+    return [row[0] for row in con.execute(
+        "SELECT as_of_date FROM meta.changed_days WHERE run_id = ? ORDER BY 1", [run_id]).fetchall()]
+
+
 def test_medication_and_patient_rows_mark_their_patients_computed_days(con, tmp_path):
     """An order marks its patient's computed days from its start on; a changed birth date (age) all
     the patient's days; a row identical to the current version none. Other patients' days stay."""
     from pipelines.contract import MEDICATIONS, PATIENTS
 
     def changed(run_id: str) -> list[date]:
-        stages.land(con, tmp_path, run_id=run_id)
-        for table in stages.STAGED_TABLES:
-            stages.stage(con, table, run_id)
-        stages.record_changed_days(con, run_id)
-        return [row[0] for row in con.execute(
-            "SELECT as_of_date FROM meta.changed_days WHERE run_id = ? ORDER BY 1", [run_id]).fetchall()]
+        return load_and_record_changed_days(con, tmp_path, run_id)
 
     write_labs(tmp_path, "labs_1.csv", [lab("r1", "2276-4", "300", "ng/mL", "2024-01-10T06:00:00"),
                                         lab("r2", "2276-4", "300", "ng/mL", "2024-01-20T06:00:00", patient_id="p2")])
@@ -129,12 +134,7 @@ def test_a_later_load_quarantining_or_correcting_an_earlier_row_marks_the_earlie
     again for another patient (both rows quarantined as conflicting_record_id), or a correction
     with another collection time. Recomputing them removes the value the earlier row gave."""
     def changed(run_id: str) -> list[date]:
-        stages.land(con, tmp_path, run_id=run_id)
-        for table in stages.STAGED_TABLES:
-            stages.stage(con, table, run_id)
-        stages.record_changed_days(con, run_id)
-        return [row[0] for row in con.execute(
-            "SELECT as_of_date FROM meta.changed_days WHERE run_id = ? ORDER BY 1", [run_id]).fetchall()]
+        return load_and_record_changed_days(con, tmp_path, run_id)
 
     def days(first: int, last: int) -> list[date]:
         return [date(2024, 1, d) for d in range(first, last + 1)]

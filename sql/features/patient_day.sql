@@ -89,15 +89,7 @@ aggregated AS (
 )
 SELECT
     *,
-    -- Trends relative to the patient's own recent values (engineering features; no published
-    -- cut-off): the last value of the current window against the baseline window's minimum (a
-    -- rise) or maximum (a fall). Censoring is not applied to them (the bounds are used as numbers).
-    ferritin__{{current}}__last / nullif(ferritin__{{baseline}}__min, 0) AS ferritin__trend__fold_rise,
-    100 * (platelets__{{baseline}}__max - platelets__{{current}}__last) / nullif(platelets__{{baseline}}__max, 0)
-        AS platelets__trend__pct_drop,
-    100 * (fibrinogen__{{baseline}}__max - fibrinogen__{{current}}__last) / nullif(fibrinogen__{{baseline}}__max, 0)
-        AS fibrinogen__trend__pct_drop,
-    ast__{{current}}__last / nullif(ast__{{baseline}}__min, 0) AS ast__trend__fold_rise,
-    ldh__{{current}}__last / nullif(ldh__{{baseline}}__min, 0) AS ldh__trend__fold_rise,
-    100 * (esr__{{baseline}}__max - esr__{{current}}__last) / nullif(esr__{{baseline}}__max, 0) AS esr__trend__pct_drop
+    -- Trends relative to the patient's own recent values: rendered from
+    -- pipelines/feature_columns.py TRENDS (placeholder trend_columns)
+    {{trend_columns}}
 FROM aggregated

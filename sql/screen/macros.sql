@@ -9,15 +9,11 @@
 -- otherwise. Limit (features.patient_day): a value sent as '<x' with the largest number in the
 -- window is reported as the maximum, so a smaller exact value that meets an upper cut-off
 -- gives NULL rather than true.
+-- (Three-valued OR: true OR x is true; false OR NULL is NULL, for a window open on that side.)
 CREATE OR REPLACE TEMP MACRO window_met(w, op, threshold) AS
-    CASE
-        WHEN censored_meets(most_abnormal(op, w['min'], w['max']),
-                            most_abnormal(op, w['min_censoring'], w['max_censoring']), op, threshold) IS NOT false
-            THEN censored_meets(most_abnormal(op, w['min'], w['max']),
-                                most_abnormal(op, w['min_censoring'], w['max_censoring']), op, threshold)
-        WHEN most_abnormal(op, w['open_below'], w['open_above']) THEN NULL
-        ELSE false
-    END;
+    censored_meets(most_abnormal(op, w['min'], w['max']),
+                   most_abnormal(op, w['min_censoring'], w['max_censoring']), op, threshold)
+    OR CASE WHEN most_abnormal(op, w['open_below'], w['open_above']) THEN NULL ELSE false END;
 
 -- One thresholded item read from a window: the most abnormal value for the boundary (the maximum
 -- for '>'/'>=', the minimum for '<'/'<='), its censoring ('<', '>', ... or NULL) and time, the

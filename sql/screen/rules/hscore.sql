@@ -36,8 +36,7 @@ points AS (
         band_points(count_true(lineages) + count_unknown(lineages), $hscore__cytopenic_lineages__band_ops,
                     $hscore__cytopenic_lineages__band_thresholds, $hscore__cytopenic_lineages__band_points)
           AS cytopenias_upper,
-        CASE WHEN immunosuppressed THEN $hscore__immunosuppression__points ELSE 0 END AS immunosuppression_lower,
-        $hscore__immunosuppression__points AS immunosuppression_upper_if_unknown
+        CASE WHEN immunosuppressed THEN $hscore__immunosuppression__points ELSE 0 END AS immunosuppression_lower
     FROM items
 )
 SELECT
@@ -51,7 +50,7 @@ SELECT
       + coalesce(triglycerides.points_upper, $hscore__triglycerides__max_points)
       + coalesce(fibrinogen.points_upper, $hscore__fibrinogen__max_points)
       + coalesce(ast.points_upper, $hscore__ast__max_points)
-      + CASE WHEN immunosuppressed THEN $hscore__immunosuppression__points ELSE immunosuppression_upper_if_unknown END
+      + $hscore__immunosuppression__points  -- known, or not shown by any order: its points either way
       + $hscore__unmeasured_max_points AS hscore__upper,
     temperature.points_lower IS NOT NULL AND cytopenias_lower = cytopenias_upper AND ferritin.points_lower IS NOT NULL
       AND triglycerides.points_lower IS NOT NULL AND fibrinogen.points_lower IS NOT NULL AND ast.points_lower IS NOT NULL
