@@ -32,23 +32,78 @@ def longest_window_hours(rule_set: RuleSet) -> int:
     return max(rule_set.look_back_windows.values())
 
 
-def windows_sql(rule_set: RuleSet) -> str:
-    """VALUES rows (window_name, hours) for sql/features/patient_day.sql."""
-    return ", ".join(f"('{window}', {hours})" for window, hours in rule_set.look_back_windows.items())
+def last_as_of_dates_sql(rule_set: RuleSet) -> str:
+    """SELECT-list entries, per look-back window W, of the last as-of day whose window still holds
+    a value taken at taken_at: the last day D with cutoff(D) = start of D+1 < taken_at + W, so the
+    local day of (taken_at + W - 1 microsecond), minus one (a DATE; the session's time zone)."""
+    return ",\n           ".join(
+        f"CAST(taken_at + to_hours({hours}) - INTERVAL 1 MICROSECOND AS DATE) - 1 AS last_as_of_date__{window}"
+        for window, hours in rule_set.look_back_windows.items())
+
+
+def last_as_of_date_columns_sql(rule_set: RuleSet) -> str:
+    return ", ".join(f"last_as_of_date__{window}" for window in rule_set.look_back_windows)
+
+
+def latest_last_as_of_date_sql(rule_set: RuleSet) -> str:
+    """The last as-of day of the longest window (every window's last day is at or before it)."""
+    longest = max(rule_set.look_back_windows, key=rule_set.look_back_windows.get)
+    return f"last_as_of_date__{longest}"
+
+
+def window_picks_sql(rule_set: RuleSet) -> str:
+    """SELECT-list entries combining partial rows per window: each pick by its key (macros
+    pick_key_*, sql/macros.sql), over the rows whose last day for the window is not past."""
+    entries = []
+    for window in rule_set.look_back_windows:
+        within = f"FILTER (WHERE as_of_date <= last_as_of_date__{window})"
+        entries += [
+            f"max(last_key) {within} AS last_key__{window}",
+            f"arg_max(last_value, last_key) {within} AS last_value__{window}",
+            f"min(min_key) {within} AS min_key__{window}",
+            f"min(min_value) {within} AS min_value__{window}",
+            f"max(max_key) {within} AS max_key__{window}",
+            f"max(max_value) {within} AS max_value__{window}",
+            f"bool_or(open_above) {within} AS open_above__{window}",
+            f"bool_or(open_below) {within} AS open_below__{window}",
+            f"sum(n) {within} AS n__{window}",
+        ]
+    return ",\n           ".join(entries)
+
+
+def window_summary_sql(rule_set: RuleSet) -> str:
+    """The struct of one per_analyte row: per window, its aggregates (the fields of AGGREGATES),
+    each pick's time and censoring read back from its key."""
+    windows = []
+    for window in rule_set.look_back_windows:
+        fields = ", ".join(
+            [f"'{pick}': {pick}_value__{window}, '{pick}_at': pick_key_{pick}_at({pick}_key__{window}), "
+             f"'{pick}_censoring': pick_key_{pick}_censoring({pick}_key__{window})" for pick in ("last", "min", "max")]
+            + [f"'open_above': open_above__{window}", f"'open_below': open_below__{window}",
+               f"'n': n__{window}"])
+        windows.append(f"'{window}': {{{fields}}}")
+    return "{" + ", ".join(windows) + "}"
 
 
 def windowed_aggregates_sql(rule_set: RuleSet) -> str:
-    """SELECT-list entries unpacking each window's aggregates into one column each (n is 0, not
-    NULL, when the window holds no value)."""
+    """SELECT-list entries unpacking each analyte's summary (a struct column <analyte>__summary with
+    one struct per window, sql/features/patient_day.sql) into one column per window and aggregate
+    (n is 0, not NULL, when the window holds no value)."""
     entries = []
     for analyte in ANALYTES:
         for window in rule_set.look_back_windows:
             for aggregate in AGGREGATES:
-                pick = f"by_window['{analyte}__{window}'].{aggregate}"
+                pick = f'{analyte}__summary."{window}".{aggregate}'
                 if aggregate == "n":
                     pick = f"coalesce({pick}, 0)"
                 entries.append(f"{pick} AS {column_name(analyte, window, aggregate)}")
     return ",\n        ".join(entries)
+
+
+def analyte_summaries_sql() -> str:
+    """SELECT-list entries taking each analyte's summary out of the per patient-day map (once per
+    analyte, so the columns are read from a struct, not looked up in the map one by one)."""
+    return ",\n           ".join(f"by_analyte['{analyte}'] AS {analyte}__summary" for analyte in ANALYTES)
 
 
 # Trends relative to the patient's own recent values (engineering features; no published cut-off),

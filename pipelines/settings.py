@@ -11,6 +11,8 @@
 | MASSCREEN_RETRY_SECONDS | first wait before a step is retried after a transient failure, doubling per retry (pipelines/defs/retries.py) | 30 |
 | MASSCREEN_ENCRYPTION_KEY | key (16 characters or more) encrypting the warehouse, the snapshot and its Parquet (used by pipelines/warehouse.py) | none: not encrypted |
 | MASSCREEN_RESEARCH_KEY | secret (32 characters or more) keying the research tier's pseudonyms and date shifts (docs/RESEARCH.md); never in the repo | none: the research release refuses to run |
+| MASSCREEN_DUCKDB_MEMORY | DuckDB's memory limit (e.g. 12GB, 5000MB); the feature and screen stages size their blocks of days from it, and DuckDB spills to disk beyond it | 12GB |
+| MASSCREEN_DUCKDB_TEMP_DIRECTORY | the folder DuckDB spills to beyond its memory limit | DuckDB's default: `<warehouse file>.tmp` |
 | MASSCREEN_RESEARCH_MAX_SHIFT_DAYS | bound S of the research tier's per-patient date shift, in days: shifts are whole days in [-S, +S] | 182 |
 """
 
@@ -108,6 +110,10 @@ def seconds_setting(name: str, default: float) -> float:
     return value
 
 
+_SIZE_UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+               "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+
+
 def memory_setting() -> str:
     """DuckDB's memory limit from MASSCREEN_DUCKDB_MEMORY, e.g. '12GB' (ValueError naming it when it
     is not a size DuckDB reads)."""
@@ -115,6 +121,26 @@ def memory_setting() -> str:
     if not re.fullmatch(r"\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*", text, flags=re.IGNORECASE):
         raise ValueError(f"MASSCREEN_DUCKDB_MEMORY={text!r} is not a size such as 12GB or 8000MB")
     return text
+
+
+def memory_bytes() -> int:
+    """MASSCREEN_DUCKDB_MEMORY in bytes (KB, MB, GB, TB are powers of 1000, KiB... of 1024, as DuckDB reads them)."""
+    number, unit = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]+)\s*", memory_setting()).groups()
+    return int(float(number) * _SIZE_UNITS[unit.lower()])
+
+
+def spill_directory() -> Path | None:
+    """The folder DuckDB spills intermediate results to beyond its memory limit, from
+    MASSCREEN_DUCKDB_TEMP_DIRECTORY (None: DuckDB's default, `<warehouse file>.tmp` beside the
+    warehouse). ValueError naming the variable when it names an existing file."""
+    text = os.environ.get("MASSCREEN_DUCKDB_TEMP_DIRECTORY", "").strip()
+    if not text:
+        return None
+    path = Path(text)
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"MASSCREEN_DUCKDB_TEMP_DIRECTORY={text!r} is a file, not a folder; name a folder "
+                         "on a disk with room for the spilled data (or leave it unset)")
+    return path
 
 
 def check_environment() -> None:
@@ -126,4 +152,5 @@ def check_environment() -> None:
     seconds_setting("MASSCREEN_LOCK_WAIT_SECONDS", 600)
     seconds_setting("MASSCREEN_RETRY_SECONDS", 30)
     memory_setting()
+    spill_directory()
     encryption_key()

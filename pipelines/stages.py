@@ -5,19 +5,21 @@ file(s) inside one transaction, so a failure leaves the previous state.
 """
 
 import hashlib
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
 import duckdb
 
-from pipelines.feature_columns import longest_window_hours, trend_columns_sql, windowed_aggregates_sql, windows_sql
+from pipelines.feature_columns import (analyte_summaries_sql, last_as_of_date_columns_sql, last_as_of_dates_sql, latest_last_as_of_date_sql,
+                                       longest_window_hours, trend_columns_sql, window_picks_sql, window_summary_sql,
+                                       windowed_aggregates_sql)
 from pipelines.landing import FileProblem, FileRefused, Load, record_file_problem
 from pipelines.presets import load_source
 from pipelines.site_config import Source
 from pipelines.rule_set import RuleSet, load_rule_set
 from pipelines.run_log import record_warning
-from pipelines.settings import EXPECTATIONS_DIR, REFERENCE_DIR, load_settings
+from pipelines.settings import EXPECTATIONS_DIR, REFERENCE_DIR, load_settings, memory_bytes
 from pipelines.warehouse import execute, run_script, sql_text, statements, transaction
 
 # Staging table -> (raw kind it is built from, the SQL files that build the temp table `parsed`).
@@ -285,19 +287,66 @@ def reconcile(con: duckdb.DuckDBPyConnection) -> list[dict]:
 
 
 def replace_daily_slice(con: duckdb.DuckDBPyConnection, table: str, query: str,
-                        params: dict[str, object], start: date, end: date) -> int:
-    """Delete then insert the days [start, end] of a daily table, in one transaction. Rows are
-    stored in day order, so a scan for some days (the next run's delete, publishing, a reader's
-    date filter) skips the row groups of the other days."""
-    params = {**params, "start": start, "end": end}
+                        params: dict[str, object], start: date, end: date,
+                        blocks: list[tuple[date, date]] | None = None) -> int:
+    """Delete then insert the days [start, end] of a daily table, block by block (default: one
+    block), in one transaction (the caller's, when one is open). The query's
+    $start and $end are each block's first and last day. Rows are stored in day order, so a scan
+    for some days (the next run's delete, publishing, a reader's date filter) skips the row groups
+    of the other days. Returns the rows the table holds for [start, end]."""
     with transaction(con):
-        execute(con, f"CREATE OR REPLACE TEMP TABLE daily_slice AS {query}", params)
-        con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM daily_slice LIMIT 0")
-        _align_columns(con, table)
-        execute(con, f"DELETE FROM {table} WHERE as_of_date BETWEEN $start AND $end", params)
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM daily_slice ORDER BY as_of_date, patient_id")
-        con.execute("DROP TABLE daily_slice")
+        for first, last in blocks or [(start, end)]:
+            block_params = {**params, "start": first, "end": last}
+            # the slice's layout only (LIMIT 0 is not executed): a wide temporary table would hold
+            # a block of memory per column; the rows go straight from the query to the table
+            execute(con, f"CREATE OR REPLACE TEMP TABLE daily_slice AS SELECT * FROM ({query}) LIMIT 0", block_params)
+            con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM daily_slice")
+            _align_columns(con, table)
+            execute(con, f"DELETE FROM {table} WHERE as_of_date BETWEEN $start AND $end", block_params)
+            execute(con, f"INSERT INTO {table} BY NAME SELECT * FROM ({query}) ORDER BY as_of_date, patient_id",
+                    block_params)
+        con.execute("DROP TABLE IF EXISTS daily_slice")
     return con.execute(f"SELECT count(*) FROM {table} WHERE as_of_date BETWEEN ? AND ?", [start, end]).fetchone()[0]
+
+
+# Memory a block of days may take, per unit of its weight (stages.day_blocks), measured with
+# `make bench` and tests/test_memory_limit.py: a partial row of features.patient_day spread over one
+# day (sql/features/patient_day.sql), and a patient-day screened (sql/screen/*.sql). A block's weight
+# is kept under MASSCREEN_DUCKDB_MEMORY / these, so a run's memory follows its block, not its range.
+FEATURE_BYTES_PER_SPREAD_ROW = 2_000
+SCREEN_BYTES_PER_PATIENT_DAY = 40_000
+# What a block needs whatever its size: inserting into a table holds a 256 KiB buffer per column
+# (features.patient_day has some 600) for the transaction's rows and about as much for the sort.
+BYTES_PER_COLUMN_WRITTEN = 2 * 256 * 1024
+
+
+def block_budget(memory: int | None, columns: int, bytes_per_weight: int) -> float:
+    """The weight a block of days may have (day_blocks) for `memory` bytes (default
+    MASSCREEN_DUCKDB_MEMORY) when writing a table of `columns` columns."""
+    usable = (memory or memory_bytes()) - columns * BYTES_PER_COLUMN_WRITTEN
+    return max(usable, (memory or memory_bytes()) / 10) / bytes_per_weight
+
+
+def day_blocks(con: duckdb.DuckDBPyConnection, weights_query: str, params: dict[str, object],
+               start: date, end: date, budget: float) -> list[tuple[date, date]]:
+    """Split [start, end] into consecutive blocks of days whose summed weight stays under budget
+    (a day heavier than the budget is a block of its own). weights_query returns (day DATE, weight)
+    for the days with data only, so empty days cost nothing: they join the block before them.
+    Returns [(first day, last day)], covering [start, end] without gap or overlap."""
+    if start >= end:
+        return [(start, end)]
+    starts = [row[0] for row in execute(con, f"""
+        WITH weights AS ({weights_query}),
+        running AS (
+            SELECT day, sum(weight) OVER (ORDER BY day ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+                        - weight AS weight_before
+            FROM weights WHERE day BETWEEN $start AND $end AND weight > 0
+        )
+        SELECT min(day) FROM running GROUP BY floor(weight_before / $budget) ORDER BY 1""",
+        {**params, "start": start, "end": end, "budget": max(budget, 1.0)}).fetchall()]
+    starts = [start] + [day for day in starts if day > start]
+    ends = [day - timedelta(days=1) for day in starts[1:]] + [end]
+    return list(zip(starts, ends))
 
 
 def active_rule_set() -> RuleSet:
@@ -349,58 +398,97 @@ def patient_day_query(rule_set: RuleSet) -> str:
     """sql/features/patient_day.sql with the rule set's look-back and trend windows rendered in."""
     return (sql_text("features/patient_day.sql")
             .replace("{{windowed_aggregates}}", windowed_aggregates_sql(rule_set))
-            .replace("{{windows}}", windows_sql(rule_set))
+            .replace("{{last_as_of_dates}}", last_as_of_dates_sql(rule_set))
+            .replace("{{last_as_of_date_columns}}", last_as_of_date_columns_sql(rule_set))
+            .replace("{{latest_last_as_of_date}}", latest_last_as_of_date_sql(rule_set))
+            .replace("{{window_picks}}", window_picks_sql(rule_set))
+            .replace("{{window_summary}}", window_summary_sql(rule_set))
+            .replace("{{analyte_summaries}}", analyte_summaries_sql())
             .replace("{{longest_window_hours}}", str(longest_window_hours(rule_set)))
             .replace("{{trend_columns}}", trend_columns_sql(rule_set)))
 
 
-def build_patient_day(con: duckdb.DuckDBPyConnection, start: date, end: date, rule_set: RuleSet | None = None) -> int:
+# The weight of a day for the feature stage's blocks: the values taken on it, each spread over up
+# to the longest window's days (sql/features/patient_day.sql, spread).
+FEATURE_DAY_WEIGHTS = """
+SELECT CAST(taken_at AS DATE) AS day, count(*) * $window_days AS weight
+FROM (SELECT collected_at AS taken_at FROM staging.lab_results
+      UNION ALL SELECT measured_at FROM staging.vital_signs)
+WHERE taken_at >= CAST(CAST($start AS DATE) AS TIMESTAMPTZ) AND taken_at < CAST(CAST($end AS DATE) + 1 AS TIMESTAMPTZ)
+GROUP BY ALL
+"""
+
+
+def build_patient_day(con: duckdb.DuckDBPyConnection, start: date, end: date, rule_set: RuleSet | None = None,
+                      memory: int | None = None) -> int:
     """Rebuild features.patient_day for the days [start, end] with the rule set's windows (default:
-    the active rule set). Returns the rows written for those days.
+    the active rule set), in one transaction. Returns the rows written for those days.
+
+    The days are written in blocks (day_blocks) sized so that each block's work fits `memory`
+    bytes (default: MASSCREEN_DUCKDB_MEMORY; FEATURE_BYTES_PER_SPREAD_ROW per value and day it
+    counts for), so a backfill of any length runs in the configured memory; days without values
+    cost next to nothing.
 
     When the stored table has other columns (the rule file's look-back windows changed, or a new
     version adds columns), every stored day is rebuilt with the new columns in the same pass, so the
     table never mixes two layouts and no stored day is lost."""
-    query = patient_day_query(rule_set or active_rule_set())
-    stored = [row[0] for row in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'features' "
-        "AND table_name = 'patient_day' ORDER BY ordinal_position").fetchall()]
-    if stored and stored != [column[0] for column in execute(
-            con, f"SELECT * FROM ({query}) LIMIT 0", {"start": start, "end": start}).description]:
-        first, last = con.execute("SELECT min(as_of_date), max(as_of_date) FROM features.patient_day").fetchone()
-        with transaction(con):
-            execute(con, f"CREATE OR REPLACE TABLE features.patient_day AS SELECT * FROM ({query}) "
-                         "ORDER BY as_of_date, patient_id", {"start": min(start, first), "end": max(end, last)})
-        return con.execute("SELECT count(*) FROM features.patient_day WHERE as_of_date BETWEEN ? AND ?",
-                           [start, end]).fetchone()[0]
-    return replace_daily_slice(con, "features.patient_day", query, {}, start, end)
+    rule_set = rule_set or active_rule_set()
+    query = patient_day_query(rule_set)
+    asked_start, asked_end = start, end
+    with transaction(con):
+        stored = [row[0] for row in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'features' "
+            "AND table_name = 'patient_day' ORDER BY ordinal_position").fetchall()]
+        if stored and stored != [column[0] for column in execute(
+                con, f"SELECT * FROM ({query}) LIMIT 0", {"start": start, "end": start}).description]:
+            first, last = con.execute("SELECT min(as_of_date), max(as_of_date) FROM features.patient_day").fetchone()
+            start, end = min(start, first or start), max(end, last or end)
+            con.execute("DROP TABLE features.patient_day")
+        window_days = -(-longest_window_hours(rule_set) // 24) + 1
+        columns = len(execute(con, f"SELECT * FROM ({query}) LIMIT 0", {"start": start, "end": start}).description)
+        blocks = day_blocks(con, FEATURE_DAY_WEIGHTS, {"window_days": window_days}, start, end,
+                            block_budget(memory, columns, FEATURE_BYTES_PER_SPREAD_ROW))
+        replace_daily_slice(con, "features.patient_day", query, {}, start, end, blocks)
+    return con.execute("SELECT count(*) FROM features.patient_day WHERE as_of_date BETWEEN ? AND ?",
+                       [asked_start, asked_end]).fetchone()[0]
 
 
 def build_screen(con: duckdb.DuckDBPyConnection, start: date, end: date, rule_set: RuleSet,
-                 keep_rule_tables: bool = False) -> int:
+                 keep_rule_tables: bool = False, memory: int | None = None) -> int:
     """Evaluate every rule for the days (screen.rule_evaluations), then write the flagged rows.
 
     sql/screen/screen_day.sql gathers each patient-day's values, contexts and population facts
     into the temporary table screen_day; each rule's file (sql/screen/rules/) then writes the
     temporary table rule_<rule id> (its results and item-by-item evidence); screen.rule_evaluations
     joins the results, and screen.at_risk_daily tiers them and takes the evidence of the flagged
-    rows. keep_rule_tables leaves the temporary tables on the connection (every rule's evidence for
-    every patient-day of the range, for an audit of a near miss). Returns the at-risk rows written."""
-    params = {**rule_set.parameters(), "start": start, "end": end}
+    rows. The days go in blocks sized so each block's work fits `memory` bytes (default:
+    MASSCREEN_DUCKDB_MEMORY; SCREEN_BYTES_PER_PATIENT_DAY per row of features.patient_day), all in
+    one transaction. keep_rule_tables leaves the temporary tables of the last block on the
+    connection (every rule's evidence for every patient-day of it, for an audit of a near miss).
+    Returns the at-risk rows of [start, end]."""
     run_script(con, "screen/macros.sql")
+    blocks = day_blocks(
+        con, "SELECT as_of_date AS day, count(*) AS weight FROM features.patient_day "
+             "WHERE as_of_date BETWEEN $start AND $end GROUP BY ALL",
+        {}, start, end, block_budget(memory, 100, SCREEN_BYTES_PER_PATIENT_DAY))
     temporary = ["screen_day"]
     try:
-        execute(con, "CREATE OR REPLACE TEMP TABLE screen_day AS " + rule_set.render(sql_text("screen/screen_day.sql")),
-                params)
-        for rule_id, path in rule_set.rule_sql_files():  # one statement per rule, not per row
-            execute(con, f"CREATE OR REPLACE TEMP TABLE rule_{rule_id} AS " + rule_set.render(sql_text(path), rule_id),
-                    params)
-            temporary.append(f"rule_{rule_id}")
-        replace_daily_slice(con, "screen.rule_evaluations", rule_set.render(sql_text("screen/rule_evaluations.sql")),
-                            params, start, end)
-        return replace_daily_slice(con, "screen.at_risk_daily", rule_set.render(sql_text("screen/at_risk_daily.sql")),
-                                   params, start, end)
+        with transaction(con):
+            for first, last in blocks:
+                params = {**rule_set.parameters(), "start": first, "end": last}
+                execute(con, "CREATE OR REPLACE TEMP TABLE screen_day AS "
+                        + rule_set.render(sql_text("screen/screen_day.sql")), params)
+                for rule_id, path in rule_set.rule_sql_files():  # one statement per rule, not per row
+                    execute(con, f"CREATE OR REPLACE TEMP TABLE rule_{rule_id} AS "
+                            + rule_set.render(sql_text(path), rule_id), params)
+                    temporary.append(f"rule_{rule_id}")
+                replace_daily_slice(con, "screen.rule_evaluations",
+                                    rule_set.render(sql_text("screen/rule_evaluations.sql")), params, first, last)
+                replace_daily_slice(con, "screen.at_risk_daily",
+                                    rule_set.render(sql_text("screen/at_risk_daily.sql")), params, first, last)
+        return con.execute("SELECT count(*) FROM screen.at_risk_daily WHERE as_of_date BETWEEN ? AND ?",
+                           [start, end]).fetchone()[0]
     finally:
         if not keep_rule_tables:
-            for table in temporary:
+            for table in dict.fromkeys(temporary):
                 con.execute(f"DROP TABLE IF EXISTS {table}")

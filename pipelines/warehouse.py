@@ -21,7 +21,7 @@ from typing import Iterator, Mapping
 import duckdb
 import duckdb_extension_httpfs
 
-from pipelines.settings import SQL_DIR, encryption_key, memory_setting, seconds_setting
+from pipelines.settings import SQL_DIR, encryption_key, memory_setting, seconds_setting, spill_directory
 
 HTTPFS_EXTENSION = (Path(duckdb_extension_httpfs.__file__).parent / "extensions" / f"v{duckdb.__version__}"
                     / "httpfs.duckdb_extension")
@@ -147,6 +147,9 @@ def connect(path: Path | str, timezone: str, read_only: bool = False,
         con.execute("SET TimeZone = $tz", {"tz": timezone})
         # Leave room for Dagster and Python on the machine; DuckDB spills to disk beyond it.
         con.execute("SET memory_limit = $limit", {"limit": memory_setting()})
+        if spill_directory() is not None:
+            spill_directory().mkdir(parents=True, exist_ok=True)
+            con.execute("SET temp_directory = $folder", {"folder": str(spill_directory())})
         run_script(con, "macros.sql")
         if not read_only:
             run_script(con, "warehouse.sql")
@@ -157,11 +160,21 @@ def connect(path: Path | str, timezone: str, read_only: bool = False,
 
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """All or nothing: a failure (or a killed process) leaves the previous state."""
+    """All or nothing: a failure (or a killed process) leaves the previous state. Inside another
+    transaction() on the same connection it is part of that one (committed or rolled back with it)."""
+    if id(con) in _in_transaction:
+        yield con
+        return
     con.execute("BEGIN TRANSACTION")
+    _in_transaction.add(id(con))
     try:
         yield con
     except BaseException:
+        _in_transaction.discard(id(con))
         con.execute("ROLLBACK")
         raise
+    _in_transaction.discard(id(con))
     con.execute("COMMIT")
+
+
+_in_transaction: set[int] = set()  # connections inside transaction()

@@ -140,3 +140,39 @@ CREATE OR REPLACE TEMP MACRO lookup_between(score, anchors, labels) AS
 CREATE OR REPLACE TEMP MACRO shift_time(t, years) AS
     coalesce(strftime(TRY_CAST(nullif(trim(t), '') AS TIMESTAMP) + to_years(CAST(years AS INTEGER)),
                       '%Y-%m-%dT%H:%M:%S'), nullif(trim(t), ''));
+
+-- Pick keys (sql/features/patient_day.sql): the order a windowed aggregate picks its value by, as
+-- one HUGEINT, so combining partial picks needs only fixed-size aggregate states. Parts, each
+-- order-preserving and of fixed width:
+--   time: epoch microseconds of taken_at + 2^54 (55 bits: taken times within about 570 years of 1970);
+--   value: the 64-bit order-preserving image of value_num (DuckDB's sort key of the DOUBLE without
+--          its NULL marker; value_num is never NULL in staging);
+--   censoring: censoring_rank + 2 (3 bits: 0 for '<' up to 4 for '>').
+-- last: (time, value, censoring), the latest, then the higher value, then the higher rank;
+-- min:  (value, censoring, reversed time), the lowest, then '<' first, then the latest (arg_min);
+-- max:  (value, censoring, time), the highest, then '>' first, then the latest.
+CREATE OR REPLACE TEMP MACRO pick_time_order(taken_at) AS
+    CAST(epoch_us(taken_at) + (CAST(1 AS BIGINT) << 54) AS HUGEINT);
+CREATE OR REPLACE TEMP MACRO pick_value_order(value_num) AS
+    CAST(('0x' || substr(hex(create_sort_key(CAST(value_num AS DOUBLE), 'ASC NULLS LAST')), 3)) AS UBIGINT);
+CREATE OR REPLACE TEMP MACRO pick_key_last(taken_at, value_num, censoring) AS
+    (pick_time_order(taken_at) << 67) + (CAST(pick_value_order(value_num) AS HUGEINT) << 3)
+    + (censoring_rank(censoring) + 2);
+CREATE OR REPLACE TEMP MACRO pick_key_min(taken_at, value_num, censoring) AS
+    (CAST(pick_value_order(value_num) AS HUGEINT) << 58) + (CAST(censoring_rank(censoring) + 2 AS HUGEINT) << 55)
+    + ((CAST(1 AS HUGEINT) << 55) - 1 - pick_time_order(taken_at));
+CREATE OR REPLACE TEMP MACRO pick_key_max(taken_at, value_num, censoring) AS
+    (CAST(pick_value_order(value_num) AS HUGEINT) << 58) + (CAST(censoring_rank(censoring) + 2 AS HUGEINT) << 55)
+    + pick_time_order(taken_at);
+-- Reading a pick's time and censoring back from its key (NULL key: NULL).
+CREATE OR REPLACE TEMP MACRO pick_time_from_order(time_order) AS
+    to_timestamp(0) + to_microseconds(CAST(time_order AS BIGINT) - (CAST(1 AS BIGINT) << 54));
+CREATE OR REPLACE TEMP MACRO pick_key_last_at(key) AS pick_time_from_order(key >> 67);
+CREATE OR REPLACE TEMP MACRO pick_key_min_at(key) AS
+    pick_time_from_order((CAST(1 AS HUGEINT) << 55) - 1 - (key & ((CAST(1 AS HUGEINT) << 55) - 1)));
+CREATE OR REPLACE TEMP MACRO pick_key_max_at(key) AS pick_time_from_order(key & ((CAST(1 AS HUGEINT) << 55) - 1));
+CREATE OR REPLACE TEMP MACRO pick_censoring_from_rank(rank_order) AS
+    CASE CAST(rank_order AS INTEGER) WHEN 0 THEN '<' WHEN 1 THEN '<=' WHEN 3 THEN '>=' WHEN 4 THEN '>' END;
+CREATE OR REPLACE TEMP MACRO pick_key_last_censoring(key) AS pick_censoring_from_rank(key & 7);
+CREATE OR REPLACE TEMP MACRO pick_key_min_censoring(key) AS pick_censoring_from_rank((key >> 55) & 7);
+CREATE OR REPLACE TEMP MACRO pick_key_max_censoring(key) AS pick_censoring_from_rank((key >> 55) & 7);

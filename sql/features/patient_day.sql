@@ -4,17 +4,33 @@
 -- As of D means: the cutoff is the start of D+1 in the site's time zone; a value counts when it
 -- was taken inside the window, (cutoff - W, cutoff), and known (resulted or recorded) before the
 -- cutoff. So D's row is what could have been known at the end of D, and it does not change when
--- later results arrive (no look-ahead).
+-- later results arrive (no look-ahead). W is in hours of elapsed time, so on the days next to a
+-- daylight-saving change a 72 h window starts an hour before or after a local midnight.
 --
--- Reads staging.lab_results and staging.vital_signs; the stage writes the rows into
--- features.patient_day (pipelines/stages.py, build_patient_day).
+-- Reads staging.lab_results and staging.vital_signs (patient_id, analyte, value_num, censoring,
+-- taken and known times); pipelines/stages.py (build_patient_day) writes the rows into
+-- features.patient_day block by block, [$start, $end] being one block of the run's days, so a
+-- run's memory follows the size of a block, not of the whole range (blocks are sized from the
+-- memory limit: stages.day_blocks). Keys: (patient_id, as_of_date).
 --
--- The double-brace placeholders are rendered from the rule set by pipelines/feature_columns.py
--- and stages.patient_day_query: windows and longest_window_hours from the rule file's
--- look_back_windows; windowed_aggregates, for every analyte, window and aggregate (last, last_at,
--- last_censoring, min, min_at, min_censoring, max, max_at, max_censoring, n), a column
--- <analyte>__<window>__<agg> in the analyte's canonical unit; current and baseline from
--- trend_windows.
+-- The double-brace placeholders are rendered from the rule set by pipelines/feature_columns.py:
+-- windows from the rule file's look_back_windows (last_as_of_dates, last_as_of_date_columns,
+-- latest_last_as_of_date, window_picks, window_summary, analyte_summaries, longest_window_hours);
+-- windowed_aggregates, for every analyte, window and aggregate (last, last_at, last_censoring,
+-- min, min_at, min_censoring, max, max_at, max_censoring, open_above, open_below, n), a column
+-- <analyte>__<window>__<agg> in the analyte's canonical unit; trend_columns from trend_windows.
+--
+-- How it is computed, at a cost that follows the number of values (not values x days x windows):
+-- a value counts for the as-of days from its first_as_of_date (the later of the local days it was
+-- taken and known on) to its last_as_of_date__<window> (the last day whose window still holds it,
+-- computed from its time, so daylight-saving days are exact). Values of one patient and analyte
+-- that share those days are reduced to one partial row (partials); each partial row is
+-- spread over its days (at most the longest window's days) and the partial rows of a day are
+-- combined per window, keeping only those whose last day for that window has not passed. Every
+-- pick (last, min, max) is made by a key that determines the value, its time and its censoring
+-- (macros pick_key_*, sql/macros.sql), so combining the partial picks gives the same pick as
+-- taking it over all values at once (tests/test_feature_equivalence.py compares the two on a
+-- generated hospital).
 --
 -- Censored values ('>10000', '<500': staging's censoring with value_num the stated bound) keep
 -- their censoring next to the value reported: <agg>_censoring is that row's censoring ('<', '<=',
@@ -24,68 +40,93 @@
 -- '<' first. `last` is the latest taken value (the higher, then the higher-ranked censoring, if
 -- two share a time) with its own censoring.
 -- open_above / open_below: some value in the window was sent as '>x' / '<x', so no value of
--- the window is bounded above by max / below by min (the screen's bounds widen accordingly).
+-- the window is bounded above by max / below by min (the screen's bounds widen accordingly); NULL
+-- when every value of the window is exact.
 -- Known limit: the extremes order rows by stated number first, so a window holding '>300' and
 -- '<500' reports max 500 with '<' (open_above says the '>300' value may be larger).
-WITH days AS (
-    SELECT CAST(day AS DATE) AS as_of_date,
-           CAST(CAST(day AS DATE) + 1 AS TIMESTAMPTZ) AS cutoff
-    FROM range(CAST($start AS DATE), CAST($end AS DATE) + 1, INTERVAL 1 DAY) AS t(day)
+WITH observations AS (
+    -- the values that count for some day of [$start, $end]
+    SELECT patient_id, analyte, value_num, censoring, taken_at, known_at
+    FROM (
+        SELECT patient_id, analyte, value_num, censoring, collected_at AS taken_at, resulted_at AS known_at
+        FROM staging.lab_results
+        UNION ALL
+        SELECT patient_id, analyte, value_num, censoring, measured_at, recorded_at
+        FROM staging.vital_signs
+    )
+    WHERE taken_at > CAST(CAST($start AS DATE) + 1 AS TIMESTAMPTZ) - INTERVAL {{longest_window_hours}} HOUR
+      AND taken_at < CAST(CAST($end AS DATE) + 1 AS TIMESTAMPTZ)
+      AND known_at < CAST(CAST($end AS DATE) + 1 AS TIMESTAMPTZ)
 ),
-windows AS (
-    SELECT * FROM (VALUES {{windows}}) AS t(window_name, hours)
+observation_days AS (
+    -- the as-of days a value counts for: from the local day it was both taken and known, to the
+    -- last day whose window W still holds it: the last D with cutoff(D) < taken_at + W, that is
+    -- the local day of (taken_at + W - 1 microsecond), minus one
+    SELECT *,
+           greatest(CAST(taken_at AS DATE), CAST(known_at AS DATE)) AS first_as_of_date,
+           {{last_as_of_dates}},
+           -- each pick's order as one fixed-width integer (macros pick_key_*, sql/macros.sql), so
+           -- combining picks uses small fixed-size aggregate states, which spill to disk
+           pick_key_last(taken_at, value_num, censoring) AS last_key,
+           pick_key_min(taken_at, value_num, censoring) AS min_key,
+           pick_key_max(taken_at, value_num, censoring) AS max_key
+    FROM observations
 ),
-observations AS (
-    SELECT patient_id, analyte, value_num, censoring, collected_at AS taken_at, resulted_at AS known_at
-    FROM staging.lab_results
-    UNION ALL
-    SELECT patient_id, analyte, value_num, censoring, measured_at, recorded_at
-    FROM staging.vital_signs
-),
-windowed AS (
-    -- each value, once for every (day, window) whose window holds it
-    SELECT d.as_of_date, d.cutoff, w.window_name, o.*
-    FROM days AS d
-    JOIN observations AS o
-      ON o.taken_at > d.cutoff - INTERVAL {{longest_window_hours}} HOUR
-     AND o.taken_at < d.cutoff
-     AND o.known_at < d.cutoff
-    JOIN windows AS w
-      ON o.taken_at > d.cutoff - to_hours(w.hours)
-),
-per_window AS (
-    -- each aggregate picks one row (value, time, censoring together); ties as in the header
-    SELECT patient_id, as_of_date, cutoff, analyte, window_name,
-           arg_max({'value': value_num, 'at': taken_at, 'censoring': censoring},
-                   (taken_at, value_num, censoring_rank(censoring))) AS last,
-           arg_min({'value': value_num, 'at': taken_at, 'censoring': censoring},
-                   (value_num, censoring_rank(censoring), -epoch_us(taken_at))) AS min,
-           arg_max({'value': value_num, 'at': taken_at, 'censoring': censoring},
-                   (value_num, censoring_rank(censoring), taken_at)) AS max,
+partials AS (
+    -- one row per patient, analyte and span of as-of days: each pick's key among its values (the
+    -- key holds the pick's time and censoring; its value is carried beside it)
+    SELECT patient_id, analyte, first_as_of_date, {{last_as_of_date_columns}},
+           max(last_key) AS last_key,
+           arg_max(value_num, last_key) AS last_value,
+           min(min_key) AS min_key,
+           min(value_num) AS min_value,
+           max(max_key) AS max_key,
+           max(value_num) AS max_value,
            bool_or(censoring IN ('>', '>=')) AS open_above,
            bool_or(censoring IN ('<', '<=')) AS open_below,
            count(*) AS n
-    FROM windowed
+    FROM observation_days
+    WHERE first_as_of_date <= {{latest_last_as_of_date}}
+    GROUP BY ALL
+),
+spread AS (
+    -- each partial row on every as-of day of [$start, $end] its longest window holds it
+    SELECT spans.*, first_day + CAST(day_offset AS INTEGER) AS as_of_date
+    FROM (
+        SELECT *,
+               greatest(first_as_of_date, CAST($start AS DATE)) AS first_day,
+               least({{latest_last_as_of_date}}, CAST($end AS DATE)) AS last_day
+        FROM partials
+    ) AS spans,
+    unnest(range(0, last_day - first_day + 1)) AS offsets(day_offset)
+),
+per_analyte AS (
+    -- one row per patient, day and analyte: the partial picks combined by the same keys, per window
+    -- (a partial row counts for a window while the day is within its last day for that window)
+    SELECT patient_id, as_of_date, analyte,
+           {{window_picks}}
+    FROM spread
     GROUP BY ALL
 ),
 by_patient_day AS (
-    -- one map per patient and day: '<analyte>__<window>' -> the window's aggregates
-    SELECT patient_id, as_of_date, cutoff,
-           map_from_entries(list((analyte || '__' || window_name,
-               {'last': last.value, 'last_at': last.at, 'last_censoring': last.censoring,
-                'min': min.value, 'min_at': min.at, 'min_censoring': min.censoring,
-                'max': max.value, 'max_at': max.at, 'max_censoring': max.censoring,
-                'open_above': open_above, 'open_below': open_below, 'n': n}))) AS by_window
-    FROM per_window
+    -- one map per patient and day: analyte -> its summary (per window, the window's aggregates)
+    SELECT patient_id, as_of_date,
+           map_from_entries(list((analyte, {{window_summary}}))) AS by_analyte
+    FROM per_analyte
     GROUP BY ALL
+),
+summaries AS (
+    SELECT patient_id, as_of_date,
+           {{analyte_summaries}}
+    FROM by_patient_day
 ),
 aggregated AS (
     SELECT
         patient_id,
         as_of_date,
-        cutoff AS as_of_cutoff,
+        CAST(as_of_date + 1 AS TIMESTAMPTZ) AS as_of_cutoff,
         {{windowed_aggregates}}
-    FROM by_patient_day
+    FROM summaries
 )
 SELECT
     *,
