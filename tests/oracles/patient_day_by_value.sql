@@ -1,3 +1,9 @@
+-- Test oracle (tests/test_feature_equivalence.py), not run by the pipeline: features.patient_day
+-- by its direct definition, every value joined to every (day, window) that holds it. This was the
+-- stage's SQL before sql/features/patient_day.sql computed the same table from partial
+-- aggregates; its cost grows with values x days per window x windows, its answer is the
+-- reference the stage is compared with. Placeholders rendered by the test (oracle_query).
+--
 -- features.patient_day: one row per patient and as-of day D in [$start, $end], for every patient
 -- with at least one value in D's longest look-back window.
 --
