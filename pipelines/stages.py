@@ -11,8 +11,8 @@ from typing import NamedTuple
 
 import duckdb
 
-from pipelines.feature_columns import (analyte_summaries_sql, last_as_of_date_columns_sql, last_as_of_dates_sql, latest_last_as_of_date_sql,
-                                       longest_window_hours, trend_columns_sql, window_picks_sql, window_summary_sql,
+from pipelines.feature_columns import (analyte_joins_sql, last_as_of_date_columns_sql, last_as_of_dates_sql, latest_last_as_of_date_sql,
+                                       longest_window_hours, trend_columns_sql, window_picks_sql,
                                        windowed_aggregates_sql)
 from pipelines.landing import FileProblem, FileRefused, Load, record_file_problem
 from pipelines.presets import load_source
@@ -402,8 +402,7 @@ def patient_day_query(rule_set: RuleSet) -> str:
             .replace("{{last_as_of_date_columns}}", last_as_of_date_columns_sql(rule_set))
             .replace("{{latest_last_as_of_date}}", latest_last_as_of_date_sql(rule_set))
             .replace("{{window_picks}}", window_picks_sql(rule_set))
-            .replace("{{window_summary}}", window_summary_sql(rule_set))
-            .replace("{{analyte_summaries}}", analyte_summaries_sql())
+            .replace("{{analyte_joins}}", analyte_joins_sql())
             .replace("{{longest_window_hours}}", str(longest_window_hours(rule_set)))
             .replace("{{trend_columns}}", trend_columns_sql(rule_set)))
 

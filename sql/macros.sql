@@ -155,15 +155,15 @@ CREATE OR REPLACE TEMP MACRO pick_time_order(taken_at) AS
     CAST(epoch_us(taken_at) + (CAST(1 AS BIGINT) << 54) AS HUGEINT);
 CREATE OR REPLACE TEMP MACRO pick_value_order(value_num) AS
     CAST(('0x' || substr(hex(create_sort_key(CAST(value_num AS DOUBLE), 'ASC NULLS LAST')), 3)) AS UBIGINT);
-CREATE OR REPLACE TEMP MACRO pick_key_last(taken_at, value_num, censoring) AS
-    (pick_time_order(taken_at) << 67) + (CAST(pick_value_order(value_num) AS HUGEINT) << 3)
-    + (censoring_rank(censoring) + 2);
-CREATE OR REPLACE TEMP MACRO pick_key_min(taken_at, value_num, censoring) AS
-    (CAST(pick_value_order(value_num) AS HUGEINT) << 58) + (CAST(censoring_rank(censoring) + 2 AS HUGEINT) << 55)
-    + ((CAST(1 AS HUGEINT) << 55) - 1 - pick_time_order(taken_at));
-CREATE OR REPLACE TEMP MACRO pick_key_max(taken_at, value_num, censoring) AS
-    (CAST(pick_value_order(value_num) AS HUGEINT) << 58) + (CAST(censoring_rank(censoring) + 2 AS HUGEINT) << 55)
-    + pick_time_order(taken_at);
+-- The keys from the parts (time_order = pick_time_order(taken_at), value_order =
+-- pick_value_order(value_num), computed once per value).
+CREATE OR REPLACE TEMP MACRO pick_key_last(time_order, value_order, censoring) AS
+    (time_order << 67) + (CAST(value_order AS HUGEINT) << 3) + (censoring_rank(censoring) + 2);
+CREATE OR REPLACE TEMP MACRO pick_key_min(time_order, value_order, censoring) AS
+    (CAST(value_order AS HUGEINT) << 58) + (CAST(censoring_rank(censoring) + 2 AS HUGEINT) << 55)
+    + ((CAST(1 AS HUGEINT) << 55) - 1 - time_order);
+CREATE OR REPLACE TEMP MACRO pick_key_max(time_order, value_order, censoring) AS
+    (CAST(value_order AS HUGEINT) << 58) + (CAST(censoring_rank(censoring) + 2 AS HUGEINT) << 55) + time_order;
 -- Reading a pick's time and censoring back from its key (NULL key: NULL).
 CREATE OR REPLACE TEMP MACRO pick_time_from_order(time_order) AS
     to_timestamp(0) + to_microseconds(CAST(time_order AS BIGINT) - (CAST(1 AS BIGINT) << 54));

@@ -15,7 +15,7 @@
 --
 -- The double-brace placeholders are rendered from the rule set by pipelines/feature_columns.py:
 -- windows from the rule file's look_back_windows (last_as_of_dates, last_as_of_date_columns,
--- latest_last_as_of_date, window_picks, window_summary, analyte_summaries, longest_window_hours);
+-- latest_last_as_of_date, window_picks, analyte_joins, longest_window_hours);
 -- windowed_aggregates, for every analyte, window and aggregate (last, last_at, last_censoring,
 -- min, min_at, min_censoring, max, max_at, max_censoring, open_above, open_below, n), a column
 -- <analyte>__<window>__<agg> in the analyte's canonical unit; trend_columns from trend_windows.
@@ -67,10 +67,11 @@ observation_days AS (
            {{last_as_of_dates}},
            -- each pick's order as one fixed-width integer (macros pick_key_*, sql/macros.sql), so
            -- combining picks uses small fixed-size aggregate states, which spill to disk
-           pick_key_last(taken_at, value_num, censoring) AS last_key,
-           pick_key_min(taken_at, value_num, censoring) AS min_key,
-           pick_key_max(taken_at, value_num, censoring) AS max_key
-    FROM observations
+           pick_key_last(time_order, value_order, censoring) AS last_key,
+           pick_key_min(time_order, value_order, censoring) AS min_key,
+           pick_key_max(time_order, value_order, censoring) AS max_key
+    FROM (SELECT *, pick_time_order(taken_at) AS time_order, pick_value_order(value_num) AS value_order
+          FROM observations)
 ),
 partials AS (
     -- one row per patient, analyte and span of as-of days: each pick's key among its values (the
@@ -100,7 +101,7 @@ spread AS (
     ) AS spans,
     unnest(range(0, last_day - first_day + 1)) AS offsets(day_offset)
 ),
-per_analyte AS (
+per_analyte AS MATERIALIZED (
     -- one row per patient, day and analyte: the partial picks combined by the same keys, per window
     -- (a partial row counts for a window while the day is within its last day for that window)
     SELECT patient_id, as_of_date, analyte,
@@ -108,25 +109,20 @@ per_analyte AS (
     FROM spread
     GROUP BY ALL
 ),
-by_patient_day AS (
-    -- one map per patient and day: analyte -> its summary (per window, the window's aggregates)
-    SELECT patient_id, as_of_date,
-           map_from_entries(list((analyte, {{window_summary}}))) AS by_analyte
-    FROM per_analyte
-    GROUP BY ALL
-),
-summaries AS (
-    SELECT patient_id, as_of_date,
-           {{analyte_summaries}}
-    FROM by_patient_day
+patient_days AS (
+    SELECT DISTINCT patient_id, as_of_date FROM per_analyte
 ),
 aggregated AS (
+    -- one column per analyte, window and aggregate: each analyte's row joined to its patient-day
+    -- (placeholder analyte_joins: LEFT JOIN per_analyte AS <analyte> ON that analyte and the
+    -- patient-day), each pick's time and censoring read back from its key
     SELECT
-        patient_id,
-        as_of_date,
-        CAST(as_of_date + 1 AS TIMESTAMPTZ) AS as_of_cutoff,
+        patient_days.patient_id,
+        patient_days.as_of_date,
+        CAST(patient_days.as_of_date + 1 AS TIMESTAMPTZ) AS as_of_cutoff,
         {{windowed_aggregates}}
-    FROM summaries
+    FROM patient_days
+    {{analyte_joins}}
 )
 SELECT
     *,
