@@ -26,7 +26,7 @@ import zlib
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Iterator, NamedTuple
 
 import duckdb
 
@@ -177,15 +177,25 @@ def _is_parquet(path: Path) -> bool:
     return path.name.lower().endswith(".parquet")
 
 
+class TextFile(NamedTuple):
+    """A landed file as UTF-8 text (see _as_utf8): its path, and its number of lines as a CSV reader
+    splits them (LF, CRLF and a lone CR each end one; a last line without an end counts)."""
+    path: Path
+    lines: int
+
+
 @contextmanager
-def _as_utf8(path: Path, encoding: str) -> Iterator[Path]:
+def _as_utf8(path: Path, encoding: str) -> Iterator[TextFile]:
     """The file as UTF-8 text DuckDB can read: the file itself when it is UTF-8 throughout, else a
     temporary UTF-8 copy decoded from the mapping's encoding (or with LF line ends, when CRLF and
     LF are mixed, which DuckDB's reader refuses). The whole file is decoded, in chunks:
-    a byte the encoding cannot decode refuses the file, wherever it is (FileRefused, naming the line)."""
+    a byte the encoding cannot decode refuses the file, wherever it is (FileRefused, naming the line).
+    The same pass counts the text's lines (TextFile.lines), so that landing can tell without reading
+    the file again whether any record spans lines."""
     utf8 = codecs.lookup(encoding).name == "utf-8"
     decoder = codecs.getincrementaldecoder(encoding)()
     consumed, lines, crlf, previous = 0, 1, 0, b""
+    line_ends, last_char = 0, ""  # in the decoded text: LF, CRLF and lone CR each end a line
     with tempfile.TemporaryDirectory(prefix="masscreen-utf8-") as scratch:
         copy = Path(scratch) / (path.name.removesuffix(".gz").removesuffix(".GZ"))
         with _open_bytes(path) as source, (nullcontext() if utf8 else copy.open("w", encoding="utf-8", newline="")) as sink:
@@ -207,12 +217,17 @@ def _as_utf8(path: Path, encoding: str) -> Iterator[Path]:
                         "source's mapping file (e.g. `encoding: cp1252` for a Windows export)") from error
                 if not utf8:
                     sink.write(text)
+                if text:
+                    line_ends += (text.count("\n") + text.count("\r") - text.count("\r\n")
+                                  - (last_char == "\r" and text[0] == "\n"))
+                    last_char = text[-1]
                 if not chunk:
                     break
                 consumed += len(chunk)
                 lines += chunk.count(b"\n")
                 crlf += (previous + chunk[:1]).count(b"\r\n") + chunk.count(b"\r\n")
                 previous = chunk[-1:]
+        text_lines = line_ends + (last_char not in ("", "\n", "\r"))
         if 0 < crlf < lines - 1:  # CRLF and LF line ends mixed (a line appended by another tool)
             mixed = Path(scratch) / ("lf-" + copy.name)
             with _open_bytes(path if utf8 else copy) as raw, mixed.open("wb") as out:
@@ -222,9 +237,9 @@ def _as_utf8(path: Path, encoding: str) -> Iterator[Path]:
                     carry = b"\r" if data.endswith(b"\r") else b""
                     out.write(data[:len(data) - len(carry)].replace(b"\r\n", b"\n"))
                 out.write(carry)
-            yield mixed
+            yield TextFile(mixed, text_lines)
             return
-        yield path if utf8 else copy
+        yield TextFile(path if utf8 else copy, text_lines)
 
 
 def _header(path: Path, delimiter: str) -> list[str]:
@@ -282,18 +297,19 @@ def _load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, diges
         columns = _parquet_columns(con, path)
         return _load_table(con, path, kind, digest, run_id, source, mapping, [name for name, _ in columns], None,
                            _parquet_as_text(columns))
-    with _as_utf8(path, mapping.encoding) as text_file:
-        header = _header(text_file, mapping.delimiter)
+    with _as_utf8(path, mapping.encoding) as text:
+        header = _header(text.path, mapping.delimiter)
         if not header:
             raise FileRefused(f"{path.name}: empty file, no header line")
-        return _load_table(con, path, kind, digest, run_id, source, mapping, header, text_file)
+        return _load_table(con, path, kind, digest, run_id, source, mapping, header, text.path, text_lines=text.lines)
 
 
 def _load_table(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, digest: str, run_id: str,
                 source: str, mapping: SourceMapping, header: list[str], text_file: Path | None,
-                parquet_text: str = "") -> Load:
+                parquet_text: str = "", text_lines: int | None = None) -> Load:
     """Project a file's columns onto the kind's canonical columns (as text) and insert them; text_file
-    is the UTF-8 CSV to read, None for a Parquet file (whose columns parquet_text reads as text).
+    is the UTF-8 CSV to read, None for a Parquet file (whose columns parquet_text reads as text),
+    text_lines its number of lines (TextFile.lines; None: not counted).
     FileRefused when the file cannot be loaded whole."""
     header = [name if name.strip() else f"unnamed_{position}" for position, name in enumerate(header, start=1)]
     duplicates = sorted({name for name in header if [h.strip().lower() for h in header].count(name.strip().lower()) > 1})
@@ -382,8 +398,12 @@ def _load_table(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, dige
             if swallowed is not None:  # rolls the load back
                 raise FileRefused(f"{path.name}: a quote opened on line {swallowed} is never closed, so the lines after "
                                   "it cannot be read; fix the quoting")
+            # Every record and every malformed line takes at least one line, the header one: when
+            # they account for every line of the text, no record spans lines and raw is not read
+            # again. Otherwise (a record spans lines, or blank lines were skipped) raw names the record.
+            one_line_each = wide is None and text_lines is not None and rows + malformed + 1 == text_lines
             fields = f"concat_ws('|', {', '.join(kind.columns)})"
-            spanning = con.execute(
+            spanning = None if one_line_each else con.execute(
                 f"SELECT min(_source_row) FROM {kind.raw_table} WHERE _load_id = $load_id AND "
                 f"(contains({fields}, chr(10)) OR contains({fields}, chr(13)) OR "
                 "(_extra IS NOT NULL AND regexp_matches(CAST(_extra AS VARCHAR), $json_line_break)))",

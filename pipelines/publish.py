@@ -9,11 +9,20 @@ keeps reading it undisturbed, and a new reader never sees a half-written one. Fi
         tables: <schema>.<table>.parquet, or for the daily tables
         <schema>.<table>/as_of_month=<YYYY-MM>/ (hive partitions)
 
-The cost follows the change, not the history: the new snapshot starts as a copy of the previous
-file, and only what changed since the last publish is rewritten in it: the days computed since
-(daily tables), the loads whose rows staging rewrote since (meta.staging_changes), and the small
-reference and meta tables whole. Parquet months without a day computed since are hard links to
-the previous copy. A table whose columns changed is published whole.
+The cost follows the change, not the history: the new snapshot starts as an earlier snapshot file,
+and only what changed since that snapshot was published is rewritten in it: the days computed
+since (daily tables), the loads whose rows staging rewrote since (meta.staging_changes), and the
+small reference and meta tables whole. Parquet months without a day computed since are hard links
+to the previous copy. A table whose columns changed is published whole.
+
+The earlier snapshot file is, when it can be, the one before the current: each swap keeps the
+snapshot it replaces as published/.previous-snapshot.duckdb (a hard link, so no copy) and
+.previous-snapshot.run names the run whose publish it is. The next publish renames it to the
+file it builds and brings it up to date in place, so no night copies the whole file. It is
+copied from the current snapshot instead (as on the second publish) when it cannot be used: no
+spare or no record of its run (a publish killed while updating it removes the record first), or
+a reader in another process still holds it open (DuckDB's file lock; that reader keeps reading
+it undisturbed).
 """
 
 import os
@@ -31,6 +40,9 @@ DAILY_TABLES = ("features.patient_day", "screen.rule_evaluations", "screen.at_ri
 # are in the snapshot file only (researchers get staging from the research tier).
 PARQUET_SCHEMAS = ("features", "screen", "audit", "meta")
 MONTH_FORMAT = "%Y-%m"
+# The snapshot before the current one, kept for the next publish to update in place, and the run
+# whose publish wrote it (absent: the spare is not to be used).
+SPARE, SPARE_RUN = ".previous-snapshot.duckdb", ".previous-snapshot.run"
 # Tables whose rows belong to one load each: published load by load.
 LOAD_TABLES = (*(f"staging.{table}" for table in STAGED_TABLES), "staging.superseded_rows", "quarantine.rejected_rows")
 
@@ -64,26 +76,75 @@ def publish(con: duckdb.DuckDBPyConnection, warehouse: Path, run_id: str) -> dic
     folder = published_folder(warehouse)
     folder.mkdir(mode=0o700, exist_ok=True)
     previous_file, previous_parquet = folder / "warehouse.duckdb", (folder / "parquet").resolve()
-    since = con.execute("SELECT max(finished_at) FROM meta.runs WHERE step = 'publish.snapshot'").fetchone()[0]
+    last_run, since = con.execute("SELECT arg_max(run_id, finished_at), max(finished_at) FROM meta.runs "
+                                  "WHERE step = 'publish.snapshot'").fetchone()
     incremental = since is not None and previous_file.exists() and previous_parquet.is_dir()
     snapshot, parquet = folder / f".warehouse-{run_id}.duckdb", folder / f"parquet-{run_id}"
     old_umask = os.umask(0o077)
     try:
-        if incremental:
-            shutil.copyfile(previous_file, snapshot)
+        if not incremental:  # published whole: a spare left from before is of no use
+            for name in (SPARE_RUN, SPARE):
+                (folder / name).unlink(missing_ok=True)
+        spare_since = _take_spare(con, folder, snapshot) if incremental else None
+        if spare_since is not None:
+            since = spare_since  # the spare is one publish older: what changed since it was published
+        else:
+            if incremental:
+                shutil.copyfile(previous_file, snapshot)
+            attach(con, snapshot, "snapshot")
         parquet.mkdir()
-        attach(con, snapshot, "snapshot")
         try:
             plan = _plan(con, incremental, since)
             for name, how in plan.items():
                 _publish_table(con, name, how, parquet, previous_parquet)
+            con.execute("CHECKPOINT snapshot")
         finally:
             con.execute("DETACH snapshot")
+        _keep_spare(folder, previous_file if incremental else None)
         swap_in(folder, snapshot, "warehouse.duckdb", parquet, "parquet")
+        if incremental:  # the demoted snapshot is the last recorded publish's (or newer: rewriting more is harmless)
+            _write_atomically(folder / SPARE_RUN, last_run)
     finally:
         os.umask(old_umask)
     remove_stale(folder, parquet, "parquet-", ".warehouse-")
     return plan
+
+
+def _take_spare(con: duckdb.DuckDBPyConnection, folder: Path, snapshot: Path):
+    """Rename the spare (the snapshot before the current one) to snapshot and attach it as
+    `snapshot`; returns when its publish finished (meta.runs), or None, with nothing attached and
+    no spare left, when it cannot be used (see the module docstring)."""
+    spare, record = folder / SPARE, folder / SPARE_RUN
+    spare_run = record.read_text().strip() if record.exists() and spare.exists() else None
+    record.unlink(missing_ok=True)  # from here on the spare is being changed: never reused as it is
+    spare_since = con.execute("SELECT max(finished_at) FROM meta.runs WHERE step = 'publish.snapshot' AND run_id = ?",
+                              [spare_run]).fetchone()[0] if spare_run else None
+    if spare_since is None:
+        spare.unlink(missing_ok=True)
+        return None
+    os.replace(spare, snapshot)
+    try:
+        attach(con, snapshot, "snapshot")
+    except duckdb.Error:  # a reader in another process holds it (or it is not readable with this key)
+        snapshot.unlink()  # that reader keeps its open file
+        return None
+    return spare_since
+
+
+def _keep_spare(folder: Path, current: Path | None) -> None:
+    """Before the swap: the current snapshot, about to be replaced, becomes the spare (a hard link)."""
+    if current is None or not current.exists():
+        return
+    link = folder / f".{SPARE}-link"
+    link.unlink(missing_ok=True)
+    os.link(current, link)
+    os.replace(link, folder / SPARE)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    scratch = path.with_name(path.name + ".new")
+    scratch.write_text(text)
+    os.replace(scratch, path)
 
 
 def _plan(con: duckdb.DuckDBPyConnection, incremental: bool, since) -> dict[str, str]:

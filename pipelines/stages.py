@@ -97,11 +97,12 @@ def staging_digest(table: str) -> str:
 
 def record_conflicts_sql(table: str) -> str:
     """sql/staging/record_conflicts.sql rendered for one table of CONFLICT_CHECKED_TABLES: its
-    identity columns as a struct ({{record_identity}}) and as text for the detail
-    ({{record_identity_text}}: 'patient 2, analyte ferritin'), and its raw_record fields."""
+    identity columns as a struct ({{record_identity}}) and, read from that struct, as text for the
+    detail ({{record_identity_text}}: 'patient 2, analyte ferritin'), and its raw_record fields."""
     check = CONFLICT_CHECKED_TABLES[table]
     identity = ", ".join(f"{column}: p.{column}" for column in check.identity)
-    identity_text = " || ', ' || ".join(f"'{column.removesuffix('_id')} ' || p.{column}" for column in check.identity)
+    identity_text = " || ', ' || ".join(f"'{column.removesuffix('_id')} ' || identity.{column}"
+                                        for column in check.identity)
     fields = ", ".join(f"{field}: parsed.{field}" for field in check.raw_record_fields)
     return (sql_text("staging/record_conflicts.sql").replace("{{record_identity}}", "{" + identity + "}")
             .replace("{{record_identity_text}}", identity_text).replace("{{raw_record_fields}}", fields))
@@ -125,6 +126,10 @@ def stage(con: duckdb.DuckDBPyConnection, table: str, run_id: str = "") -> int:
                        SELECT load_id FROM meta.loads WHERE kind = $kind
                        AND ($full OR load_id NOT IN (SELECT load_id FROM meta.staged_loads WHERE table_name = $table))""",
                     {"kind": raw_kind, "full": full, "table": table})
+        # the loads already staged, where earlier versions of the staged records are looked up
+        con.execute("""CREATE OR REPLACE TEMP TABLE earlier_loads AS
+                       SELECT load_id FROM meta.loads WHERE kind = $kind
+                       AND load_id NOT IN (SELECT load_id FROM stage_scope)""", {"kind": raw_kind})
         con.execute("""CREATE OR REPLACE TEMP TABLE record_scopes AS
                        SELECT load_id, CASE WHEN $by_source THEN source ELSE '' END AS record_source
                        FROM meta.loads WHERE kind = $kind""",

@@ -9,6 +9,7 @@ import pytest
 
 from pipelines import stages
 from pipelines.contract import LABS
+from pipelines.landing import _as_utf8
 
 
 HEADER = ",".join(LABS.columns)
@@ -221,3 +222,30 @@ def test_crlf_and_lf_line_ends_mixed_in_one_file_load(con, tmp_path, monkeypatch
     assert problems(con) == []
     assert con.execute("SELECT result_id, status FROM raw.labs ORDER BY 1").fetchall() == [
         ("r1", "F"), ("r2", "F"), ("r3", "F")]
+
+
+@pytest.mark.parametrize("text, lines", [
+    ("a,b\n1,2\n", 2), ("a,b\n1,2", 2), ("a,b\r\n1,2\r\n", 2), ("a,b\r1,2\r", 2), ("a,b\n\n1,2\n", 3),
+    ("a,b\r\n1,\"x\ry\"\r\n", 3), ("", 0),
+])
+def test_the_decode_pass_counts_lines_as_the_csv_reader_splits_them(tmp_path, monkeypatch, text, lines):
+    monkeypatch.setattr("pipelines.landing._CHUNK_BYTES", 3)  # CRLF split across chunks
+    (tmp_path / "f.csv").write_bytes(text.encode())
+    with _as_utf8(tmp_path / "f.csv", "utf-8") as decoded:
+        assert decoded.lines == lines
+
+
+@pytest.mark.parametrize("blank_lines", [0, 1])
+def test_a_record_spanning_lines_is_refused_whether_or_not_blank_lines_were_skipped(con, tmp_path, blank_lines):
+    # The line count spares re-reading raw only when every line is a record: a blank line (skipped
+    # by the reader) and a merged record each break the count, and raw then names the record.
+    lines = [HEADER, ROW.format(n=1)] + [""] * blank_lines + [ROW.format(n=2).replace("Ferritin", '"Ferritin\nnote"'),
+                                                            ROW.format(n=3)]
+    land_text(con, tmp_path, ("\n".join(lines) + "\n").encode())
+    assert raw_count(con) == 0
+    assert "record 2 holds a line break" in problems(con)[0][2]
+
+
+def test_blank_lines_alone_do_not_refuse_a_file(con, tmp_path):
+    land_text(con, tmp_path, ("\n".join([HEADER, ROW.format(n=1), "", ROW.format(n=2)]) + "\n\n").encode())
+    assert problems(con) == [] and raw_count(con) == 2

@@ -1,10 +1,14 @@
 """Readers use a published snapshot: never blocked by a run, never shown a half-run."""
 
+import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 from datetime import date
 
 import duckdb
+import pytest
 
 from pipelines import runner
 from pipelines.publish import published_folder
@@ -90,3 +94,66 @@ def test_parquet_months_without_a_new_day_are_linked_not_rewritten(site):
             f"(SELECT * EXCLUDE (as_of_month) FROM read_parquet('{days}/*/*.parquet', hive_partitioning = true) "
             f"EXCEPT ALL SELECT * FROM features.patient_day))").fetchone()
     assert difference == (0,)
+
+
+def _night(con, landing, warehouse, night: int) -> dict:
+    """Land and stage one more lab file, publish, and record the publish as the runner does."""
+    from datetime import datetime, timezone
+
+    from pipelines import stages
+    from pipelines.publish import publish
+    from pipelines.run_log import record_step
+
+    write_labs(landing, f"labs_{night}.csv", [lab(f"r{night}", "777-3", str(100 + night), "K/uL",
+                                                  f"2024-01-{10 + night}T06:00:00")])
+    stages.land(con, landing, run_id=f"night{night}")
+    stages.stage(con, "lab_results", run_id=f"night{night}")
+    started = datetime.now(timezone.utc)
+    plan = publish(con, warehouse, f"night{night}")
+    record_step(con, f"night{night}", "publish.snapshot", started, len(plan), detail=plan)
+    return plan
+
+
+READER = """
+import sys, duckdb
+reader = duckdb.connect(sys.argv[1], read_only=True)
+print(reader.execute("SELECT count(*) FROM staging.lab_results").fetchone()[0], flush=True)
+sys.stdin.readline()
+print(reader.execute("SELECT count(*) FROM staging.lab_results").fetchone()[0], flush=True)
+"""
+
+
+@pytest.mark.parametrize("case", ["reused", "held by a reader", "record missing"])
+def test_a_nightly_publish_updates_the_snapshot_before_in_place_instead_of_copying(con, tmp_path, case):
+    landing, warehouse = tmp_path / "landing", tmp_path / "warehouse.duckdb"
+    landing.mkdir()
+    published = published_folder(warehouse)
+    _night(con, landing, warehouse, 1)
+    first = (published / "warehouse.duckdb").stat().st_ino
+    os.link(published / "warehouse.duckdb", tmp_path / "night1.duckdb")  # so that its inode is not reused
+    reader = None
+    if case == "held by a reader":  # another process keeps night 1's snapshot open
+        reader = subprocess.Popen([sys.executable, "-c", READER, str(published / "warehouse.duckdb")],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert reader.stdout.readline().strip() == "1"
+    _night(con, landing, warehouse, 2)  # copies night 1's file; night 1's is kept as the spare
+    if case == "record missing":  # as after a publish killed while updating the spare
+        (published / ".previous-snapshot.run").unlink()
+    plan = _night(con, landing, warehouse, 3)
+    third = (published / "warehouse.duckdb").stat().st_ino
+    assert (third == first) is (case == "reused")
+    assert plan["staging.lab_results"] == "loads"
+    if reader is not None:
+        reader.stdin.write("\n")
+        reader.stdin.flush()
+        assert reader.stdout.readline().strip() == "1"  # undisturbed
+        assert reader.wait(timeout=60) == 0
+    con.execute(f"ATTACH '{published / 'warehouse.duckdb'}' AS snap (READ_ONLY)")
+    for table in ("staging.lab_results", "staging.superseded_rows", "quarantine.rejected_rows", "meta.loads"):
+        assert con.execute(f"SELECT count(*) FROM ((SELECT * FROM {table} EXCEPT ALL SELECT * FROM snap.{table}) "
+                           f"UNION ALL (SELECT * FROM snap.{table} EXCEPT ALL SELECT * FROM {table}))"
+                           ).fetchone() == (0,), table
+    assert con.execute("SELECT count(*) FROM snap.staging.lab_results").fetchone() == (3,)
+    con.execute("DETACH snap")
+    assert sorted(p.name for p in published.iterdir() if not p.name.startswith("parquet")) == [
+        ".previous-snapshot.duckdb", ".previous-snapshot.run", "warehouse.duckdb"]

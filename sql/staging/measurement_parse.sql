@@ -46,7 +46,9 @@ WITH typed AS (
            c.canonical_unit,
            parse_timestamp(s.taken_at) AS taken_ts,
            parse_timestamp(s.available_at) AS available_sent_ts,
-           regexp_full_match(trim(s.available_at), '\d{4}-\d{1,2}-\d{1,2}') AS available_is_date,
+           -- (the pattern only on text short enough to be a date: most times are longer)
+           CASE WHEN length(trim(s.available_at)) <= 10
+                THEN regexp_full_match(trim(s.available_at), '\d{4}-\d{1,2}-\d{1,2}') END AS available_is_date,
            value_number(s.value) AS number,
            value_censoring(s.value) AS censoring,
            normalize_unit(s.unit) AS unit_key
@@ -74,7 +76,8 @@ converted AS (
 validated AS (
     SELECT *,
        CASE
-           WHEN nullif(trim_id(patient_id), '') IS NULL OR nullif(trim(record_id), '') IS NULL
+           -- (patient_id and record_id come trimmed from the source view)
+           WHEN nullif(patient_id, '') IS NULL OR nullif(record_id, '') IS NULL
                 OR nullif(trim(code), '') IS NULL OR nullif(trim(taken_at), '') IS NULL
                 OR (status <> 'X' AND nullif(trim(value), '') IS NULL)
                THEN 'missing_required'

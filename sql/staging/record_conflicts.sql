@@ -9,7 +9,8 @@
 --                             `p`: the patient, and for measurements the parsed analyte (two local
 --                             codes of one analyte are one test, so a re-sent result recoded is
 --                             still a version of it)
---   {{record_identity_text}}  the same columns as text for the detail ('patient 2, analyte ferritin')
+--   {{record_identity_text}}  the same columns as text for the detail ('patient 2, analyte ferritin'),
+--                             over the struct `identity`
 --   {{raw_record_fields}}     the table's fields a quarantined row keeps
 -- Marks in `parsed` every valid row of a (scope, id) whose rows name more than one patient or
 -- analyte with reason conflicting_record_id, its detail naming a row of another identity
@@ -19,20 +20,26 @@
 -- Also writes the temp table record_conflicts: one row per marked row, with the row it names.
 CREATE OR REPLACE TEMP TABLE record_conflicts AS
 WITH keyed AS (
-    SELECT s.record_source, p.record_id, {{record_identity}} AS identity,
-           {{record_identity_text}} AS identity_text, p._load_id, p._source_file, p._source_row
+    SELECT s.record_source, p.record_id, {{record_identity}} AS identity, p._load_id, p._source_file, p._source_row
     FROM parsed AS p
     JOIN record_scopes AS s ON s.load_id = p._load_id
     WHERE p.reason IS NULL
 ),
+-- most ids are sent once and cannot conflict: only the rows of ids sent more than once are compared
+sent_again AS (
+    SELECT * FROM keyed
+    SEMI JOIN (SELECT record_source, record_id FROM keyed GROUP BY ALL HAVING count(*) > 1)
+        USING (record_source, record_id)
+),
 conflicting AS (
     SELECT record_source, record_id
-    FROM keyed
+    FROM sent_again
     GROUP BY ALL
     HAVING min(identity) <> max(identity)
 ),
 involved AS (
-    SELECT * FROM keyed SEMI JOIN conflicting USING (record_source, record_id)
+    SELECT *, {{record_identity_text}} AS identity_text
+    FROM sent_again SEMI JOIN conflicting USING (record_source, record_id)
 )
 -- each row names the first row (by load and row) of another identity with the same id
 SELECT a.record_source, a.record_id, a._load_id, a._source_row,
