@@ -7,7 +7,7 @@ asserts a time.
   last day's files land and its nightly run follows; then the floor (DuckDB reading the landed lab
   and vitals files once, and one 7-day window aggregate per patient and analyte over the staged
   labs). Peak memory is that of the whole process tree (resident memory of this process and its
-  children, sampled from /proc every 0.2 s). DuckDB's memory limit is MASSCREEN_DUCKDB_MEMORY,
+  children, sampled from /proc every 0.25 s). DuckDB's memory limit is MASSCREEN_DUCKDB_MEMORY,
   5GB unless set. Results: Markdown on the console and, per size, into --json (docs/benchmarks.json).
   `--generate-only` fills the cache and stops.
 - `python -m pipelines.bench pipeline`: a synthetic hospital with 1x and 10x the history through
@@ -160,23 +160,29 @@ class TreeMemory:
     thread (Linux /proc; elsewhere the peaks getrusage reports for this process and its waited-for
     children). Use `with TreeMemory() as memory:` then memory.peak_mib."""
 
-    def __init__(self, interval: float = 0.2):
+    def __init__(self, interval: float = 0.25):
         self.interval, self.peak_kib = interval, 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     @staticmethod
     def _tree_kib(pid: int) -> int:
-        total, pending = 0, [pid]
+        """Resident KiB of pid and its descendants (parents read from every /proc/<pid>/stat)."""
+        children: dict[int, list[int]] = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # the process ended between the listing and the read
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        total, pending, page_kib = 0, [pid], os.sysconf("SC_PAGE_SIZE") // 1024
         while pending:
             current = pending.pop()
             try:
-                status = Path(f"/proc/{current}/status").read_text()
-                total += next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
-                for task in Path(f"/proc/{current}/task").iterdir():
-                    pending += [int(child) for child in (task / "children").read_text().split()]
-            except (OSError, StopIteration, ValueError):
-                continue  # the process ended between two reads
+                total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * page_kib
+            except (OSError, IndexError, ValueError):
+                continue
+            pending += children.get(current, [])
         return total
 
     def _sample(self) -> None:
@@ -358,6 +364,25 @@ def print_size(size: str, generated: dict, r: dict) -> None:
           + f"; total {floor:.2f} s (peak {r['floor']['peak_memory_mib']:,} MiB).")
 
 
+def print_summary(sizes: dict) -> None:
+    """Every measured size side by side (from the JSON, so earlier runs' sizes too), with the
+    targets of the issue: L backfill < 15 min and < 8 GiB; backfill <= 3x the floor; nightly at L
+    < 10 s and within 30 % of S's."""
+    measured = {size: r for size, r in sizes.items() if "backfill" in r}
+    if not measured:
+        return
+    print("\n| size | lab rows | backfill s | floor s | backfill / floor | peak MiB (tree) | nightly s "
+          "| nightly / S's | measured |\n|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    small = measured.get("S", {}).get("nightly", {}).get("seconds")
+    for size, r in measured.items():
+        failed = " (failed)" if r["backfill"]["failures"] else ""
+        nightly = r.get("nightly", {}).get("seconds")
+        print(f"| {size} | {r['lab_rows']:,} | {r['backfill']['seconds']:.1f}{failed} | {r['floor']['seconds']:.2f} "
+              f"| {r['backfill']['seconds'] / r['floor']['seconds']:.1f} | {r['backfill']['peak_memory_mib']:,} "
+              f"| {f'{nightly:.2f}' if nightly else 'not run'} "
+              f"| {f'{nightly / small:.2f}' if nightly and small else ''} | {r['measured']} |")
+
+
 def bench_sizes(sizes: list[str], cache: Path, folder: Path, json_path: Path, generate_only: bool) -> None:
     """Per size: the cached hospital (generated when missing), then bench_size; results printed and
     merged into json_path by size (other sizes' earlier entries are kept)."""
@@ -382,6 +407,7 @@ def bench_sizes(sizes: list[str], cache: Path, folder: Path, json_path: Path, ge
         results["sizes"][size] = results["sizes"].get(size, {}) | entry if generate_only else entry
     json_path.parent.mkdir(parents=True, exist_ok=True)
     json_path.write_text(json.dumps(results, indent=2) + "\n")
+    print_summary(results["sizes"])
     print(f"\nResults in {json_path}")
 
 
