@@ -351,6 +351,10 @@ def print_size(size: str, generated: dict, r: dict) -> None:
         rate = f"{figures['rows'] / figures['seconds']:,.0f}" if figures["seconds"] else ""
         print(f"| {step} | {figures['seconds']:.2f} | {figures['seconds'] / floor:.2f} | {figures['rows']:,} | {rate} "
               f"| {nightly.get(step, {}).get('seconds', 0):.2f} |")
+    outside = {phase: r[phase]["seconds"] - sum(f["seconds"] for f in r[phase]["steps"].values())
+               for phase in ("backfill", "nightly")}
+    print(f"| outside the steps (Dagster start-up, checks, events; a failed step's own time) "
+          f"| {outside['backfill']:.2f} | {outside['backfill'] / floor:.2f} | | | {outside['nightly']:.2f} |")
     print(f"| **wall, end to end** | **{r['backfill']['seconds']:.1f}** | **{r['backfill']['seconds'] / floor:.2f}** "
           f"| {r['backfill']['rows_in']:,} in | {r['backfill']['rows_per_second']:,} | **{r['nightly']['seconds']:.2f}** |")
     print(f"| peak memory, process tree (MiB) | {r['backfill']['peak_memory_mib']:,} | | | "
