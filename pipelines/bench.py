@@ -249,10 +249,9 @@ SELECT count(*), sum(n), max(lowest), max(highest) FROM (
 
 def _floor(warehouse: Path, landing: Path) -> dict:
     """Seconds of the floor's two parts, measured on the warehouse after the runs."""
-    from pipelines.contract import LABS, VITALS
-
     import duckdb
 
+    from pipelines.contract import LABS, VITALS
     from pipelines.settings import memory_setting
 
     out = {}
