@@ -24,7 +24,9 @@ ui: install  ## the Dagster UI on http://127.0.0.1:3000 (after make demo)
 	MASSCREEN_WAREHOUSE=$(CURDIR)/var/demo/warehouse.duckdb MASSCREEN_LANDING=$(CURDIR)/var/demo/landing \
 		$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
-bench: install  ## nightly and backfill by stage at 1x and 10x the history, and 10M-row ingest (docs/BENCHMARKS.md)
+BENCH_SIZES ?= S M L
+bench: install  ## hospitals of 1M/10M/100M lab rows vs the floor, 1x/10x history, 10M-row ingest (docs/BENCHMARKS.md)
+	$(BIN)/python -m pipelines.bench sizes $(BENCH_SIZES)
 	$(BIN)/python -m pipelines.bench pipeline
 	$(BIN)/python -m pipelines.bench ingest --rows 10000000
 

@@ -1,6 +1,15 @@
 """`make bench`: timings for docs/BENCHMARKS.md, printed as Markdown. Not a test: nothing here
 asserts a time.
 
+- `python -m pipelines.bench sizes S M L`: hospitals of about 1, 10 and 100 million lab rows over
+  a year (pipelines/synthetic/scale.py, cached in --cache, default var/bench-cache). Per size: the
+  backfill of all days but the last through Dagster (one run, by step from meta.runs), then the
+  last day's files land and its nightly run follows; then the floor (DuckDB reading the landed lab
+  and vitals files once, and one 7-day window aggregate per patient and analyte over the staged
+  labs). Peak memory is that of the whole process tree (resident memory of this process and its
+  children, sampled from /proc every 0.25 s). DuckDB's memory limit is MASSCREEN_DUCKDB_MEMORY,
+  5GB unless set. Results: Markdown on the console and, per size, into --json (docs/benchmarks.json).
+  `--generate-only` fills the cache and stops.
 - `python -m pipelines.bench pipeline`: a synthetic hospital with 1x and 10x the history through
   Dagster, a backfill and then a nightly run with that night's files, by step (from meta.runs).
 - `python -m pipelines.bench ingest --rows N`: N lab rows from one canonical CSV to staging
@@ -8,7 +17,11 @@ asserts a time.
 """
 
 import argparse
+import json
+import logging
 import os
+import platform
+import threading
 import resource
 import secrets
 import shutil
@@ -142,6 +155,265 @@ def bench_pipeline(scales: list[int], folder: Path) -> None:
     print(f"Peak resident memory of the process: {_peak_rss_mib():,.0f} MiB")
 
 
+class TreeMemory:
+    """Peak resident memory of this process and all its descendants, sampled in a background
+    thread (Linux /proc; elsewhere the peaks getrusage reports for this process and its waited-for
+    children). Use `with TreeMemory() as memory:` then memory.peak_mib."""
+
+    def __init__(self, interval: float = 0.25):
+        self.interval, self.peak_kib = interval, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    @staticmethod
+    def _tree_kib(pid: int) -> int:
+        """Resident KiB of pid and its descendants (parents read from every /proc/<pid>/stat)."""
+        children: dict[int, list[int]] = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # the process ended between the listing and the read
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        total, pending, page_kib = 0, [pid], os.sysconf("SC_PAGE_SIZE") // 1024
+        while pending:
+            current = pending.pop()
+            try:
+                total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * page_kib
+            except (OSError, IndexError, ValueError):
+                continue
+            pending += children.get(current, [])
+        return total
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            self.peak_kib = max(self.peak_kib, self._tree_kib(os.getpid()))
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> "TreeMemory":
+        if Path("/proc/self/status").exists():
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._thread.is_alive():
+            self._stop.set()
+            self._thread.join()
+        else:
+            self.peak_kib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                             + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+
+    @property
+    def peak_mib(self) -> float:
+        return self.peak_kib / 1024
+
+
+class Progress:
+    """Console progress lines, '[  12.3 s] M backfill: staging.lab_results: 9,876,543 rows in 41.2 s',
+    for the bench's own phases (say) and for each pipeline step (the pipelines.progress logger)."""
+
+    def __init__(self):
+        self.began, self.prefix = time.monotonic(), ""
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler.addFilter(self._stamp)
+        from pipelines.run_log import progress_log
+
+        progress_log.addHandler(handler)
+        progress_log.setLevel(logging.INFO)
+
+    def _stamp(self, record: logging.LogRecord) -> bool:
+        record.msg = f"[{time.monotonic() - self.began:7.1f} s] {self.prefix}{record.msg}"
+        return True
+
+    def say(self, line: str) -> None:
+        print(f"[{time.monotonic() - self.began:7.1f} s] {self.prefix}{line}", flush=True)
+
+
+# The floor: DuckDB reading every landed lab and vitals file once, every column tokenized and
+# kept (a max per column), with the landing's CSV options (malformed lines set aside as rejects)...
+FLOOR_READ = """
+SELECT count(*), {maxima}
+FROM read_csv('{glob}', auto_detect = false, header = true, quote = '"', escape = '"', strict_mode = true,
+              store_rejects = true, columns = {{{columns}}})
+"""
+# ...and one 7-day window aggregate per patient and analyte over the staged labs.
+FLOOR_WINDOW = """
+SELECT count(*), sum(n), max(lowest), max(highest) FROM (
+    SELECT count(value_num) OVER week AS n, min(value_num) OVER week AS lowest, max(value_num) OVER week AS highest
+    FROM staging.lab_results
+    WINDOW week AS (PARTITION BY patient_id, analyte ORDER BY collected_at
+                    RANGE BETWEEN INTERVAL 7 DAYS PRECEDING AND CURRENT ROW))
+"""
+
+
+def _floor(warehouse: Path, landing: Path) -> dict:
+    """Seconds of the floor's two parts, measured on the warehouse after the runs."""
+    import duckdb
+
+    from pipelines.contract import LABS, VITALS
+    from pipelines.settings import memory_setting
+
+    out = {}
+    with duckdb.connect(config={"memory_limit": memory_setting()}) as reader:
+        for kind in (LABS, VITALS):
+            began = time.monotonic()
+            reader.execute(FLOOR_READ.format(
+                glob=landing / f"{kind.name}_*.csv", maxima=", ".join(f"max({c})" for c in kind.columns),
+                columns=", ".join(f"'{c}': 'VARCHAR'" for c in kind.columns))).fetchall()
+            out[f"read {kind.name} files"] = time.monotonic() - began
+    with connect(warehouse, load_settings().timezone, read_only=True) as con:
+        began = time.monotonic()
+        con.execute(FLOOR_WINDOW).fetchall()
+        out["7-day window over staged labs"] = time.monotonic() - began
+    return out
+
+
+def _link_all(files: list[Path], folder: Path) -> None:
+    """Put the cached files in a run's landing folder: hard links (no copy), else copies."""
+    for path in files:
+        try:
+            os.link(path, folder / path.name)
+        except OSError:
+            shutil.copy2(path, folder / path.name)
+
+
+def machine() -> dict:
+    """The machine's cores, memory and the versions that matter for the figures."""
+    import dagster
+    import duckdb
+
+    total = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal:")), 0) if Path("/proc/meminfo").exists() else 0
+    return {"cores": os.cpu_count(), "memory_gib": round(total / 2**20, 1), "python": platform.python_version(),
+            "duckdb": duckdb.__version__, "dagster": dagster.__version__,
+            "duckdb_memory_limit": os.environ.get("MASSCREEN_DUCKDB_MEMORY")}
+
+
+def bench_size(hospital, folder: Path, progress: Progress) -> dict:
+    """Backfill, nightly and floor for one cached hospital (pipelines.synthetic.scale.ScaledHospital)."""
+    shutil.rmtree(folder, ignore_errors=True)
+    landing = folder / "landing"
+    landing.mkdir(parents=True)
+    last_day = [hospital.landing / f"{kind}_{hospital.end.isoformat()}.csv" for kind in ("labs", "vitals")]
+    _link_all([p for p in sorted(hospital.landing.iterdir()) if p not in last_day], landing)
+    warehouse = folder / "warehouse.duckdb"
+    runner.configure(warehouse, landing=landing)
+    result = {"lab_rows": hospital.lab_rows, "vital_rows": hospital.vital_rows, "days": hospital.days,
+              "copies": hospital.copies, "landing_bytes": hospital.bytes}
+    for phase, start, end in (("backfill", hospital.start, hospital.end - timedelta(days=1)),
+                              ("nightly", hospital.end, hospital.end)):
+        if phase == "nightly":
+            _link_all(last_day, landing)
+        progress.prefix = f"{hospital.size} {phase}: "
+        progress.say(f"run {start} to {end}")
+        with TreeMemory() as memory:
+            began = time.monotonic()
+            outcome = runner.run_range(start, end)
+            seconds = time.monotonic() - began
+        with connect(warehouse, load_settings().timezone, read_only=True) as con:
+            steps = con.execute(STEP_SECONDS, [outcome.run_id]).fetchall()
+        rows_in = sum(rows for step, _, rows in steps if step == "raw.extracts")
+        result[phase] = {"seconds": round(seconds, 2), "rows_in": rows_in, "rows_per_second": round(rows_in / seconds),
+                         "peak_memory_mib": round(memory.peak_mib), "run_id": outcome.run_id,
+                         "failures": list(outcome.failures),
+                         "steps": {step: {"seconds": round(step_seconds, 2), "rows": rows}
+                                   for step, step_seconds, rows in steps if step != "run failed"}}
+        progress.say(f"{'FAILED, ' if not outcome.success else ''}{seconds:.1f} s wall, {rows_in:,} rows in, "
+                     f"peak {memory.peak_mib:,.0f} MiB")
+        for failure in outcome.failures:
+            progress.say(f"failed: {failure.splitlines()[0][:300]}")
+        if not outcome.success:
+            break  # a night after a failed backfill measures nothing the figures could use
+    progress.prefix = f"{hospital.size} floor: "
+    with TreeMemory() as memory:
+        floor = _floor(warehouse, landing)
+    result["floor"] = {"seconds": round(sum(floor.values()), 2), "parts": {k: round(v, 2) for k, v in floor.items()},
+                       "peak_memory_mib": round(memory.peak_mib)}
+    progress.say(", ".join(f"{k} {v:.1f} s" for k, v in floor.items()))
+    progress.prefix = ""
+    return result
+
+
+def print_size(size: str, generated: dict, r: dict) -> None:
+    """One size's results as Markdown."""
+    floor = r["floor"]["seconds"]
+    print(f"\n### {size}: {r['lab_rows']:,} lab and {r['vital_rows']:,} vital rows over {r['days']} days "
+          f"({r['copies']} x the base hospital)\n")
+    print(f"Landing files {r['landing_bytes'] / 2**30:.2f} GiB, generated once in {generated['seconds']:.0f} s "
+          "(cached).\n")
+    print("| step | backfill s | x floor | rows | rows/s | nightly s |\n|---|---:|---:|---:|---:|---:|")
+    empty = {"seconds": 0, "rows_in": 0, "rows_per_second": 0, "peak_memory_mib": 0, "steps": {}, "failures": []}
+    r = {**r, "nightly": r.get("nightly", empty)}
+    backfill, nightly = r["backfill"]["steps"], r["nightly"]["steps"]
+    for step, figures in backfill.items():
+        rate = f"{figures['rows'] / figures['seconds']:,.0f}" if figures["seconds"] else ""
+        print(f"| {step} | {figures['seconds']:.2f} | {figures['seconds'] / floor:.2f} | {figures['rows']:,} | {rate} "
+              f"| {nightly.get(step, {}).get('seconds', 0):.2f} |")
+    outside = {phase: r[phase]["seconds"] - sum(f["seconds"] for f in r[phase]["steps"].values())
+               for phase in ("backfill", "nightly")}
+    print(f"| outside the steps (Dagster start-up, checks, events; a failed step's own time) "
+          f"| {outside['backfill']:.2f} | {outside['backfill'] / floor:.2f} | | | {outside['nightly']:.2f} |")
+    print(f"| **wall, end to end** | **{r['backfill']['seconds']:.1f}** | **{r['backfill']['seconds'] / floor:.2f}** "
+          f"| {r['backfill']['rows_in']:,} in | {r['backfill']['rows_per_second']:,} | **{r['nightly']['seconds']:.2f}** |")
+    print(f"| peak memory, process tree (MiB) | {r['backfill']['peak_memory_mib']:,} | | | "
+          f"| {r['nightly']['peak_memory_mib']:,} |\n")
+    for phase in ("backfill", "nightly"):
+        for failure in r[phase]["failures"]:
+            print(f"**The {phase} failed**: {failure.splitlines()[0][:300]}\n")
+    if not r["nightly"]["seconds"]:
+        print("No nightly run: the backfill failed.\n")
+    print("Floor: " + ", ".join(f"{k} {v:.2f} s" for k, v in r["floor"]["parts"].items())
+          + f"; total {floor:.2f} s (peak {r['floor']['peak_memory_mib']:,} MiB).")
+
+
+def print_summary(sizes: dict) -> None:
+    """Every measured size side by side (from the JSON, so earlier runs' sizes too), with the
+    targets of the issue: L backfill < 15 min and < 8 GiB; backfill <= 3x the floor; nightly at L
+    < 10 s and within 30 % of S's."""
+    measured = {size: r for size, r in sizes.items() if "backfill" in r}
+    if not measured:
+        return
+    print("\n| size | lab rows | backfill s | floor s | backfill / floor | peak MiB (tree) | nightly s "
+          "| nightly / S's | measured |\n|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    small = measured.get("S", {}).get("nightly", {}).get("seconds")
+    for size, r in measured.items():
+        failed = " (failed)" if r["backfill"]["failures"] else ""
+        nightly = r.get("nightly", {}).get("seconds")
+        print(f"| {size} | {r['lab_rows']:,} | {r['backfill']['seconds']:.1f}{failed} | {r['floor']['seconds']:.2f} "
+              f"| {r['backfill']['seconds'] / r['floor']['seconds']:.1f} | {r['backfill']['peak_memory_mib']:,} "
+              f"| {f'{nightly:.2f}' if nightly else 'not run'} "
+              f"| {f'{nightly / small:.2f}' if nightly and small else ''} | {r['measured']} |")
+
+
+def bench_sizes(sizes: list[str], cache: Path, folder: Path, json_path: Path, generate_only: bool) -> None:
+    """Per size: the cached hospital (generated when missing), then bench_size; results printed and
+    merged into json_path by size (other sizes' earlier entries are kept)."""
+    from pipelines.synthetic.scale import scaled_hospital
+
+    os.environ.setdefault("MASSCREEN_DUCKDB_MEMORY", "5GB")
+    progress = Progress()
+    results = json.loads(json_path.read_text()) if json_path.exists() else {"sizes": {}}
+    for size in sizes:
+        progress.prefix = f"{size} generate: "
+        with TreeMemory() as memory:
+            hospital = scaled_hospital(size, cache, progress=progress.say)
+        generated = {"seconds": hospital.seconds, "bytes": hospital.bytes, "digest": hospital.digest,
+                     "peak_memory_mib_this_call": round(memory.peak_mib)}
+        progress.prefix = ""
+        progress.say(f"{size}: {hospital.lab_rows:,} lab and {hospital.vital_rows:,} vital rows in {hospital.landing} "
+                     f"({hospital.bytes / 2**30:.2f} GiB, generated in {hospital.seconds:.0f} s)")
+        entry = {"measured": date.today().isoformat(), "machine": machine(), "generated": generated}
+        if not generate_only:
+            entry |= bench_size(hospital, folder / size, progress)
+            print_size(size, generated, entry)
+        results["sizes"][size] = results["sizes"].get(size, {}) | entry if generate_only else entry
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps(results, indent=2) + "\n")
+    print_summary(results["sizes"])
+    print(f"\nResults in {json_path}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -152,8 +424,17 @@ def main() -> None:
     ingest = commands.add_parser("ingest", help="N lab rows from CSV to staging")
     ingest.add_argument("--rows", type=int, default=10_000_000)
     ingest.add_argument("--dir", type=Path, default=Path("var/bench-ingest"))
+    sizes = commands.add_parser("sizes", help="hospitals S, M, L: backfill, nightly, floor, peak memory")
+    sizes.add_argument("sizes", nargs="*", default=["S", "M", "L"], choices=["S", "M", "L"])
+    sizes.add_argument("--cache", type=Path, default=Path("var/bench-cache"),
+                       help="generated hospitals, kept between runs (keyed by size and digest)")
+    sizes.add_argument("--dir", type=Path, default=Path("var/bench-sizes"), help="per-run warehouses")
+    sizes.add_argument("--json", type=Path, default=Path("docs/benchmarks.json"))
+    sizes.add_argument("--generate-only", action="store_true", help="fill the cache and stop")
     args = parser.parse_args()
-    if args.command == "ingest":
+    if args.command == "sizes":
+        bench_sizes(args.sizes, args.cache, args.dir, args.json, args.generate_only)
+    elif args.command == "ingest":
         bench_ingest(args.rows, args.dir)
     else:
         bench_pipeline(args.scales, args.dir)

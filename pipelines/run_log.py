@@ -1,6 +1,7 @@
 """meta.runs: one row per pipeline step, with the code and rule set versions that produced it."""
 
 import json
+import logging
 import subprocess
 from datetime import date, datetime, timezone
 from functools import cache
@@ -9,6 +10,10 @@ import duckdb
 
 from pipelines import __version__
 from pipelines.settings import PROJECT_DIR
+
+# Progress lines of finished steps, for a console that asks for them (`make bench` does); silent by
+# default (no handler, so Python's last-resort handler shows warnings only).
+progress_log = logging.getLogger("pipelines.progress")
 
 
 @cache
@@ -31,6 +36,16 @@ def record_step(con: duckdb.DuckDBPyConnection, run_id: str, step: str, started_
         [run_id, step, started_at, datetime.now(timezone.utc), code_version(), rule_set_version,
          partition_start, partition_end, rows_written, json.dumps(detail or {}, default=str)],
     )
+
+
+def log_step(context, step: str, started_at: datetime, rows: int, unit: str = "rows") -> None:
+    """One progress line for a finished step, 'staging.lab_results: 1,234,567 rows in 8.3 s' (the
+    count given to record_step, in `unit`; seconds since started_at, a UTC datetime): in the run's
+    Dagster log (`context.log`, info) and on the `pipelines.progress` Python logger."""
+    seconds = (datetime.now(timezone.utc) - started_at).total_seconds()
+    line = f"{step}: {rows:,} {unit} in {seconds:.1f} s"
+    context.log.info(line)
+    progress_log.info(line)
 
 
 def record_failure(con: duckdb.DuckDBPyConnection, run_id: str, failures: list[str]) -> None:

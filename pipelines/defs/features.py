@@ -9,7 +9,7 @@ from pipelines.defs.ingest import LAB_RESULTS, VITAL_SIGNS
 from pipelines.defs.partitions import daily_partitions
 from pipelines.defs.resources import WarehouseResource
 from pipelines.defs.retries import retry_transient
-from pipelines.run_log import record_step
+from pipelines.run_log import log_step, record_step
 
 PATIENT_DAY = dg.AssetKey(["features", "patient_day"])
 
@@ -38,4 +38,5 @@ def patient_day(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
         rows = stages.build_patient_day(con, start, end, warehouse.rule_set())
         record_step(con, context.run_id, "features.patient_day", started, rows,
                     partition_start=start, partition_end=end)
+        log_step(context, "features.patient_day", started, rows)
     return dg.MaterializeResult(metadata={"rows": rows, "first_day": str(start), "last_day": str(end)})

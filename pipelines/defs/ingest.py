@@ -10,7 +10,7 @@ from pipelines.defs.resources import WarehouseResource
 from pipelines.defs.retries import retry_transient
 from pipelines.landing import review_sources
 from pipelines.source_mapping import SourceMapping
-from pipelines.run_log import record_step
+from pipelines.run_log import log_step, record_step
 
 RAW_EXTRACTS = dg.AssetKey(["raw", "extracts"])
 STAGING_DESCRIPTIONS = {
@@ -55,6 +55,7 @@ def raw_extracts(context: dg.AssetExecutionContext, warehouse: WarehouseResource
                                "ORDER BY check_name, subject", [context.run_id]).fetchall()
         record_step(con, context.run_id, "raw.extracts", started, sum(l.rows_in for l in loads),
                     detail={"files": [l.source_file for l in loads]})
+        log_step(context, "raw.extracts", started, sum(l.rows_in for l in loads))
     unreadable = [f"{subject}: {detail}" for check, subject, detail in warnings if check == "unreadable_file"]
     quiet = [f"{check} {subject}: {detail}" for check, subject, detail in warnings
              if check in ("silent_source", "unrecognised_file", "source_files_missing")]
@@ -92,6 +93,7 @@ def staging_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResour
                 "SELECT reason, count(*) FROM quarantine.rejected_rows WHERE table_name = ? GROUP BY ALL",
                 [table]).fetchall())
             record_step(con, context.run_id, f"staging.{table}", started, rows, detail={"quarantined": quarantined})
+            log_step(context, f"staging.{table}", started, rows)
             yield dg.MaterializeResult(asset_key=key, metadata={
                 "rows": rows,
                 "quarantined": sum(quarantined.values()),

@@ -9,7 +9,7 @@ from pipelines.defs.screen import AT_RISK_DAILY
 from pipelines.defs.resources import WarehouseResource
 from pipelines.defs.retries import retry_transient
 from pipelines.publish import publish, published_folder
-from pipelines.run_log import record_step
+from pipelines.run_log import log_step, record_step
 
 
 @dg.asset(key=dg.AssetKey(["publish", "snapshot"]), deps=[AT_RISK_DAILY], group_name="publish", pool="duckdb",
@@ -22,6 +22,7 @@ def snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseResource) ->
     with warehouse.connect() as con:
         plan = publish(con, Path(warehouse.path), context.run_id)
         record_step(con, context.run_id, "publish.snapshot", started, len(plan), detail=plan)
+        log_step(context, "publish.snapshot", started, len(plan), "tables")
     return dg.MaterializeResult(metadata={"path": str(published_folder(Path(warehouse.path))),
                                           "tables": len(plan),
                                           "published_whole": sum(how == "full" for how in plan.values())})

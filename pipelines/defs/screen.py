@@ -13,7 +13,7 @@ from pipelines.defs.ingest import STAGING
 from pipelines.defs.partitions import daily_partitions
 from pipelines.defs.resources import WarehouseResource
 from pipelines.defs.retries import retry_transient
-from pipelines.run_log import record_step
+from pipelines.run_log import log_step, record_step
 
 AT_RISK_DAILY = dg.AssetKey(["screen", "at_risk_daily"])
 # What stages.build_screen reads: values per patient and day, and the staged tables for contexts
@@ -43,6 +43,7 @@ def at_risk_daily(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
             "SELECT count(DISTINCT patient_id) FROM screen.at_risk_daily WHERE as_of_date BETWEEN ? AND ?",
             [start, end]).fetchone()[0]
         record_step(con, context.run_id, "screen.at_risk_daily", started, rows, rule_set.version, start, end)
+        log_step(context, "screen.at_risk_daily", started, rows)
     return dg.MaterializeResult(metadata={
         "rows": rows, "patients": patients, "rule_set_version": rule_set.version,
     })
