@@ -32,7 +32,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.stages import STAGED_TABLES
-from pipelines.warehouse import attach, parquet_options
+from pipelines.warehouse import attach, parquet_options, threads_for_writing
 
 PUBLISHED_SCHEMAS = ("quarantine", "staging", "features", "screen", "audit", "meta")
 DAILY_TABLES = ("features.patient_day", "screen.rule_evaluations", "screen.at_risk_daily")
@@ -187,7 +187,8 @@ def _publish_table(con: duckdb.DuckDBPyConnection, name: str, how: str, parquet:
     changed_rows = {"days": "as_of_date IN (SELECT as_of_date FROM publish_days)",
                     "loads": f"_load_id IN ({loads})"}.get(how)
     if how == "full":
-        con.execute(f"CREATE OR REPLACE TABLE snapshot.{name} AS SELECT * FROM {name}")
+        with threads_for_writing(con, name):
+            con.execute(f"CREATE OR REPLACE TABLE snapshot.{name} AS SELECT * FROM {name}")
     elif changed_rows is not None:
         con.execute(f"DELETE FROM snapshot.{name} WHERE {changed_rows}")
         con.execute(f"INSERT INTO snapshot.{name} SELECT * FROM {name} WHERE {changed_rows}")

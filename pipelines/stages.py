@@ -11,8 +11,8 @@ from typing import NamedTuple
 
 import duckdb
 
-from pipelines.feature_columns import (analyte_joins_sql, last_as_of_date_columns_sql, last_as_of_dates_sql, latest_last_as_of_date_sql,
-                                       longest_window_hours, trend_columns_sql, window_picks_sql,
+from pipelines.feature_columns import (analyte_summaries_sql, last_as_of_date_columns_sql, last_as_of_dates_sql, latest_last_as_of_date_sql,
+                                       longest_window_hours, trend_columns_sql, window_picks_sql, window_summary_sql,
                                        windowed_aggregates_sql)
 from pipelines.landing import FileProblem, FileRefused, Load, record_file_problem
 from pipelines.presets import load_source
@@ -20,7 +20,7 @@ from pipelines.site_config import Source
 from pipelines.rule_set import RuleSet, load_rule_set
 from pipelines.run_log import record_warning
 from pipelines.settings import EXPECTATIONS_DIR, REFERENCE_DIR, load_settings, memory_bytes
-from pipelines.warehouse import execute, run_script, sql_text, statements, transaction
+from pipelines.warehouse import BYTES_PER_COLUMN_WRITTEN, execute, run_script, sql_text, statements, transaction
 
 # Staging table -> (raw kind it is built from, the SQL files that build the temp table `parsed`).
 STAGED_TABLES = {
@@ -320,15 +320,10 @@ def replace_daily_slice(con: duckdb.DuckDBPyConnection, table: str, query: str,
 # is kept under MASSCREEN_DUCKDB_MEMORY / these, so a run's memory follows its block, not its range.
 FEATURE_BYTES_PER_SPREAD_ROW = 2_000
 SCREEN_BYTES_PER_PATIENT_DAY = 40_000
-# What a block needs whatever its size: inserting into a table holds a 256 KiB buffer per column
-# (features.patient_day has some 600) for the transaction's rows and about as much for the sort.
-BYTES_PER_COLUMN_WRITTEN = 2 * 256 * 1024
-
-
 def block_budget(memory: int | None, columns: int, bytes_per_weight: int) -> float:
     """The weight a block of days may have (day_blocks) for `memory` bytes (default
     MASSCREEN_DUCKDB_MEMORY) when writing a table of `columns` columns."""
-    usable = (memory or memory_bytes()) - columns * BYTES_PER_COLUMN_WRITTEN
+    usable = (memory or memory_bytes()) - columns * BYTES_PER_COLUMN_WRITTEN  # the table's write buffers
     return max(usable, (memory or memory_bytes()) / 10) / bytes_per_weight
 
 
@@ -407,7 +402,8 @@ def patient_day_query(rule_set: RuleSet) -> str:
             .replace("{{last_as_of_date_columns}}", last_as_of_date_columns_sql(rule_set))
             .replace("{{latest_last_as_of_date}}", latest_last_as_of_date_sql(rule_set))
             .replace("{{window_picks}}", window_picks_sql(rule_set))
-            .replace("{{analyte_joins}}", analyte_joins_sql())
+            .replace("{{window_summary}}", window_summary_sql(rule_set))
+            .replace("{{analyte_summaries}}", analyte_summaries_sql())
             .replace("{{longest_window_hours}}", str(longest_window_hours(rule_set)))
             .replace("{{trend_columns}}", trend_columns_sql(rule_set)))
 

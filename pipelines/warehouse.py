@@ -21,7 +21,7 @@ from typing import Iterator, Mapping
 import duckdb
 import duckdb_extension_httpfs
 
-from pipelines.settings import SQL_DIR, encryption_key, memory_setting, seconds_setting, spill_directory
+from pipelines.settings import SQL_DIR, encryption_key, memory_bytes, memory_setting, seconds_setting, spill_directory
 
 HTTPFS_EXTENSION = (Path(duckdb_extension_httpfs.__file__).parent / "extensions" / f"v{duckdb.__version__}"
                     / "httpfs.duckdb_extension")
@@ -178,3 +178,25 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 
 
 _in_transaction: set[int] = set()  # connections inside transaction()
+
+
+# What writing a table needs whatever its size: each writing thread holds a 256 KiB buffer per
+# column for the rows it appends, and about as much again (features.patient_day has some 350
+# columns, so about 180 MB per thread).
+BYTES_PER_COLUMN_WRITTEN = 2 * 256 * 1024
+
+
+@contextmanager
+def threads_for_writing(con: duckdb.DuckDBPyConnection, table: str) -> Iterator[None]:
+    """Write `table`'s rows with one thread when the per-column buffers of every thread would take
+    more than half of MASSCREEN_DUCKDB_MEMORY (a wide table under a small limit); else as set."""
+    threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
+    columns = len(con.execute(f"SELECT * FROM {table} LIMIT 0").description)
+    narrow = columns * BYTES_PER_COLUMN_WRITTEN * threads > memory_bytes() / 2
+    if narrow:
+        con.execute("SET threads = 1")
+    try:
+        yield
+    finally:
+        if narrow:
+            con.execute(f"SET threads = {int(threads)}")
