@@ -111,17 +111,22 @@ def _run(landing: Path | None, config: Path | None, warehouse: Path, start: date
         runner.configure(warehouse, landing, config, timezone, partition_start)
         check_environment()
         began = time.monotonic()
-        outcome = runner.run_range(start, end)
+        outcome = runner.run_backfill(start, end)
     except ValueError as error:  # a malformed site configuration, path or range, named in the message
         print(f"Run not started: {error}", file=sys.stderr)
         return EXIT_FAILED
     seconds = time.monotonic() - began
     if not outcome.success:
-        print(f"Run {outcome.run_id} FAILED after {seconds:.1f} s:", file=sys.stderr)
+        failed = next(run for run in outcome.runs if not run.success)
+        print(f"Run {failed.run_id} FAILED after {seconds:.1f} s:", file=sys.stderr)
         for failure in outcome.failures:
             print(f"  {failure}", file=sys.stderr)
         return EXIT_FAILED
     print(f"Run {outcome.run_id} screened {start} to {end} in {seconds:.1f} s; warehouse {warehouse}")
+    if len(outcome.runs) > 1:
+        print(f"  {len(outcome.runs)} runs: loading, features and screen over {outcome.days - outcome.skipped_days:,} days "
+              f"in {len(outcome.blocks)} block(s), publishing; {outcome.skipped_days:,} of {outcome.days:,} days skipped: "
+              f"{runner.SKIPPED_REASON}")
     for first, last, follow_up in runner.run_changed_days():
         state = "done" if follow_up.success else "FAILED: " + "; ".join(follow_up.failures)
         print(f"Run {follow_up.run_id} recomputed {first} to {last}, days a late or corrected file changed: {state}")
