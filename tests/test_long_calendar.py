@@ -146,3 +146,40 @@ def test_the_backfills_dagster_events_do_not_grow_with_empty_days(configured, tm
     assert counts[2024][("ASSET_MATERIALIZATION", "features/patient_day")] == 3 * 11  # three blocks of 11 days
     assert counts[2024][("ASSET_MATERIALIZATION_PLANNED", "screen/at_risk_daily")] == 3 * 11
     assert counts[2024][("ASSET_MATERIALIZATION", "raw/extracts")] == 1
+
+
+def test_a_failed_blocking_check_stops_the_backfill_before_any_block(configured, tmp_path, monkeypatch):
+    import json
+    import shutil
+
+    from pipelines.defs import checks
+    from pipelines.settings import EXPECTATIONS_DIR
+
+    suites = tmp_path / "expectations"
+    shutil.copytree(EXPECTATIONS_DIR, suites)
+    suite = json.loads((suites / "lab_results.json").read_text())
+    suite["expectations"].append({"type": "expect_column_values_to_be_in_set",
+                                  "kwargs": {"column": "analyte", "value_set": ["sodium"]},
+                                  "meta": {"why": "test: broken on purpose"}, "severity": "critical"})
+    (suites / "lab_results.json").write_text(json.dumps(suite))
+    monkeypatch.setattr(checks, "EXPECTATIONS_DIR", suites)
+    landing, warehouse = configured("w")
+    sparse_hospital(landing)
+    outcome = runner.run_backfill(date(2024, 1, 1), date(2024, 12, 31))
+    assert not outcome.success and len(outcome.runs) == 1 and outcome.blocks == ()
+    assert any("lab_results_contract" in failure for failure in outcome.failures)
+    with connect(warehouse, SITE_TZ, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'patient_day'").fetchone()[0] == 0
+
+
+def test_the_command_says_how_many_days_it_skipped_and_why(configured, capsys):
+    from pipelines.cli import main
+
+    landing, warehouse = configured("w")
+    sparse_hospital(landing)
+    assert main(["run", "--landing", str(landing), "--warehouse", str(warehouse),
+                 "--start", "2024-01-01", "--end", "2024-12-31"]) == 0
+    out = capsys.readouterr().out
+    assert "screened 2024-01-01 to 2024-12-31" in out
+    assert "features and screen over 33 days in 3 block(s)" in out
+    assert "333 of 366 days skipped: no staged value in the days' longest look-back window" in out
