@@ -183,3 +183,22 @@ def test_the_command_says_how_many_days_it_skipped_and_why(configured, capsys):
     assert "screened 2024-01-01 to 2024-12-31" in out
     assert "features and screen over 33 days in 3 block(s)" in out
     assert "333 of 366 days skipped: no staged value in the days' longest look-back window" in out
+
+
+def test_a_nightly_run_validates_only_the_nights_loads(configured):
+    """The Great Expectations checks read the rows of the run's own loads: the history already
+    validated is not validated again, so a night costs its files."""
+    landing, warehouse = configured("w")
+    sparse_hospital(landing)
+    assert runner.run_backfill(date(2024, 1, 1), date(2024, 12, 31)).success
+    write_labs(landing, "labs_2025-01-01.csv", [
+        lab("n1", "2276-4", "800", "ng/mL", "2025-01-01T06:00:00", patient_id="p5"),
+        lab("n2", "777-3", "200", "K/uL", "2025-01-01T06:00:00", patient_id="p5")])
+    nightly = runner.run_range(date(2025, 1, 1), date(2025, 1, 1))
+    quiet = runner.run_range(date(2025, 1, 2), date(2025, 1, 2))  # no new file
+    with connect(warehouse, SITE_TZ, read_only=True) as con:
+        validated = dict(con.execute("SELECT run_id || ' ' || table_name, rows_validated FROM meta.validation_results "
+                                     "WHERE table_name IN ('lab_results', 'vital_signs')").fetchall())
+    assert validated[f"{nightly.run_id} lab_results"] == 2 and validated[f"{nightly.run_id} vital_signs"] == 0
+    assert validated[f"{quiet.run_id} lab_results"] == 0
+    assert sum(n for key, n in validated.items() if key.endswith("lab_results")) == 3 * 7 + 2  # each row once
