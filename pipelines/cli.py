@@ -43,10 +43,12 @@ def parser() -> argparse.ArgumentParser:
     generate.add_argument("--seed", type=int, default=7, help="random seed; same seed, same files (default 7)")
 
     run = commands.add_parser(
-        "run", help="load new extracts and screen a range of days, as one Dagster run",
+        "run", help="load new extracts and screen a range of days (one Dagster run; a long range, a few)",
         description="Load new files from the landing folder into the warehouse, stage and validate them, "
                     "and build features.patient_day and screen.at_risk_daily for every day from START "
-                    "to END (inclusive) in one run of the mas_screen job. Exit code 0 when the night is "
+                    "to END (inclusive) in one run of the mas_screen job; a range longer than "
+                    f"{runner.MERGE_GAP_DAYS} days loads once, screens only the blocks of days that can hold "
+                    "rows (one run each) and says how many days it skipped. Exit code 0 when the night is "
                     "complete; 3 when it is incomplete (a file could not be loaded: the screen ran on the "
                     "others, the summary names the file to fix); 1 when a step or blocking check failed or "
                     "the run could not start (one line says why and what to change).")

@@ -1,7 +1,9 @@
-"""Materializing the asset graph for a range of days through Dagster, as one run.
+"""Materializing the asset graph for a range of days through Dagster.
 
 The CLI uses this; it is the same job the nightly schedule launches, with the range given as
-Dagster's partition-range tags, so a backfill is one run and one set-based pass per asset.
+Dagster's partition-range tags, so a range is one set-based pass per asset. A long range
+(run_backfill) is a few runs: loading once, the daily assets over the blocks of days that can hold
+rows only, publishing once, so that its cost follows the data rather than the calendar.
 """
 
 import os
@@ -176,7 +178,7 @@ def run_backfill(start: date, end: date, merge_gap_days: int = MERGE_GAP_DAYS) -
         runs.append(_execute(tags={RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat()}, assets=daily))
         if not runs[-1].success:
             return Backfill(tuple(runs), tuple(blocks), days, 0)
-    skipped = _record_skipped_days(runs[0].run_id, start, end, blocks)
+    skipped = _record_skipped_days(runs[0].run_id, [".".join(key.path) for key in daily], start, end, blocks)
     runs.append(_execute(tags={}, assets=publish))
     return Backfill(tuple(runs), tuple(blocks), days, skipped)
 
@@ -214,7 +216,7 @@ def _stages_of_the_job() -> tuple[list[dg.AssetKey], list[dg.AssetKey], list[dg.
     return sorted(before), sorted(daily), sorted(keys - before - daily)
 
 
-def _record_skipped_days(run_id: str, start: date, end: date, blocks: list[tuple[date, date]]) -> int:
+def _record_skipped_days(run_id: str, steps: list[str], start: date, end: date, blocks: list[tuple[date, date]]) -> int:
     """One meta.runs row per daily step and gap between blocks: the days were computed, with no
     row (detail 'skipped'). Returns the number of days skipped."""
     from pipelines.run_log import record_step
@@ -229,7 +231,7 @@ def _record_skipped_days(run_id: str, start: date, end: date, blocks: list[tuple
     now = datetime.now(ZoneInfo("UTC"))
     with connect(settings.warehouse, settings.timezone) as con:
         for first, last in gaps:
-            for step in ("features.patient_day", "screen.at_risk_daily"):
+            for step in steps:
                 record_step(con, run_id, step, now, 0, partition_start=first, partition_end=last,
                             detail={"skipped": SKIPPED_REASON})
     return sum((last - first).days + 1 for first, last in gaps)
