@@ -202,3 +202,13 @@ def test_a_nightly_run_validates_only_the_nights_loads(configured):
     assert validated[f"{nightly.run_id} lab_results"] == 2 and validated[f"{nightly.run_id} vital_signs"] == 0
     assert validated[f"{quiet.run_id} lab_results"] == 0
     assert sum(n for key, n in validated.items() if key.endswith("lab_results")) == 3 * 7 + 2  # each row once
+
+
+def test_a_range_without_data_computes_its_last_day_only(configured):
+    landing, warehouse = configured("w")
+    sparse_hospital(landing)
+    outcome = runner.run_backfill(date(2025, 1, 1), date(2025, 12, 31))
+    assert outcome.success and outcome.blocks == ((date(2025, 12, 31), date(2025, 12, 31)),)
+    assert outcome.skipped_days == 364
+    with connect(warehouse, SITE_TZ, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM features.patient_day WHERE as_of_date >= '2025-01-01'").fetchone()[0] == 0
