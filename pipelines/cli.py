@@ -43,10 +43,12 @@ def parser() -> argparse.ArgumentParser:
     generate.add_argument("--seed", type=int, default=7, help="random seed; same seed, same files (default 7)")
 
     run = commands.add_parser(
-        "run", help="load new extracts and screen a range of days, as one Dagster run",
+        "run", help="load new extracts and screen a range of days (one Dagster run; a long range, a few)",
         description="Load new files from the landing folder into the warehouse, stage and validate them, "
                     "and build features.patient_day and screen.at_risk_daily for every day from START "
-                    "to END (inclusive) in one run of the mas_screen job. Exit code 0 when the night is "
+                    "to END (inclusive) in one run of the mas_screen job; a range longer than "
+                    f"{runner.MERGE_GAP_DAYS} days loads once, screens only the blocks of days that can hold "
+                    "rows (one run each) and says how many days it skipped. Exit code 0 when the night is "
                     "complete; 3 when it is incomplete (a file could not be loaded: the screen ran on the "
                     "others, the summary names the file to fix); 1 when a step or blocking check failed or "
                     "the run could not start (one line says why and what to change).")
@@ -111,17 +113,22 @@ def _run(landing: Path | None, config: Path | None, warehouse: Path, start: date
         runner.configure(warehouse, landing, config, timezone, partition_start)
         check_environment()
         began = time.monotonic()
-        outcome = runner.run_range(start, end)
+        outcome = runner.run_backfill(start, end)
     except ValueError as error:  # a malformed site configuration, path or range, named in the message
         print(f"Run not started: {error}", file=sys.stderr)
         return EXIT_FAILED
     seconds = time.monotonic() - began
     if not outcome.success:
-        print(f"Run {outcome.run_id} FAILED after {seconds:.1f} s:", file=sys.stderr)
+        failed = next(run for run in outcome.runs if not run.success)
+        print(f"Run {failed.run_id} FAILED after {seconds:.1f} s:", file=sys.stderr)
         for failure in outcome.failures:
             print(f"  {failure}", file=sys.stderr)
         return EXIT_FAILED
     print(f"Run {outcome.run_id} screened {start} to {end} in {seconds:.1f} s; warehouse {warehouse}")
+    if len(outcome.runs) > 1:
+        print(f"  {len(outcome.runs)} runs: loading, features and screen over {outcome.days - outcome.skipped_days:,} days "
+              f"in {len(outcome.blocks)} block(s), publishing; {outcome.skipped_days:,} of {outcome.days:,} days skipped: "
+              f"{runner.SKIPPED_REASON}")
     for first, last, follow_up in runner.run_changed_days():
         state = "done" if follow_up.success else "FAILED: " + "; ".join(follow_up.failures)
         print(f"Run {follow_up.run_id} recomputed {first} to {last}, days a late or corrected file changed: {state}")

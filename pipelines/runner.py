@@ -1,7 +1,9 @@
-"""Materializing the asset graph for a range of days through Dagster, as one run.
+"""Materializing the asset graph for a range of days through Dagster.
 
 The CLI uses this; it is the same job the nightly schedule launches, with the range given as
-Dagster's partition-range tags, so a backfill is one run and one set-based pass per asset.
+Dagster's partition-range tags, so a range is one set-based pass per asset. A long range
+(run_backfill) is a few runs: loading once, the daily assets over the blocks of days that can hold
+rows only, publishing once, so that its cost follows the data rather than the calendar.
 """
 
 import os
@@ -9,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Sequence
 from zoneinfo import ZoneInfo
 
 import dagster as dg
@@ -118,11 +121,139 @@ def run_changed_days() -> list[tuple[date, date, RunOutcome]]:
     return [(start, end, run_range(start, end)) for start, end in ranges]
 
 
-def run_range(start: date, end: date) -> RunOutcome:
-    """Run the mas_screen job over [start, end] with the instance in DAGSTER_HOME (else ephemeral)."""
+# Blocks of days with data closer than this many empty days are computed in one run: an empty day
+# in a run costs Dagster a few events (a planned and a reported materialization per daily asset),
+# a run of its own costs more (measured in docs/BENCHMARKS.md, "Long sparse calendars"). A range
+# this short is one run, as the nightly run is.
+MERGE_GAP_DAYS = 31
+
+
+@dataclass(frozen=True)
+class Backfill:
+    """What run_backfill did: the runs in order (the first loads and stages the files: its run id
+    carries the run's warnings), the blocks of days computed, and the days skipped as empty."""
+    runs: tuple[RunOutcome, ...]
+    blocks: tuple[tuple[date, date], ...]
+    days: int
+    skipped_days: int
+
+    @property
+    def success(self) -> bool:
+        return all(run.success for run in self.runs)
+
+    @property
+    def run_id(self) -> str:
+        return self.runs[0].run_id
+
+    @property
+    def failures(self) -> tuple[str, ...]:
+        return tuple(failure for run in self.runs for failure in run.failures)
+
+
+def run_backfill(start: date, end: date, merge_gap_days: int = MERGE_GAP_DAYS) -> Backfill:
+    """Screen [start, end] so that its cost follows the data, not the calendar. A range of at most
+    merge_gap_days days is one run_range. A longer one is: one run that loads and stages the new
+    files (with their checks); then one run of the daily assets (features, screen) per block of
+    days that can hold rows (plan_blocks); then one run that publishes. Days outside the blocks are
+    recorded in meta.runs as computed with no rows (detail 'skipped'), so a late file that later
+    changes one is recomputed like any computed day. Stops at the first failed run (the Backfill
+    says which); raises ValueError (one line) for a range outside the partitions."""
     if end < start:
         raise ValueError(f"end {end} is before start {start}; swap them")
     check_range(start, end)
+    days = (end - start).days + 1
+    if days <= merge_gap_days:
+        return Backfill((run_range(start, end),), ((start, end),), days, 0)
+    ingest, daily, publish = _stages_of_the_job()
+    runs = [_execute(tags={}, assets=ingest)]
+    if not runs[0].success:
+        return Backfill(tuple(runs), (), days, 0)
+    from pipelines.settings import load_settings
+    from pipelines.warehouse import connect
+
+    settings = load_settings()
+    with connect(settings.warehouse, settings.timezone, read_only=True) as con:
+        # no day can hold a row: the last day is computed all the same, as a nightly run would, so
+        # the daily tables exist (empty) for readers and the summary
+        blocks = plan_blocks(con, start, end, merge_gap_days) or [(end, end)]
+    for first, last in blocks:
+        runs.append(_execute(tags={RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat()}, assets=daily))
+        if not runs[-1].success:
+            return Backfill(tuple(runs), tuple(blocks), days, 0)
+    skipped = _record_skipped_days(runs[0].run_id, [".".join(key.path) for key in daily], start, end, blocks)
+    runs.append(_execute(tags={}, assets=publish))
+    return Backfill(tuple(runs), tuple(blocks), days, skipped)
+
+
+def plan_blocks(con, start: date, end: date, merge_gap_days: int = MERGE_GAP_DAYS) -> list[tuple[date, date]]:
+    """The blocks of days in [start, end] a backfill computes (sql/meta/day_blocks.sql): days that
+    can hold a features row (a staged value in their longest look-back window), days holding rows
+    in a daily table, changed days not recomputed yet; blocks closer than merge_gap_days empty
+    days merged. Reads staging, so call it after the new files are staged."""
+    from pipelines.feature_columns import longest_window_hours
+    from pipelines.stages import active_rule_set
+    from pipelines.warehouse import execute, sql_text, statements
+
+    existing = {row[0] for row in con.execute("SELECT schema_name || '.' || table_name FROM duckdb_tables()").fetchall()}
+    spans, *stored, blocks = statements(sql_text("meta/day_blocks.sql"))
+    params = {"start": start, "end": end, "merge_gap_days": merge_gap_days,
+              "longest_window_hours": longest_window_hours(active_rule_set())}
+    execute(con, spans, params)
+    for statement in stored:  # a daily table no run has written yet holds no day
+        if re.search(r"FROM (\w+\.\w+)", statement).group(1) in existing:
+            execute(con, statement, params)
+    return [(first, last) for first, last in execute(con, blocks, params).fetchall()]
+
+
+def _stages_of_the_job() -> tuple[list[dg.AssetKey], list[dg.AssetKey], list[dg.AssetKey]]:
+    """The mas_screen job's assets in three groups: those the daily assets depend on (loading and
+    staging), the daily-partitioned assets, and the rest (publishing)."""
+    from pipelines.definitions import defs
+
+    definitions = defs()
+    graph = definitions.resolve_asset_graph()
+    keys = definitions.resolve_job_def("mas_screen").asset_layer.selected_asset_keys
+    daily = {key for key in keys if graph.get(key).partitions_def is not None}
+    before = {key for key in dg.AssetSelection.assets(*daily).upstream().resolve(graph) if key in keys} - daily
+    return sorted(before), sorted(daily), sorted(keys - before - daily)
+
+
+def _record_skipped_days(run_id: str, steps: list[str], start: date, end: date, blocks: list[tuple[date, date]]) -> int:
+    """One meta.runs row per daily step and gap between blocks: the days were computed, with no
+    row (detail 'skipped'). Returns the number of days skipped."""
+    from pipelines.run_log import record_step
+    from pipelines.settings import load_settings
+    from pipelines.warehouse import connect
+
+    # the day before each gap and the day after it: (start - 1, first block's start), ... (last block's end, end + 1)
+    edges = [start - timedelta(days=1), *(day for block in blocks for day in block), end + timedelta(days=1)]
+    gaps = [(before + timedelta(days=1), after - timedelta(days=1)) for before, after in zip(edges[0::2], edges[1::2])]
+    gaps = [(first, last) for first, last in gaps if first <= last]
+    settings = load_settings()
+    now = datetime.now(ZoneInfo("UTC"))
+    with connect(settings.warehouse, settings.timezone) as con:
+        for first, last in gaps:
+            for step in steps:
+                record_step(con, run_id, step, now, 0, partition_start=first, partition_end=last,
+                            detail={"skipped": SKIPPED_REASON})
+    return sum((last - first).days + 1 for first, last in gaps)
+
+
+SKIPPED_REASON = ("no staged value in the days' longest look-back window, no row stored for them, "
+                  "no change waiting: computing them would write no row")
+
+
+def run_range(start: date, end: date) -> RunOutcome:
+    """Run the mas_screen job over [start, end] with the instance in DAGSTER_HOME (else ephemeral):
+    one run, every asset, one materialization per day of each daily asset."""
+    if end < start:
+        raise ValueError(f"end {end} is before start {start}; swap them")
+    check_range(start, end)
+    return _execute(tags={RANGE_START_TAG: start.isoformat(), RANGE_END_TAG: end.isoformat()})
+
+
+def _execute(tags: dict[str, str], assets: Sequence[dg.AssetKey] | None = None) -> RunOutcome:
+    """One in-process run of the mas_screen job (or of the given assets of it, with their checks)."""
     from pipelines.definitions import defs  # after configure(): settings are read at load time
 
     definitions = defs()
@@ -130,7 +261,8 @@ def run_range(start: date, end: date) -> RunOutcome:
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     result = job.execute_in_process(
         instance=instance,
-        tags={RANGE_START_TAG: start.isoformat(), RANGE_END_TAG: end.isoformat()},
+        tags=tags,
+        asset_selection=assets,
         raise_on_error=False,
         # Dagster's own console log (every event, stack traces of failed steps) only when asked for:
         # the command prints its own lines, and the instance keeps every event for the UI.
