@@ -15,7 +15,7 @@
 --
 -- The double-brace placeholders are rendered from the rule set by pipelines/feature_columns.py:
 -- windows from the rule file's look_back_windows (last_as_of_dates, last_as_of_date_columns,
--- latest_last_as_of_date, window_picks, analyte_joins, longest_window_hours);
+-- latest_last_as_of_date, window_picks, window_summary, analyte_summaries, longest_window_hours);
 -- windowed_aggregates, for every analyte, window and aggregate (last, last_at, last_censoring,
 -- min, min_at, min_censoring, max, max_at, max_censoring, open_above, open_below, n), a column
 -- <analyte>__<window>__<agg> in the analyte's canonical unit; trend_columns from trend_windows.
@@ -101,7 +101,7 @@ spread AS (
     ) AS spans,
     unnest(range(0, last_day - first_day + 1)) AS offsets(day_offset)
 ),
-per_analyte AS MATERIALIZED (
+per_analyte AS (
     -- one row per patient, day and analyte: the partial picks combined by the same keys, per window
     -- (a partial row counts for a window while the day is within its last day for that window)
     SELECT patient_id, as_of_date, analyte,
@@ -109,20 +109,25 @@ per_analyte AS MATERIALIZED (
     FROM spread
     GROUP BY ALL
 ),
-patient_days AS (
-    SELECT DISTINCT patient_id, as_of_date FROM per_analyte
+by_patient_day AS (
+    -- one map per patient and day: analyte -> its summary (per window, the window's aggregates)
+    SELECT patient_id, as_of_date,
+           map_from_entries(list((analyte, {{window_summary}}))) AS by_analyte
+    FROM per_analyte
+    GROUP BY ALL
+),
+summaries AS (
+    SELECT patient_id, as_of_date,
+           {{analyte_summaries}}
+    FROM by_patient_day
 ),
 aggregated AS (
-    -- one column per analyte, window and aggregate: each analyte's row joined to its patient-day
-    -- (placeholder analyte_joins: LEFT JOIN per_analyte AS <analyte> ON that analyte and the
-    -- patient-day), each pick's time and censoring read back from its key
     SELECT
-        patient_days.patient_id,
-        patient_days.as_of_date,
-        CAST(patient_days.as_of_date + 1 AS TIMESTAMPTZ) AS as_of_cutoff,
+        patient_id,
+        as_of_date,
+        CAST(as_of_date + 1 AS TIMESTAMPTZ) AS as_of_cutoff,
         {{windowed_aggregates}}
-    FROM patient_days
-    {{analyte_joins}}
+    FROM summaries
 )
 SELECT
     *,
