@@ -314,20 +314,20 @@ def replace_daily_slice(con: duckdb.DuckDBPyConnection, table: str, query: str,
     return con.execute(f"SELECT count(*) FROM {table} WHERE as_of_date BETWEEN ? AND ?", [start, end]).fetchone()[0]
 
 
-# Memory a block of days may take, per unit of its weight (stages.day_blocks), measured with
+# Memory a block of days may take, per unit of its weight (stages.memory_blocks), measured with
 # `make bench` and tests/test_memory_limit.py: a partial row of features.patient_day spread over one
 # day (sql/features/patient_day.sql), and a patient-day screened (sql/screen/*.sql). A block's weight
 # is kept under MASSCREEN_DUCKDB_MEMORY / these, so a run's memory follows its block, not its range.
 FEATURE_BYTES_PER_SPREAD_ROW = 2_000
 SCREEN_BYTES_PER_PATIENT_DAY = 40_000
 def block_budget(memory: int | None, columns: int, bytes_per_weight: int) -> float:
-    """The weight a block of days may have (day_blocks) for `memory` bytes (default
+    """The weight a block of days may have (memory_blocks) for `memory` bytes (default
     MASSCREEN_DUCKDB_MEMORY) when writing a table of `columns` columns."""
     usable = (memory or memory_bytes()) - columns * BYTES_PER_COLUMN_WRITTEN  # the table's write buffers
     return max(usable, (memory or memory_bytes()) / 10) / bytes_per_weight
 
 
-def day_blocks(con: duckdb.DuckDBPyConnection, weights_query: str, params: dict[str, object],
+def memory_blocks(con: duckdb.DuckDBPyConnection, weights_query: str, params: dict[str, object],
                start: date, end: date, budget: float) -> list[tuple[date, date]]:
     """Split [start, end] into consecutive blocks of days whose summed weight stays under budget
     (a day heavier than the budget is a block of its own). weights_query returns (day DATE, weight)
@@ -424,7 +424,7 @@ def build_patient_day(con: duckdb.DuckDBPyConnection, start: date, end: date, ru
     """Rebuild features.patient_day for the days [start, end] with the rule set's windows (default:
     the active rule set), in one transaction. Returns the rows written for those days.
 
-    The days are written in blocks (day_blocks) sized so that each block's work fits `memory`
+    The days are written in blocks (memory_blocks) sized so that each block's work fits `memory`
     bytes (default: MASSCREEN_DUCKDB_MEMORY; FEATURE_BYTES_PER_SPREAD_ROW per value and day it
     counts for), so a backfill of any length runs in the configured memory; days without values
     cost next to nothing.
@@ -446,7 +446,7 @@ def build_patient_day(con: duckdb.DuckDBPyConnection, start: date, end: date, ru
             con.execute("DROP TABLE features.patient_day")
         window_days = -(-longest_window_hours(rule_set) // 24) + 1
         columns = len(execute(con, f"SELECT * FROM ({query}) LIMIT 0", {"start": start, "end": start}).description)
-        blocks = day_blocks(con, FEATURE_DAY_WEIGHTS, {"window_days": window_days}, start, end,
+        blocks = memory_blocks(con, FEATURE_DAY_WEIGHTS, {"window_days": window_days}, start, end,
                             block_budget(memory, columns, FEATURE_BYTES_PER_SPREAD_ROW))
         replace_daily_slice(con, "features.patient_day", query, {}, start, end, blocks)
     return con.execute("SELECT count(*) FROM features.patient_day WHERE as_of_date BETWEEN ? AND ?",
@@ -467,7 +467,7 @@ def build_screen(con: duckdb.DuckDBPyConnection, start: date, end: date, rule_se
     connection (every rule's evidence for every patient-day of it, for an audit of a near miss).
     Returns the at-risk rows of [start, end]."""
     run_script(con, "screen/macros.sql")
-    blocks = day_blocks(
+    blocks = memory_blocks(
         con, "SELECT as_of_date AS day, count(*) AS weight FROM features.patient_day "
              "WHERE as_of_date BETWEEN $start AND $end GROUP BY ALL",
         {}, start, end, block_budget(memory, 100, SCREEN_BYTES_PER_PATIENT_DAY))

@@ -121,12 +121,12 @@ def test_blocks_cover_the_range_and_follow_the_memory(con, hospital):
                "GROUP BY ALL")
     total = con.execute("SELECT count(*) FROM staging.lab_results").fetchone()[0]
     for budget, fewest in ((total * 2, 1), (total / 10, 10)):
-        blocks = stages.day_blocks(con, weights, {}, start, end, budget)
+        blocks = stages.memory_blocks(con, weights, {}, start, end, budget)
         assert blocks[0][0] == start and blocks[-1][1] == end
         assert all(next_first == last + timedelta(days=1) for (_, last), (next_first, _) in zip(blocks, blocks[1:]))
         assert len(blocks) >= fewest
     # the months without data (April to October) are one block with the last hospital days
-    assert len(stages.day_blocks(con, weights, {}, start, end, total / 10)) <= 14
+    assert len(stages.memory_blocks(con, weights, {}, start, end, total / 10)) <= 14
 
 
 @pytest.mark.parametrize("start, end", [

@@ -11,7 +11,7 @@
 -- taken and known times); pipelines/stages.py (build_patient_day) writes the rows into
 -- features.patient_day block by block, [$start, $end] being one block of the run's days, so a
 -- run's memory follows the size of a block, not of the whole range (blocks are sized from the
--- memory limit: stages.day_blocks). Keys: (patient_id, as_of_date).
+-- memory limit: stages.memory_blocks). Keys: (patient_id, as_of_date).
 --
 -- The double-brace placeholders are rendered from the rule set by pipelines/feature_columns.py:
 -- windows from the rule file's look_back_windows (last_as_of_dates, last_as_of_date_columns,
