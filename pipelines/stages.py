@@ -303,9 +303,12 @@ def replace_daily_slice(con: duckdb.DuckDBPyConnection, table: str, query: str,
         for first, last in blocks or [(start, end)]:
             block_params = {**params, "start": first, "end": last}
             # the slice's layout only (LIMIT 0 is not executed): a wide temporary table would hold
-            # a block of memory per column; the rows go straight from the query to the table
+            # a block of memory per column; the rows go straight from the query to the table. The
+            # table is created from the query, not from the empty temporary table: DuckDB 1.5 loses
+            # the rows of a large insert (over a row group) into a table created in the same
+            # transaction from an empty temporary table (tests/test_daily_slices.py)
             execute(con, f"CREATE OR REPLACE TEMP TABLE daily_slice AS SELECT * FROM ({query}) LIMIT 0", block_params)
-            con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM daily_slice")
+            execute(con, f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM ({query}) LIMIT 0", block_params)
             _align_columns(con, table)
             execute(con, f"DELETE FROM {table} WHERE as_of_date BETWEEN $start AND $end", block_params)
             execute(con, f"INSERT INTO {table} BY NAME SELECT * FROM ({query}) ORDER BY as_of_date, patient_id",
