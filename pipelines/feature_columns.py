@@ -66,7 +66,7 @@ def window_picks_sql(rule_set: RuleSet) -> str:
             f"max(max_value) {within} AS max_value__{window}",
             f"bool_or(open_above) {within} AS open_above__{window}",
             f"bool_or(open_below) {within} AS open_below__{window}",
-            f"sum(n) {within} AS n__{window}",
+            f"CAST(sum(n) {within} AS BIGINT) AS n__{window}",  # sum() of BIGINT is HUGEINT
         ]
     return ",\n           ".join(entries)
 

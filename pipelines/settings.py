@@ -118,15 +118,24 @@ def memory_setting() -> str:
     """DuckDB's memory limit from MASSCREEN_DUCKDB_MEMORY, e.g. '12GB' (ValueError naming it when it
     is not a size DuckDB reads)."""
     text = os.environ.get("MASSCREEN_DUCKDB_MEMORY", "12GB")
-    if not re.fullmatch(r"\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*", text, flags=re.IGNORECASE):
-        raise ValueError(f"MASSCREEN_DUCKDB_MEMORY={text!r} is not a size such as 12GB or 8000MB")
+    if not re.fullmatch(r"\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*", text, flags=re.IGNORECASE) \
+            or _size_bytes(text) < MIN_MEMORY_BYTES:
+        raise ValueError(f"MASSCREEN_DUCKDB_MEMORY={text!r} is not a size such as 12GB or 8000MB, of at least "
+                         "450MB (what a backfill needs; docs/OPERATIONS.md)")
     return text
+
+
+MIN_MEMORY_BYTES = 450 * 10**6  # tests/test_memory_limit.py: the least a backfill was run in
+
+
+def _size_bytes(text: str) -> int:
+    number, unit = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]+)\s*", text).groups()
+    return int(float(number) * _SIZE_UNITS[unit.lower()])
 
 
 def memory_bytes() -> int:
     """MASSCREEN_DUCKDB_MEMORY in bytes (KB, MB, GB, TB are powers of 1000, KiB... of 1024, as DuckDB reads them)."""
-    number, unit = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]+)\s*", memory_setting()).groups()
-    return int(float(number) * _SIZE_UNITS[unit.lower()])
+    return _size_bytes(memory_setting())
 
 
 def spill_directory() -> Path | None:
@@ -140,6 +149,10 @@ def spill_directory() -> Path | None:
     if path.exists() and not path.is_dir():
         raise ValueError(f"MASSCREEN_DUCKDB_TEMP_DIRECTORY={text!r} is a file, not a folder; name a folder "
                          "on a disk with room for the spilled data (or leave it unset)")
+    existing = next(parent for parent in (path, *path.parents) if parent.exists())
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        raise ValueError(f"MASSCREEN_DUCKDB_TEMP_DIRECTORY={text!r} cannot be created or written ({existing} is "
+                         "not a folder this user can write); name a writable folder (or leave it unset)")
     return path
 
 

@@ -332,10 +332,11 @@ def block_budget(memory: int | None, columns: int, bytes_per_weight: int) -> flo
 
 def memory_blocks(con: duckdb.DuckDBPyConnection, weights_query: str, params: dict[str, object],
                start: date, end: date, budget: float) -> list[tuple[date, date]]:
-    """Split [start, end] into consecutive blocks of days whose summed weight stays under budget
-    (a day heavier than the budget is a block of its own). weights_query returns (day DATE, weight)
-    for the days with data only, so empty days cost nothing: they join the block before them.
-    Returns [(first day, last day)], covering [start, end] without gap or overlap."""
+    """Split [start, end] into consecutive blocks of days by summed weight: a block closes at the
+    first day that takes it to the budget or over, so a block weighs less than the budget plus its
+    last day's weight. weights_query returns (day DATE, weight) for the days with data only, so
+    empty days cost nothing: they join the block before them. Returns [(first day, last day)],
+    covering [start, end] without gap or overlap."""
     if start >= end:
         return [(start, end)]
     starts = [row[0] for row in execute(con, f"""
@@ -411,14 +412,17 @@ def patient_day_query(rule_set: RuleSet) -> str:
             .replace("{{trend_columns}}", trend_columns_sql(rule_set)))
 
 
-# The weight of a day for the feature stage's blocks: the values taken on it, each spread over up
-# to the longest window's days (sql/features/patient_day.sql, spread).
+# The weight of a day for the feature stage's blocks: the values that count for it, each being one
+# row of the spread (sql/features/patient_day.sql): the values taken on it and on the days before
+# it within the longest window.
 FEATURE_DAY_WEIGHTS = """
-SELECT CAST(taken_at AS DATE) AS day, count(*) * $window_days AS weight
-FROM (SELECT collected_at AS taken_at FROM staging.lab_results
-      UNION ALL SELECT measured_at FROM staging.vital_signs)
-WHERE taken_at >= CAST(CAST($start AS DATE) AS TIMESTAMPTZ) AND taken_at < CAST(CAST($end AS DATE) + 1 AS TIMESTAMPTZ)
-GROUP BY ALL
+SELECT day, sum(values_taken) OVER (ORDER BY day RANGE BETWEEN $window_days - 1 PRECEDING AND CURRENT ROW) AS weight
+FROM (SELECT CAST(taken_at AS DATE) AS day, count(*) AS values_taken
+      FROM (SELECT collected_at AS taken_at FROM staging.lab_results
+            UNION ALL SELECT measured_at FROM staging.vital_signs)
+      WHERE taken_at >= CAST(CAST($start AS DATE) AS TIMESTAMPTZ) - INTERVAL ($window_days) DAY
+        AND taken_at < CAST(CAST($end AS DATE) + 1 AS TIMESTAMPTZ)
+      GROUP BY ALL)
 """
 
 

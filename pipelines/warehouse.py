@@ -147,9 +147,13 @@ def connect(path: Path | str, timezone: str, read_only: bool = False,
         con.execute("SET TimeZone = $tz", {"tz": timezone})
         # Leave room for Dagster and Python on the machine; DuckDB spills to disk beyond it.
         con.execute("SET memory_limit = $limit", {"limit": memory_setting()})
-        if spill_directory() is not None:
-            spill_directory().mkdir(parents=True, exist_ok=True)
-            con.execute("SET temp_directory = $folder", {"folder": str(spill_directory())})
+        if str(path) != ":memory:":
+            # spilled intermediate results hold patient data: a folder of their own, owner-only
+            # (DuckDB's default folder, <warehouse>.tmp, would be created readable by all)
+            folder = spill_directory() or Path(str(path) + ".tmp")
+            if not folder.exists():
+                folder.mkdir(mode=0o700, parents=True)
+            con.execute("SET temp_directory = $folder", {"folder": str(folder)})
         run_script(con, "macros.sql")
         if not read_only:
             run_script(con, "warehouse.sql")

@@ -95,6 +95,8 @@ def differences(con, oracle: str, start: date, end: date, memory: int | None = N
     execute(con, f"CREATE OR REPLACE TEMP TABLE expected AS {oracle}", {"start": start, "end": end})
     execute(con, "CREATE OR REPLACE TEMP TABLE computed AS SELECT * FROM features.patient_day "
                  "WHERE as_of_date BETWEEN $start AND $end", {"start": start, "end": end})
+    # the same columns with the same types (EXCEPT would compare them in a common type)
+    assert con.execute("DESCRIBE computed").fetchall() == con.execute("DESCRIBE expected").fetchall()
     only_computed = con.execute("SELECT count(*) FROM (SELECT * FROM computed EXCEPT ALL SELECT * FROM expected)").fetchone()[0]
     only_expected = con.execute("SELECT count(*) FROM (SELECT * FROM expected EXCEPT ALL SELECT * FROM computed)").fetchone()[0]
     return only_computed, only_expected, con.execute("SELECT count(*) FROM expected").fetchone()[0]

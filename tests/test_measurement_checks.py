@@ -119,3 +119,18 @@ def test_a_value_with_one_comma_group_is_quarantined_as_ambiguous(con, tmp_path)
     assert {key: reason for key, (reason, _) in reasons.items()} == {
         "r1": "ambiguous_value", "r3": "unparseable_value"}
     assert reasons["r1"][1].startswith("value 1,234 reads as 1.234 or 1234.0 depending on the decimal separator")
+
+
+def test_a_measurement_taken_before_1900_is_quarantined_and_the_features_still_build(con, tmp_path):
+    """A typo'd or default year (1300, 0001) is no hospital time, and the features' pick keys hold
+    times within about 570 years of 1970 only: quarantined as collected_before_1900."""
+    write_labs(tmp_path, "labs_1.csv", [
+        lab("typo", "2276-4", "300", "ng/mL", "1300-01-10T06:00:00", "2024-01-10T07:00:00"),
+        lab("default", "2276-4", "300", "ng/mL", "0001-01-01T00:00:00", "2024-01-10T07:00:00"),
+        lab("1900", "2276-4", "300", "ng/mL", "1900-01-02T06:00:00", "1900-01-02T07:00:00"),
+    ])
+    load_and_stage(con, tmp_path)
+    assert {key: reason for key, (reason, _) in quarantined(con).items()} == {
+        "typo": "collected_before_1900", "default": "collected_before_1900"}
+    assert quarantined(con)["typo"][1].startswith("taken at 1300-01-10")
+    assert stages.build_patient_day(con, date(1900, 1, 2), date(1900, 1, 2)) == 1

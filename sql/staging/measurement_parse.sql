@@ -10,6 +10,9 @@
 --   collected_in_future        taken (collected/measured) after now(), the start of this staging
 --                      transaction: a clock or time zone error. Only the time of the run counts, so
 --                      a backfill of old data is never caught; rows are judged once, when staged.
+--   collected_before_1900  taken before 1900-01-01: not a time of a hospital record but a typo or a
+--                      source's default date (0001-01-01); the features' pick keys also need taken
+--                      times within about 570 years of 1970 (sql/macros.sql, pick_time_order)
 --   resulted_in_future available time (a lab's resulted, a vital's recorded time) after now(), the
 --                      taken time not: the same clock error, and a value known only after every
 --                      cutoff would never reach the features. A date-only time is checked as its
@@ -85,6 +88,7 @@ validated AS (
                 OR (nullif(trim(available_at), '') IS NOT NULL AND available_sent_ts IS NULL)
                THEN 'invalid_timestamp'
            WHEN taken_ts > now() THEN 'collected_in_future'
+           WHEN taken_ts < TIMESTAMPTZ '1900-01-01 00:00:00+00' THEN 'collected_before_1900'
            WHEN available_sent_ts > now() THEN 'resulted_in_future'
            WHEN analyte_kind = 'lab'
                 AND available_sent_ts < CASE WHEN available_is_date THEN date_trunc('day', taken_ts) ELSE taken_ts END
@@ -108,6 +112,8 @@ SELECT patient_id, encounter_id, record_id, code, name, value, unit, analyte, ca
            WHEN 'invalid_timestamp' THEN 'not a timestamp: ' || coalesce(taken_at, '') || ' / ' || coalesce(available_at, '')
            WHEN 'collected_in_future' THEN 'taken at ' || taken_ts || ', after this run started (' || now()
                 || '): check the source clock and time zone'
+           WHEN 'collected_before_1900' THEN 'taken at ' || taken_ts || ', before 1900: check the source''s '
+                || 'time column for a typo or a default date'
            WHEN 'resulted_in_future' THEN CASE analyte_kind WHEN 'lab' THEN 'resulted' ELSE 'recorded' END
                 || ' at ' || available_sent_ts || ', after this run started (' || now()
                 || '): check the source clock and time zone'
