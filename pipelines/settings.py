@@ -11,8 +11,8 @@
 | MASSCREEN_RETRY_SECONDS | first wait before a step is retried after a transient failure, doubling per retry (pipelines/defs/retries.py) | 30 |
 | MASSCREEN_ENCRYPTION_KEY | key (16 characters or more) encrypting the warehouse, the snapshot and its Parquet (used by pipelines/warehouse.py) | none: not encrypted |
 | MASSCREEN_RESEARCH_KEY | secret (32 characters or more) keying the research tier's pseudonyms and date shifts (docs/RESEARCH.md); never in the repo | none: the research release refuses to run |
-| MASSCREEN_DUCKDB_MEMORY | DuckDB's memory limit (e.g. 12GB, 5000MB); the feature and screen stages size their blocks of days from it, and DuckDB spills to disk beyond it | 12GB |
-| MASSCREEN_DUCKDB_TEMP_DIRECTORY | the folder DuckDB spills to beyond its memory limit | DuckDB's default: `<warehouse file>.tmp` |
+| MASSCREEN_DUCKDB_MEMORY | DuckDB's memory limit (e.g. 12GB, 5000MB; at least 450MB); the feature and screen stages size their blocks of days from it, and DuckDB spills to disk beyond it | 12GB |
+| MASSCREEN_DUCKDB_TEMP_DIRECTORY | the folder DuckDB spills to beyond its memory limit (created owner-only) | `<warehouse file>.tmp` |
 | MASSCREEN_RESEARCH_MAX_SHIFT_DAYS | bound S of the research tier's per-patient date shift, in days: shifts are whole days in [-S, +S] | 182 |
 """
 
@@ -140,8 +140,9 @@ def memory_bytes() -> int:
 
 def spill_directory() -> Path | None:
     """The folder DuckDB spills intermediate results to beyond its memory limit, from
-    MASSCREEN_DUCKDB_TEMP_DIRECTORY (None: DuckDB's default, `<warehouse file>.tmp` beside the
-    warehouse). ValueError naming the variable when it names an existing file."""
+    MASSCREEN_DUCKDB_TEMP_DIRECTORY (None: pipelines/warehouse.py uses `<warehouse file>.tmp`
+    beside the warehouse). ValueError naming the variable when it names a file or a folder this
+    user cannot create or write."""
     text = os.environ.get("MASSCREEN_DUCKDB_TEMP_DIRECTORY", "").strip()
     if not text:
         return None
