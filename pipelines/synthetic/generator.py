@@ -8,7 +8,8 @@ out_dir/landing/ (the canonical extract contract, DESIGN.md):
   patients.csv        patient_id, birth_date, sex (F|M)
   encounters.csv      patient_id, encounter_id, admit_at, discharge_at (empty: still admitted at the
                       end of the period), encounter_type (inpatient), care_unit
-  diagnoses.csv       patient_id, encounter_id, code_system (ICD10CM), code, recorded_at
+  diagnoses.csv       patient_id, encounter_id, code_system (ICD10CM), code, recorded_at (MAS: D76.1
+                      at diagnosis_at, at admission or not at all, see recognition.py)
   medications.csv     patient_id, encounter_id, code_system (RXNORM or empty), code, name, dose, dose_unit,
                       route, started_at, ended_at (empty: running): who gets what, see medications.py
   labs_YYYY-MM-DD.csv one per day of resulted_at: patient_id, encounter_id, result_id, code, name,
@@ -20,7 +21,8 @@ out_dir/landing/ (the canonical extract contract, DESIGN.md):
 out_dir/truth/:
   mas_episodes.csv    patient_id, encounter_id, underlying (sjia|aosd|sle), onset_at, diagnosis_at,
                       criteria_first_met_at (the first moment criteria.first_met holds in the rows as
-                      sent; diagnosis_at is 24-96 h later), context_at_onset: what a screen could know
+                      sent; diagnosis_at is 24-96 h later: the values turn then, and D76.1 is recorded
+                      then unless recognition.csv says otherwise), context_at_onset: what a screen could know
                       of the rheumatic context before the diagnosis: coded (its ICD-10-CM code is
                       recorded at admission), suspected_therapy (MAS at sJIA onset, no code before
                       discharge, but anakinra started during the stay before the diagnosis), none
@@ -33,6 +35,14 @@ out_dir/truth/:
                       the confounder encounters of cohorts.csv, one row per kind
   injected_defects.csv file_kind (labs|vitals), reason, rows: every quarantine reason for both kinds
   superseded.csv      file_kind, reason (duplicate|older_version|cancelled), rows
+  recognition.csv     patient_id, encounter_id, expected_category, recognised_at, recognised_by,
+                      recognition_code_or_name: the audit case expected for each MAS stay and each
+                      recognised ordinary stay (recognition.py)
+  adjudications.csv   source_row, patient_id, as_of_date, expected_outcome, expected_verdict,
+                      expected_reason: what becomes of each row of out_dir/adjudications.csv
+out_dir/adjudications.csv: the quality team's verdicts file (the audit's default path beside a
+  warehouse at out_dir/warehouse.duckdb): valid rows, one review superseded by a later one, and one
+  invalid row per quarantine reason (recognition.py). Rewritten on every run, like landing/.
 
 Scenario assumptions (engineering choices of this hospital, not clinical facts) are the fields of
 `Scenario`, passed as `generate(..., scenario=Scenario(...))`:
@@ -47,8 +57,16 @@ Scenario assumptions (engineering choices of this hospital, not clinical facts) 
   sle_prednisone_share     share of SLE patients on long-term oral prednisone (0.5)
   other_prednisone_share   share of patients without a rheumatic disease on it (0.03)
   eye_drops_share          share of ordinary stays with prednisolone eye drops (0.02)
+  recognised_at_admission_share  share of MAS stays (of those whose rheumatic context is coded) with
+                           D76.1 recorded at admission, transferred in with the diagnosis (0.2)
+  never_recognised_share   share of MAS stays (of those without in-stay anakinra) with no D76.1 and
+                           no directed therapy (0.15)
+  ordinary_stays_coded_mas, ordinary_stays_on_emapalumab  patients with one ordinary stay (benign
+                           labs) and D76.1 recorded, or emapalumab started, during it (2 and 1)
+  adjudicated_confounder_stays  confounder stays the quality team reviews as not MAS (3)
+  (shares of all MAS stays, rounded, capped at the stays that qualify; recognition.py says how.)
 Draws for the scenario come from a second generator seeded from (seed, 1), so the rest of the
-hospital is the same with or without them.
+hospital is the same with or without them; the recognition draws come after every other one.
 """
 
 from __future__ import annotations
@@ -72,6 +90,9 @@ from pipelines.synthetic.population import (
     SOLID_CODES, UNDERLYING_NAMES, make_encounters, make_patients,
 )
 from pipelines.synthetic.presentation import present
+from pipelines.synthetic.recognition import (
+    adjudication_files, emapalumab_orders, plan_recognition, recognition_truth, write_csv,
+)
 from pipelines.synthetic.timeline import DAY, HOUR, as_datetime, clear_of_dst_gap, iso
 from pipelines.synthetic.trajectories import (
     draw_lab_noise, draw_levels, draw_temperature_noise, lab_values, temperatures,
@@ -88,7 +109,8 @@ STATUS = ("F", "C", "P", "X")
 
 @dataclass(frozen=True)
 class Scenario:
-    """Scenario assumptions of the generated hospital (shares in [0, 1]); see the module docstring."""
+    """Scenario assumptions of the generated hospital (shares in [0, 1], counts >= 0); see the module
+    docstring."""
 
     mas_at_sjia_onset_share: float = 0.2
     long_term_biologic_share: float = 0.5
@@ -97,10 +119,18 @@ class Scenario:
     sle_prednisone_share: float = 0.5
     other_prednisone_share: float = 0.03
     eye_drops_share: float = 0.02
+    recognised_at_admission_share: float = 0.2
+    never_recognised_share: float = 0.15
+    ordinary_stays_coded_mas: int = 2
+    ordinary_stays_on_emapalumab: int = 1
+    adjudicated_confounder_stays: int = 3
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
-            if not 0.0 <= value <= 1.0:
+            if isinstance(value, int) and not isinstance(value, bool):
+                if value < 0:
+                    raise ValueError(f"Scenario.{name} must be a count of at least 0, not {value}")
+            elif not 0.0 <= value <= 1.0:
                 raise ValueError(f"Scenario.{name} must be a share between 0 and 1, not {value}")
 
 
@@ -267,11 +297,13 @@ def generate(out_dir: Path, patients: int, days: int, start: dt.date, seed: int,
     _remove_stale(landing, truth)
     paths = []
     paths.append(writer.write_frame(_patients_frame(pats, start), landing / "patients.csv"))
-    paths.append(writer.write_frame(_encounters_frame(enc, start, end), landing / "encounters.csv"))
-    dx_frame = _diagnoses_frame(rng, pats, enc, diagnosis, at_sjia_onset, start, end)
-    paths.append(writer.write_frame(dx_frame, landing / "diagnoses.csv"))
+    enc_frame = _encounters_frame(enc, start, end)
+    paths.append(writer.write_frame(enc_frame, landing / "encounters.csv"))
     orders, suspected = make_orders(scenario_rng, pats, enc, diagnosis, at_sjia_onset, scenario)
-    med_frame = medications_frame(orders, start, end)
+    plan = plan_recognition(scenario_rng, pats, enc, suspected, at_sjia_onset, days, scenario)
+    dx_frame = _diagnoses_frame(rng, pats, enc, diagnosis, at_sjia_onset, plan, start, end)
+    paths.append(writer.write_frame(dx_frame, landing / "diagnoses.csv"))
+    med_frame = medications_frame(pl.concat([orders, emapalumab_orders(plan, enc)]), start, end)
     paths.append(writer.write_frame(med_frame, landing / "medications.csv"))
     paths += writer.write_daily(lab_lines, landing, "labs", writer.LAB_COLUMNS, start, days)
     paths += writer.write_daily(vital_lines, landing, "vitals", writer.VITAL_COLUMNS, start, days)
@@ -308,6 +340,12 @@ def generate(out_dir: Path, patients: int, days: int, start: dt.date, seed: int,
     }
     paths.append(writer.write_frame(_counts_frame(defects), truth / "injected_defects.csv"))
     paths.append(writer.write_frame(_counts_frame(superseded), truth / "superseded.csv"))
+    recognition = recognition_truth(plan, enc, enc_frame, dx_frame, med_frame)
+    paths.append(writer.write_frame(recognition, truth / "recognition.csv"))
+    adjudications, expected = adjudication_files(plan, enc, episodes, start, days)
+    write_csv(adjudications, out_dir / "adjudications.csv")
+    paths.append(out_dir / "adjudications.csv")
+    paths.append(writer.write_frame(expected, truth / "adjudications.csv"))
 
     return GenerationSummary(
         patients=pats.n, encounters=enc.n, lab_rows=lab_lines.height, vital_rows=vital_lines.height,
@@ -372,7 +410,8 @@ def _remove_stale(landing: Path, truth: Path) -> None:
     for folder, patterns in ((landing, ("labs_*.csv", "vitals_*.csv", "patients.csv", "encounters.csv",
                                         "diagnoses.csv", "medications.csv")),
                              (truth, ("mas_episodes.csv", "cohorts.csv", "confounders.csv",
-                                      "injected_defects.csv", "superseded.csv"))):
+                                      "injected_defects.csv", "superseded.csv", "recognition.csv",
+                                      "adjudications.csv"))):
         for pattern in patterns:
             for path in sorted(folder.glob(pattern)):
                 path.unlink()
@@ -409,9 +448,11 @@ INFECTION_CODES_CHILD = ("J18.9", "J21.9", "A08.4", "N39.0", "H66.90")
 UNDERLYING_CODES = ("M08.20", "M06.1", "M32.9")
 
 
-def _diagnoses_frame(rng, pats, enc, diagnosis, at_sjia_onset, start: dt.date, end: int) -> pl.DataFrame:
-    """Coded diagnoses per encounter, recorded during the stay; MAS adds D76.1 at diagnosis. MAS at
-    sJIA onset (`at_sjia_onset`, per patient): the sJIA code of that stay is recorded at discharge."""
+def _diagnoses_frame(rng, pats, enc, diagnosis, at_sjia_onset, plan, start: dt.date, end: int) -> pl.DataFrame:
+    """Coded diagnoses per encounter, recorded during the stay; MAS adds D76.1 at diagnosis (at
+    admission when `plan` says recognised on time, never when it says never recognised), and the
+    plan's ordinary stays get D76.1 at its time. MAS at sJIA onset (`at_sjia_onset`, per patient):
+    the sJIA code of that stay is recorded at discharge."""
     m = enc.n
     cat = enc.category
     child = pats.age_years[enc.patient] < 18
@@ -437,8 +478,10 @@ def _diagnoses_frame(rng, pats, enc, diagnosis, at_sjia_onset, start: dt.date, e
     rows.append((np.nonzero(severe)[0], np.full(severe.sum(), "R65.20"), at_admission[severe] + 30))
     chemo = (cat == CHEMO) | (cat == HEME_CHEMO)
     rows.append((np.nonzero(chemo)[0], np.full(chemo.sum(), "Z51.11"), at_admission[chemo] + 45))
-    mas = np.nonzero(cat == MAS)[0]
-    rows.append((mas, np.full(mas.size, "D76.1"), diagnosis[mas]))
+    mas = np.nonzero((cat == MAS) & ~plan.never_recognised)[0]
+    rows.append((mas, np.full(mas.size, "D76.1"),
+                 np.where(plan.coded_at_admission[mas], at_admission[mas] + 15, diagnosis[mas])))
+    rows.append((plan.coded_stays, np.full(plan.coded_stays.size, "D76.1"), plan.coded_at))
     e = np.concatenate([r[0] for r in rows])
     frame = pl.DataFrame({
         "patient": enc.patient[e], "enc": e, "code": np.concatenate([r[1] for r in rows]).astype(str),
