@@ -182,13 +182,15 @@ def test_files_follow_the_contract(hospital):
 def test_truth_is_kept_out_of_landing(hospital):
     out, summary = hospital
     assert {p.name for p in (out / "truth").iterdir()} == {
-        "mas_episodes.csv", "cohorts.csv", "confounders.csv", "injected_defects.csv", "superseded.csv"}
+        "mas_episodes.csv", "cohorts.csv", "confounders.csv", "injected_defects.csv", "superseded.csv",
+        "recognition.csv", "adjudications.csv"}
     landing_text = b"".join(p.read_bytes() for p in (out / "landing").iterdir())
     for word in (b"underlying", b"onset_at", b"diagnosis_at", b"mas_episodes", b"injected", b"confounder",
-                 b"cohort", b"context_at_onset", b"suspected"):
+                 b"cohort", b"context_at_onset", b"suspected", b"expected", b"recognised", b"verdict"):
         assert word not in landing_text
-    assert all(f.startswith(("landing/", "truth/")) for f in summary.files)
-    assert len(summary.files) == len(list((out / "landing").iterdir())) + 5
+    # the quality team's verdicts file sits beside the warehouse, not in landing/ (it is no extract)
+    assert all(f.startswith(("landing/", "truth/")) or f == "adjudications.csv" for f in summary.files)
+    assert len(summary.files) == len(list((out / "landing").iterdir())) + 7 + 1
 
 
 def test_injected_defects_and_superseded_rows_match_an_independent_reading(hospital):
@@ -256,9 +258,12 @@ def test_every_mas_episode_meets_the_criteria_in_the_files_before_diagnosis(hosp
         fever = temp_rows.filter((pl.col("encounter_id") == episode["encounter_id"]) & (pl.col("recorded_at") <= t)
                                  & (pl.col("measured_at") >= t - dt.timedelta(hours=24)))["temp_c"].max()
         assert fever is not None and fever >= 38.5
-    # and D76.1 is coded at diagnosis in the landing diagnoses
+    # and D76.1 is coded in the landing diagnoses of the MAS stays recognised by a code
+    # (at diagnosis or at admission; never for the stays never recognised: see the recognition test)
     dx = pl.DataFrame(_read(out / "landing" / "diagnoses.csv")).filter(pl.col("code") == "D76.1")
-    assert sorted(dx["encounter_id"]) == sorted(episodes["encounter_id"])
+    recognition = pl.DataFrame(_read(out / "truth" / "recognition.csv"))
+    coded = recognition.filter(pl.col("expected_category") == "recognised")
+    assert set(dx["encounter_id"]) & set(episodes["encounter_id"]) == set(coded["encounter_id"])
 
 
 def test_population_and_valid_variation_look_like_a_hospital(hospital):
@@ -412,7 +417,7 @@ def test_medications_follow_the_contract_and_the_scenario(larger, tmp_path):
     # every share is a parameter: with all at 0 only the chemotherapy orders remain
     generate(tmp_path / "none", patients=1500, days=30, start=START, seed=SEED, scenario=Scenario(
         long_term_biologic_share=0, suspected_sjia_anakinra_share=0, sle_prednisone_share=0,
-        other_prednisone_share=0, eye_drops_share=0))
+        other_prednisone_share=0, eye_drops_share=0, ordinary_stays_on_emapalumab=0))
     bare = pl.DataFrame(_read(tmp_path / "none" / "landing" / "medications.csv"))
     assert bare.height == chemo.height and set(bare["route"]) == {"intravenous"}
     assert "suspected_therapy" not in {r["context_at_onset"] for r in _read(tmp_path / "none" / "truth" / "mas_episodes.csv")}
@@ -477,3 +482,129 @@ def test_tier_performance_counts_each_tier_cumulatively_within_the_windows(con, 
     table = tier_performance_table(rows)
     assert table[0] == "| group | high | >= mid | >= low | alert tiers |"
     assert "| MAS episodes flagged before diagnosis | 1/2 (50.0%) | 1/2 (50.0%) | 1/2 (50.0%) | 1/2 (50.0%) |" in table
+
+
+# --- recognition truth and the quality team's adjudications ---------------------------------------
+
+RECOGNITION_CODES = {"D76.1", "D76.2", "D76.3"}
+
+
+def _recognition_events(out: Path) -> pl.DataFrame:
+    """Every recognition event read back from the landing files: an MAS/HLH code, or anakinra or
+    emapalumab started inside one of the patient's stays (admit <= start < discharge or open)."""
+    stays = pl.DataFrame(_read(out / "landing" / "encounters.csv"))
+    codes = pl.DataFrame(_read(out / "landing" / "diagnoses.csv")).filter(pl.col("code").is_in(RECOGNITION_CODES))
+    meds = pl.DataFrame(_read(out / "landing" / "medications.csv")).filter(
+        pl.col("name").is_in(["anakinra", "emapalumab"])).drop("encounter_id")
+    therapies = meds.join(stays, on="patient_id").filter(
+        (pl.col("started_at") >= pl.col("admit_at"))
+        & ((pl.col("discharge_at") == "") | (pl.col("started_at") < pl.col("discharge_at"))))
+    return pl.concat([
+        codes.select("patient_id", "encounter_id", pl.col("recorded_at").alias("at"), pl.lit("diagnosis_code").alias("by"),
+                     pl.col("code").alias("what")),
+        therapies.select("patient_id", "encounter_id", pl.col("started_at").alias("at"),
+                         pl.lit("directed_therapy").alias("by"), pl.col("name").alias("what"))])
+
+
+def test_recognition_truth_names_each_case_and_its_first_recognition(larger, tmp_path):
+    from pipelines.synthetic import Scenario
+
+    out, summary = larger
+    truth = pl.DataFrame(_read(out / "truth" / "recognition.csv"))
+    assert truth.columns == ["patient_id", "encounter_id", "expected_category", "recognised_at", "recognised_by",
+                             "recognition_code_or_name"]
+    episodes = pl.DataFrame(_read(out / "truth" / "mas_episodes.csv"))
+    cohorts = pl.DataFrame(_read(out / "truth" / "cohorts.csv"))
+    stays = pl.DataFrame(_read(out / "landing" / "encounters.csv"))
+    mas = truth.join(episodes, on=["patient_id", "encounter_id"], how="inner").join(stays, on=["patient_id", "encounter_id"])
+    assert sorted(mas["encounter_id"]) == sorted(episodes["encounter_id"])  # every MAS stay, once
+    assert set(mas["expected_category"]) == {"recognised", "possibly_unrecognised"}
+    n = summary.mas_episodes
+
+    # the first event read back from the files is the truth's, for every case; nobody else is recognised
+    events = _recognition_events(out)
+    first = events.sort("at", "by", "what").group_by("patient_id", "encounter_id", maintain_order=True).first()
+    named = truth.filter(pl.col("recognised_at") != "")
+    assert sorted(first.rows()) == sorted(named.select(
+        "patient_id", "encounter_id", pl.col("recognised_at").alias("at"), pl.col("recognised_by").alias("by"),
+        pl.col("recognition_code_or_name").alias("what")).rows())
+    assert set(events["patient_id"]) == set(named["patient_id"])  # no long-term anakinra, no etoposide
+
+    # never recognised: no code, no directed therapy in the stay; a share of the stays without in-stay anakinra
+    never = mas.filter(pl.col("expected_category") == "possibly_unrecognised")
+    assert (never["recognised_at"] == "").all() and (never["context_at_onset"] != "suspected_therapy").all()
+    eligible = (mas["context_at_onset"] != "suspected_therapy").sum()
+    assert never.height == min(round(0.15 * n), eligible) >= 1
+    # recognised by a code at admission (on time, context coded) or at diagnosis (late), or by anakinra first
+    recognised = mas.filter(pl.col("expected_category") == "recognised")
+    by_code = recognised.filter(pl.col("recognised_by") == "diagnosis_code")
+    on_time = by_code.filter(pl.col("recognised_at") < pl.col("onset_at"))
+    hours_in = (on_time["recognised_at"].str.strptime(pl.Datetime, TS) - on_time["admit_at"].str.strptime(pl.Datetime, TS))
+    assert ((hours_in > dt.timedelta(0)) & (hours_in < dt.timedelta(hours=13))).all()
+    assert on_time.height == min(round(0.2 * n), (mas["context_at_onset"] == "coded").sum() - never.filter(
+        pl.col("context_at_onset") == "coded").height) >= 1
+    assert (on_time["context_at_onset"] == "coded").all()
+    late = by_code.filter(pl.col("recognised_at") >= pl.col("onset_at"))
+    assert (late["recognised_at"] == late["diagnosis_at"]).all() and late.height >= 1
+    by_therapy = recognised.filter(pl.col("recognised_by") == "directed_therapy")
+    assert set(by_therapy["context_at_onset"]) <= {"suspected_therapy"}
+    assert (by_therapy["recognised_at"] < by_therapy["diagnosis_at"]).all()
+
+    # recognised, never flagged: patients with one ordinary stay, the event inside it
+    unflagged = truth.filter(pl.col("expected_category") == "recognised_never_flagged").join(
+        stays, on=["patient_id", "encounter_id"]).join(cohorts, on=["patient_id", "encounter_id"])
+    assert sorted(unflagged["recognition_code_or_name"]) == ["D76.1", "D76.1", "emapalumab"]
+    assert set(unflagged["cohort"]) == {"ordinary"}
+    assert all(stays.filter(pl.col("patient_id") == p).height == 1 for p in unflagged["patient_id"])
+    assert ((unflagged["recognised_at"] > unflagged["admit_at"])
+            & ((unflagged["recognised_at"] < unflagged["discharge_at"]) | (unflagged["discharge_at"] == ""))).all()
+    # etoposide is still ordered, in a haematological malignancy regimen with cytarabine
+    meds = pl.DataFrame(_read(out / "landing" / "medications.csv"))
+    etoposide = meds.filter(pl.col("name") == "etoposide")["encounter_id"]
+    assert etoposide.len() >= 1
+    assert set(etoposide) <= set(meds.filter(pl.col("name") == "cytarabine")["encounter_id"])
+
+    # every share and count is a scenario parameter; the rest of the hospital does not move with them
+    generate(tmp_path / "none", patients=1500, days=30, start=START, seed=SEED, scenario=Scenario(
+        recognised_at_admission_share=0, never_recognised_share=1.0, ordinary_stays_coded_mas=0,
+        ordinary_stays_on_emapalumab=0, adjudicated_confounder_stays=0))
+    bare = pl.DataFrame(_read(tmp_path / "none" / "truth" / "recognition.csv"))
+    # only the stays with in-stay anakinra stay recognised (by it), every other MAS stay is never recognised
+    suspected = episodes.filter(pl.col("context_at_onset") == "suspected_therapy")["encounter_id"]
+    assert sorted(bare.filter(pl.col("expected_category") == "recognised")["encounter_id"]) == sorted(suspected)
+    assert set(bare.filter(pl.col("expected_category") == "recognised")["recognised_by"]) <= {"directed_therapy"}
+    assert bare.height == n
+    assert "emapalumab" not in _read(tmp_path / "none" / "landing" / "medications.csv").__repr__()
+    for name in ("labs_2024-01-15.csv", "vitals_2024-01-15.csv", "encounters.csv", "patients.csv"):
+        assert (tmp_path / "none" / "landing" / name).read_bytes() == (out / "landing" / name).read_bytes()
+    with pytest.raises(ValueError, match="ordinary_stays_coded_mas"):
+        Scenario(ordinary_stays_coded_mas=-1)
+
+
+def test_adjudications_file_holds_valid_rows_a_later_verdict_and_one_invalid_row_per_reason(larger):
+    out, _ = larger
+    with (out / "adjudications.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["episode_id", "patient_id", "as_of_date", "verdict", "reviewer", "reviewed_at", "note"]
+    rows = [dict(zip(rows[0], row)) for row in rows[1:]]
+    truth = _read(out / "truth" / "adjudications.csv")
+    assert [int(t["source_row"]) for t in truth] == list(range(1, len(rows) + 1))
+    assert all(t["patient_id"] == r["patient_id"] and t["as_of_date"] == r["as_of_date"] for t, r in zip(truth, rows))
+    reasons = [t["expected_reason"] for t in truth if t["expected_outcome"] == "quarantined"]
+    assert sorted(reasons) == sorted(["missing_reference", "conflicting_reference", "unknown_episode",
+                                      "invalid_verdict", "missing_reviewer", "invalid_timestamp"])
+    # every MAS stay confirmed on the local day of its diagnosis; the first reviewed twice, the later review above
+    episodes = pl.DataFrame(_read(out / "truth" / "mas_episodes.csv"))
+    confirmed = [(r["patient_id"], r["as_of_date"]) for r, t in zip(rows, truth) if t["expected_verdict"] == "confirmed"]
+    assert sorted(confirmed) == sorted(episodes.select("patient_id", pl.col("diagnosis_at").str.slice(0, 10)).rows())
+    assert all(r["verdict"].lower() == t["expected_verdict"] for r, t in zip(rows, truth) if t["expected_verdict"])
+    twice = [(r, t) for r, t in zip(rows, truth) if (r["patient_id"], r["as_of_date"]) == confirmed[0]
+             and t["expected_outcome"] != "quarantined"]
+    assert [t["expected_outcome"] for _, t in twice] == ["applied", "later_verdict_wins"]
+    assert twice[0][0]["reviewed_at"] > twice[1][0]["reviewed_at"]
+    cohorts = {r["patient_id"]: r["cohort"] for r in _read(out / "truth" / "cohorts.csv")}
+    not_mas = [r for r, t in zip(rows, truth) if t["expected_outcome"] == "applied_if_flagged"]
+    assert len(not_mas) == 3 and all(r["verdict"] == "not_mas" for r in not_mas)
+    assert all(cohorts[r["patient_id"]] in {"sepsis", "liver_injury", "heme_malignancy_chemotherapy",
+                                            "heme_malignancy", "solid_tumour_chemotherapy"} for r in not_mas)
+    assert sum(r["note"].startswith("=HYPERLINK(") for r in rows) == 1
