@@ -2,10 +2,11 @@
 truth/adjudications.csv): every case lands in its category with its lead time, every adjudication
 row lands as its truth says, and the performance figures for level 'all' equal a count by hand.
 
-One small hospital (400 patients over 65 days, seed 11, a third of its MAS stays recognised at
-admission and a third never recognised) is generated and run through the whole graph once: it has
-at least one case of each category (asserted below), and the never-recognised stay's window
-closes inside the period. Episodes are rebuilt here by hand from screen.at_risk_daily (the gap
+One small hospital (500 patients over 65 days, seed 11; a third of its MAS stays recognised at
+admission, a third never recognised, anakinra started for every suspected sJIA) is generated and
+run through the whole graph once: it has at least one case of each category, one recognised by
+in-stay anakinra, and confounder reviews both on a flagged and on an unflagged day (asserted
+below); the never-recognised stay's window closes inside the period. Episodes are rebuilt here by hand from screen.at_risk_daily (the gap
 rule of rules.yaml) and compared with screen.episodes; the figures are counted with polars from
 the tables as read and from the truth files, never from the audit's own columns.
 """
@@ -25,8 +26,8 @@ from pipelines.warehouse import connect
 from conftest import SITE_TZ
 
 START = dt.date(2024, 1, 1)
-PATIENTS, DAYS, SEED = 400, 65, 11
-SCENARIO = Scenario(recognised_at_admission_share=0.34, never_recognised_share=0.34)
+PATIENTS, DAYS, SEED = 500, 65, 11
+SCENARIO = Scenario(recognised_at_admission_share=0.34, never_recognised_share=0.34, suspected_sjia_anakinra_share=1.0)
 TS = "%Y-%m-%dT%H:%M:%S"
 ZONE = ZoneInfo(SITE_TZ)
 
@@ -131,6 +132,7 @@ def test_each_truth_case_lands_in_its_category_with_its_lead_time(audited):
     cases = expected_cases(folder, tables)
     assert {"recognised_before_flag", "recognised_late", "possibly_unrecognised",
             "recognised_never_flagged"} <= {c["category"] for c in cases}
+    assert {"anakinra", "emapalumab", "D76.1"} <= {c["recognition_code_or_name"] for c in cases}
     missed = tables["audit.missed_cases"]
     for case in cases:  # a handful
         if case["episode_id"]:
@@ -187,6 +189,7 @@ def test_each_adjudication_row_lands_as_expected(audited):
     # the rows that decide the figures below: confirmed and not-MAS verdicts both applied
     applied = expected.filter(pl.col("expected_outcome") == "applied")
     assert {"confirmed", "not_mas"} <= set(applied["expected_verdict"])
+    assert "unknown_episode" in set(expected.filter(pl.col("expected_outcome") == "quarantined")["expected_reason"])
     history = tables["audit.adjudication_history"]
     assert history.height == expected.height  # one file version, every row kept
     outcome = dict(history.select("_source_row", "outcome").iter_rows())
