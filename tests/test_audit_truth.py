@@ -176,6 +176,7 @@ def expected_adjudications(folder, tables) -> pl.DataFrame:
     truth = truth.join(resolved.select("source_row", "episode_id", "first_flag_date"), on="source_row", how="left")
     unflagged = (pl.col("expected_outcome") == "applied_if_flagged") & pl.col("episode_id").is_null()
     return truth.with_columns(
+        pl.col("expected_outcome").alias("truth_outcome"),
         expected_outcome=pl.when(unflagged).then(pl.lit("quarantined"))
         .when(pl.col("expected_outcome") == "applied_if_flagged").then(pl.lit("applied"))
         .otherwise("expected_outcome"),
@@ -189,7 +190,8 @@ def test_each_adjudication_row_lands_as_expected(audited):
     # the rows that decide the figures below: confirmed and not-MAS verdicts both applied
     applied = expected.filter(pl.col("expected_outcome") == "applied")
     assert {"confirmed", "not_mas"} <= set(applied["expected_verdict"])
-    assert "unknown_episode" in set(expected.filter(pl.col("expected_outcome") == "quarantined")["expected_reason"])
+    confounders = expected.filter(pl.col("truth_outcome") == "applied_if_flagged")
+    assert set(confounders["expected_outcome"]) == {"applied", "quarantined"}
     history = tables["audit.adjudication_history"]
     assert history.height == expected.height  # one file version, every row kept
     outcome = dict(history.select("_source_row", "outcome").iter_rows())
