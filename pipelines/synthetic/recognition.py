@@ -172,49 +172,58 @@ def recognition_truth(plan: RecognitionPlan, enc: Encounters, encounters: pl.Dat
 def adjudication_files(plan: RecognitionPlan, enc: Encounters, episodes: pl.DataFrame, start: dt.date,
                        days: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(adjudications.csv, truth/adjudications.csv) as text frames; `episodes` is truth/mas_episodes.csv
-    (sorted by diagnosis). Reviews are dated after the period: day `days` + 2 from 09:00, a minute apart."""
+    (sorted by diagnosis). Reviews are dated after the period: day `days` + 2 from 09:00 on, a
+    minute apart (MAS stays from 09:10, confounders from 10:40, invalid rows from 12:20)."""
     if episodes.height == 0:
         return (pl.DataFrame(schema={c: pl.String for c in ADJUDICATION_COLUMNS}),
                 pl.DataFrame(schema={c: pl.String for c in TRUTH_ADJUDICATION_COLUMNS}))
-    review_day = start + dt.timedelta(days=days + 2)
+    review_start = dt.datetime.combine(start + dt.timedelta(days=days + 2), dt.time(9))
 
-    def reviewed(minute: int) -> str:
-        return (dt.datetime.combine(review_day, dt.time(9)) + dt.timedelta(minutes=minute)).strftime("%Y-%m-%dT%H:%M:%S")
+    def reviewed(minute: pl.Expr) -> pl.Expr:
+        return (pl.lit(review_start) + pl.duration(minutes=minute)).dt.strftime("%Y-%m-%dT%H:%M:%S")
 
-    rows: list[tuple[tuple[str, ...], tuple[str, ...]]] = []  # (file row, (outcome, verdict, reason))
+    def rows(frame: pl.DataFrame, outcome: str, verdict: str = "", reason: str = "") -> pl.DataFrame:
+        return frame.select(*ADJUDICATION_COLUMNS, expected_outcome=pl.lit(outcome),
+                            expected_verdict=pl.lit(verdict), expected_reason=pl.lit(reason))
 
-    def add(episode_id, patient, day, verdict, reviewer, at, note, outcome, expected_verdict="", reason=""):
-        rows.append(((episode_id, patient, day, verdict, reviewer, at, note), (outcome, expected_verdict, reason)))
-
-    mas = episodes.select("patient_id", pl.col("diagnosis_at").str.slice(0, 10).alias("day")).rows()
-    first_patient, first_day = mas[0]
-    for i, (patient, day) in enumerate(mas):
-        verdict = "Confirmed" if i == 0 else "confirmed"  # verdicts are case-insensitive
-        note = FORMULA_NOTE if i == len(mas) - 1 else ""
-        add("", patient, day, verdict, "reviewer_a", reviewed(10 + i), note, "applied", "confirmed")
+    n = episodes.height
+    index = pl.int_range(pl.len())
+    # every MAS stay confirmed on the local day of its diagnosis (verdicts are case-insensitive)
+    mas = episodes.select(
+        episode_id=pl.lit(""), patient_id="patient_id", as_of_date=pl.col("diagnosis_at").str.slice(0, 10),
+        verdict=pl.when(index == 0).then(pl.lit("Confirmed")).otherwise(pl.lit("confirmed")),
+        reviewer=pl.lit("reviewer_a"), reviewed_at=reviewed(10 + index),
+        note=pl.when(index == n - 1).then(pl.lit(FORMULA_NOTE)).otherwise(pl.lit("")))
+    first = mas.row(0, named=True)
     # the first MAS stay reviewed once more, earlier, written below: the later review (above) wins
-    add("", first_patient, first_day, "uncertain", "reviewer_b", reviewed(0), "", "later_verdict_wins", "uncertain")
-    confounder_day = [(start + dt.timedelta(days=int(d))).isoformat() for d in plan.reviewed_confounder_day]
-    for i, (e, day) in enumerate(zip(plan.reviewed_confounders, confounder_day)):
-        patient = f"P{enc.patient[e] + 1:06d}"  # writer.padded: index + 1
-        add("", patient, day, "not_mas", "reviewer_b", reviewed(100 + i), "", "applied_if_flagged", "not_mas")
-    before_period = (start - dt.timedelta(days=1)).isoformat()
-    other = mas[-1][0] if len(mas) > 1 else f"P{int(first_patient[1:]) + 1:06d}"  # another patient
-    invalid = (
-        (("", first_patient, "", "confirmed", "reviewer_a", reviewed(200), ""), "missing_reference"),
-        ((f"{other}/{first_day}", first_patient, first_day, "confirmed", "reviewer_a", reviewed(201), ""),
-         "conflicting_reference"),
-        (("", first_patient, before_period, "confirmed", "reviewer_a", reviewed(202), ""), "unknown_episode"),
-        (("", first_patient, first_day, "probably", "reviewer_a", reviewed(203), ""), "invalid_verdict"),
-        (("", first_patient, first_day, "confirmed", "", reviewed(204), ""), "missing_reviewer"),
-        (("", first_patient, first_day, "confirmed", "reviewer_a", f"{review_day.year}-02-30T09:00:00", ""),
-         "invalid_timestamp"),
+    again = mas.head(1).with_columns(verdict=pl.lit("uncertain"), reviewer=pl.lit("reviewer_b"),
+                                     reviewed_at=reviewed(pl.lit(0)), note=pl.lit(""))
+    confounders = pl.DataFrame({"enc": plan.reviewed_confounders.astype(np.int64),
+                                "day": plan.reviewed_confounder_day.astype(np.int64),
+                                "patient": enc.patient[plan.reviewed_confounders].astype(np.int64)}).select(
+        episode_id=pl.lit(""), patient_id=writer.padded("patient", "P", 6),
+        as_of_date=(pl.lit(start) + pl.duration(days=pl.col("day"))).dt.strftime("%Y-%m-%d"),
+        verdict=pl.lit("not_mas"), reviewer=pl.lit("reviewer_b"), reviewed_at=reviewed(100 + index), note=pl.lit(""))
+    # one fault each on an otherwise valid reference to the first MAS stay
+    other = mas["patient_id"][-1] if n > 1 else f"P{int(first['patient_id'][1:]) + 1:06d}"  # another patient
+    base = dict(first, verdict="confirmed", note="")
+    faults = (
+        ("missing_reference", dict(as_of_date="")),
+        ("conflicting_reference", dict(episode_id=f"{other}/{first['as_of_date']}")),
+        ("unknown_episode", dict(as_of_date=(start - dt.timedelta(days=1)).isoformat())),
+        ("invalid_verdict", dict(verdict="probably")),
+        ("missing_reviewer", dict(reviewer="")),
+        ("invalid_timestamp", dict(reviewed_at=f"{review_start.year}-02-30T09:00:00")),
     )
-    for row, reason in invalid:
-        add(*row, "quarantined", "", reason)
-    file = pl.DataFrame([r for r, _ in rows], schema=list(ADJUDICATION_COLUMNS), orient="row")
-    truth = pl.DataFrame([(str(i + 1), r[1], r[2], *t) for i, (r, t) in enumerate(rows)],
-                         schema=list(TRUTH_ADJUDICATION_COLUMNS), orient="row")
+    invalid = [rows(pl.DataFrame([{**base, "reviewed_at": (review_start + dt.timedelta(minutes=200 + i))
+                                   .strftime("%Y-%m-%dT%H:%M:%S"), **fault}]), "quarantined", reason=reason)
+               for i, (reason, fault) in enumerate(faults)]  # the six quarantine reasons
+    both = pl.concat([rows(mas, "applied", "confirmed"), rows(again, "later_verdict_wins", "uncertain"),
+                      rows(confounders, "applied_if_flagged", "not_mas"), *invalid])
+    file = both.select(ADJUDICATION_COLUMNS)
+    truth = both.select(source_row=(index + 1).cast(pl.String), patient_id="patient_id", as_of_date="as_of_date",
+                        expected_outcome="expected_outcome", expected_verdict="expected_verdict",
+                        expected_reason="expected_reason")
     return file, truth
 
 
