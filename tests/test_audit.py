@@ -293,14 +293,17 @@ def test_an_adjudications_file_without_its_columns_is_refused_in_one_line(wareho
 def test_screen_performance_equals_a_count_by_hand(warehouse, tmp_path):
     march = [("a", D + timedelta(i), "criteria_met", ["eular_acr_2016"]) for i in range(3)]       # episode a, alert
     march += [("b", D + timedelta(10), "watch", ["dynamic_other"])]                              # episode b
+    march += [("d", D + timedelta(19), "watch", ["dynamic_other"]),                              # episodes d1, d2:
+              ("d", D + timedelta(24), "watch", ["dynamic_other"])]                              # one recognition
     april = [("c", date(2024, 4, 2), "score_high", ["hscore"])]                                   # episode c
-    evaluated = [(f"q{i}", D + timedelta(i % 28)) for i in range(96)] + [(f"r{i}", date(2024, 4, 1 + i % 28)) for i in range(199)]
+    evaluated = [(f"q{i}", D + timedelta(i % 28)) for i in range(94)] + [(f"r{i}", date(2024, 4, 1 + i % 28)) for i in range(199)]
     make_screen(warehouse, march + april, evaluated)
     make_features(warehouse)
     stage_events(warehouse, tmp_path, diagnoses=[
         diagnosis("a", "D76.1", cutoff(D) + timedelta(hours=10)),          # late, lead 10 h
         diagnosis("c", "D76.1", cutoff(date(2024, 4, 2)) - timedelta(hours=4)),   # before the flag, lead -4 h
         diagnosis("z", "D76.1", datetime(2024, 3, 15, 12, tzinfo=TZ)),     # never flagged
+        diagnosis("d", "D76.1", datetime(2024, 3, 22, 12, tzinfo=TZ)),     # 36 h after d1's flag, 84 h before d2's
     ])
     path = tmp_path / "adjudications.csv"
     path.write_text(ADJUDICATION_HEADER + "a/2024-03-01,,,confirmed,r,2024-03-05T10:00,\n"
@@ -310,14 +313,17 @@ def test_screen_performance_equals_a_count_by_hand(warehouse, tmp_path):
         "SELECT * FROM audit.screen_performance").pl().to_dicts()}
     assert len(rows) == 2 * (1 + len(TIERS) + len(RULE_SET.rules))
     march_all = rows[(D, "all", "all")]
-    assert march_all["patient_days"] == 100          # 96 + 4 flagged days
-    assert march_all["flagged_days"] == 4 and march_all["flags_per_1000_patient_days"] == 40.0
-    assert march_all["episodes"] == 2 and march_all["episodes_per_1000_patient_days"] == 20.0
+    assert march_all["patient_days"] == 100          # 94 + 6 flagged days
+    assert march_all["flagged_days"] == 6 and march_all["flags_per_1000_patient_days"] == 60.0
+    assert march_all["episodes"] == 4 and march_all["episodes_per_1000_patient_days"] == 40.0
     assert (march_all["adjudicated_episodes"], march_all["confirmed"], march_all["not_mas"]) == (2, 1, 1)
     assert march_all["positive_predictive_value"] == 0.5
-    assert (march_all["recognised_cases"], march_all["recognised_cases_flagged"], march_all["sensitivity"]) == (2, 1, 0.5)
-    assert march_all["recognised_cases_flagged_first"] == 1
-    assert (march_all["lead_time_cases"], march_all["lead_time_hours_median"]) == (1, 10.0)
+    # a, d (one recognition for its two episodes) and z (never flagged)
+    assert (march_all["recognised_cases"], march_all["recognised_cases_flagged"]) == (3, 2)
+    assert march_all["sensitivity"] == round(2 / 3, 4) and march_all["recognised_cases_flagged_first"] == 2
+    # lead times of a (10 h), d1 (36 h) and d2 (-84 h)
+    assert (march_all["lead_time_cases"], march_all["lead_time_hours_median"]) == (3, 10.0)
+    assert (march_all["lead_time_hours_q1"], march_all["lead_time_hours_q3"]) == (-37.0, 23.0)
     march_top = rows[(D, "tier", TIERS[0])]          # criteria_met only: episode a
     assert (march_top["flagged_days"], march_top["episodes"], march_top["positive_predictive_value"]) == (3, 1, 1.0)
     april_all = rows[(date(2024, 4, 1), "all", "all")]

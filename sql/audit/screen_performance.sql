@@ -17,8 +17,8 @@
 --   adjudicated_episodes, confirmed, not_mas, uncertain   episodes with a verdict (audit.adjudications)
 --   positive_predictive_value  confirmed / (confirmed + not_mas); NULL when neither (uncertain
 --                            verdicts are left out of both counts)
---   recognised_cases         audit.missed_cases rows recognised in the month (before or after a
---                            flag, or never flagged)
+--   recognised_cases         recognitions in the month (audit.missed_cases: before or after a flag,
+--                            or never flagged; one recognition in the windows of two episodes is one)
 --   recognised_cases_flagged of those, with an episode at this level; sensitivity = the share
 --   recognised_cases_flagged_first  of those, flagged before the recognition (lead time > 0)
 --   lead_time_cases, lead_time_hours_median, _q1, _q3   over the month's episodes at this level
@@ -60,19 +60,27 @@ episode_counts AS (
     GROUP BY ALL
 ),
 recognised AS (
-    SELECT c.case_id, CAST(date_trunc('month', CAST(c.recognised_at AS DATE)) AS DATE) AS month, c.episode_id,
-           c.lead_time_hours
+    -- a recognition inside the windows of two episodes of its patient is one case
+    SELECT c.patient_id, c.recognised_at, CAST(date_trunc('month', CAST(c.recognised_at AS DATE)) AS DATE) AS month,
+           c.episode_id, c.lead_time_hours
     FROM audit.missed_cases AS c
     WHERE c.recognised_at IS NOT NULL
 ),
-recognised_counts AS (
-    SELECT r.month, l.level_kind, l.level, count(*) AS recognised_cases,
-           count(*) FILTER (WHERE e.episode_id IS NOT NULL) AS recognised_cases_flagged,
-           count(*) FILTER (WHERE e.episode_id IS NOT NULL AND r.lead_time_hours > 0) AS recognised_cases_flagged_first
+recognised_at_level AS (
+    SELECT r.month, l.level_kind, l.level, r.patient_id, r.recognised_at,
+           bool_or(e.episode_id IS NOT NULL) AS flagged,
+           bool_or(e.episode_id IS NOT NULL AND r.lead_time_hours > 0) AS flagged_first
     FROM recognised AS r
     CROSS JOIN levels AS l
     LEFT JOIN episodes_at_level AS e
       ON e.episode_id = r.episode_id AND e.level_kind = l.level_kind AND e.level = l.level
+    GROUP BY ALL
+),
+recognised_counts AS (
+    SELECT month, level_kind, level, count(*) AS recognised_cases,
+           count(*) FILTER (WHERE flagged) AS recognised_cases_flagged,
+           count(*) FILTER (WHERE flagged_first) AS recognised_cases_flagged_first
+    FROM recognised_at_level
     GROUP BY ALL
 ),
 lead_times AS (
