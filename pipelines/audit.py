@@ -105,6 +105,26 @@ def build_adjudications(con: duckdb.DuckDBPyConnection, run_id: str = "") -> dic
     return {"verdicts": applied, "quarantined": quarantined}
 
 
+def adjudications_reconcile(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """What does not add up, as sentences (empty when all does): every version's rows in
+    audit.adjudication_history equal its rows_in; the rows quarantined equal the adjudications'
+    rows of quarantine.rejected_rows; the rows applied equal audit.adjudications."""
+    problems = [f"load {load_id}: {kept} rows kept of {rows_in} read" for load_id, kept, rows_in in con.execute(
+        "SELECT f._load_id, count(h._source_row), any_value(f.rows_in) FROM audit.adjudication_files AS f "
+        "LEFT JOIN audit.adjudication_history AS h USING (_load_id) GROUP BY f._load_id "
+        "HAVING count(h._source_row) <> any_value(f.rows_in)").fetchall()]
+    quarantined, in_quarantine, applied, verdicts = con.execute(
+        "SELECT (SELECT count(*) FROM audit.adjudication_history WHERE outcome = 'quarantined'), "
+        "(SELECT count(*) FROM quarantine.rejected_rows WHERE table_name = 'adjudications'), "
+        "(SELECT count(*) FROM audit.adjudication_history WHERE outcome = 'applied'), "
+        "(SELECT count(*) FROM audit.adjudications)").fetchone()
+    if quarantined != in_quarantine:
+        problems.append(f"{quarantined} rows marked quarantined, {in_quarantine} in quarantine.rejected_rows")
+    if applied != verdicts:
+        problems.append(f"{applied} rows marked applied, {verdicts} rows in audit.adjudications")
+    return problems
+
+
 def near_miss_items(rule_set: RuleSet) -> list[dict[str, object]]:
     """Every rule item compared with a threshold: {rule, item, analyte, operator, threshold (the
     analyte's canonical unit), unit}."""

@@ -264,6 +264,9 @@ def test_adjudications_latest_verdict_wins_invalid_rows_are_quarantined_and_hist
                            (10, "unknown_episode"), (11, "conflicting_reference")]
     outcomes = warehouse.execute("SELECT outcome, count(*) FROM audit.adjudication_history GROUP BY ALL ORDER BY 1").fetchall()
     assert outcomes == [("applied", 2), ("later_verdict_wins", 1), ("quarantined", 8)]
+    assert audit.adjudications_reconcile(warehouse) == []
+    warehouse.execute("DELETE FROM quarantine.rejected_rows WHERE table_name = 'adjudications' AND _source_row = 4")
+    assert audit.adjudications_reconcile(warehouse) == ["8 rows marked quarantined, 7 in quarantine.rejected_rows"]
 
     # a new version of the file: the old one is kept as history, its quarantine rows leave
     first = path.read_text()
@@ -273,6 +276,7 @@ def test_adjudications_latest_verdict_wins_invalid_rows_are_quarantined_and_hist
     assert warehouse.execute("SELECT count(*) FROM quarantine.rejected_rows WHERE table_name = 'adjudications'").fetchone() == (0,)
     assert warehouse.execute("SELECT outcome, count(*) FROM audit.adjudication_history GROUP BY ALL ORDER BY 1").fetchall() \
         == [("applied", 1), ("older_file_version", 11)]
+    assert audit.adjudications_reconcile(warehouse) == []
     # the first content put back makes that version current again (not loaded twice)
     path.write_text(first)
     build_all(warehouse, path)

@@ -38,7 +38,7 @@ def test_definitions_load_with_the_whole_graph(definitions):
     assert check_names == {f"{table}_contract" for table in ("lab_results", "vital_signs", "diagnoses", "medications",
                                                              "patients", "encounters")} | {
         "rows_reconcile", "extract_files_readable", "sources_delivered", "patients_known",
-        "adjudications_file_readable"}
+        "adjudications_file_readable", "adjudications_reconcile"}
 
 
 def test_every_warehouse_writer_is_in_the_single_duckdb_pool(definitions):

@@ -28,6 +28,7 @@ MISSED_CASES = dg.AssetKey(["audit", "missed_cases"])
 SCREEN_PERFORMANCE = dg.AssetKey(["audit", "screen_performance"])
 AUDIT_ASSETS = [EPISODES, RECOGNITION, ADJUDICATIONS, MISSED_CASES, SCREEN_PERFORMANCE]
 ADJUDICATIONS_READABLE = "adjudications_file_readable"
+ADJUDICATIONS_RECONCILE = "adjudications_reconcile"
 
 
 def _table_metadata(con, table: str, started: datetime, context, run_id: str, rows: int,
@@ -64,7 +65,10 @@ def recognition(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
 
 @dg.asset(key=ADJUDICATIONS, deps=[EPISODES], group_name="audit", pool="duckdb", kinds={"duckdb", "csv"},
           check_specs=[dg.AssetCheckSpec(ADJUDICATIONS_READABLE, asset=ADJUDICATIONS,
-                                         description="The adjudications file, when present, could be read.")])
+                                         description="The adjudications file, when present, could be read."),
+                       dg.AssetCheckSpec(ADJUDICATIONS_RECONCILE, asset=ADJUDICATIONS, blocking=True,
+                                         description="Every row of every version of the file is kept, and its "
+                                                     "outcomes add up to the verdicts and the quarantine.")])
 @retry_transient
 def adjudications(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """The quality team's verdicts per episode from the adjudications file; invalid rows quarantined."""
@@ -79,11 +83,14 @@ def adjudications(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
             record_warning(con, context.run_id, "adjudications_file_refused", str(path), None, problem)
             context.log.warning(problem)
         counts = audit.build_adjudications(con, context.run_id)
+        unbalanced = audit.adjudications_reconcile(con)
         _table_metadata(con, "audit.adjudications", started, context, context.run_id, counts["verdicts"],
                         detail={**loaded, **counts})
     yield dg.MaterializeResult(metadata={**{key: value for key, value in loaded.items() if key != "load_id"}, **counts})
     yield dg.AssetCheckResult(check_name=ADJUDICATIONS_READABLE, passed=problem is None,
                               severity=dg.AssetCheckSeverity.WARN, metadata={"problem": problem or ""})
+    yield dg.AssetCheckResult(check_name=ADJUDICATIONS_RECONCILE, passed=not unbalanced,
+                              metadata={"unbalanced": dg.MetadataValue.json(unbalanced)})
 
 
 @dg.asset(key=MISSED_CASES, deps=[EPISODES, RECOGNITION, PATIENT_DAY, AT_RISK_DAILY], group_name="audit",
