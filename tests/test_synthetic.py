@@ -591,8 +591,13 @@ def test_adjudications_file_holds_valid_rows_a_later_verdict_and_one_invalid_row
     assert [int(t["source_row"]) for t in truth] == list(range(1, len(rows) + 1))
     assert all(t["patient_id"] == r["patient_id"] and t["as_of_date"] == r["as_of_date"] for t, r in zip(truth, rows))
     reasons = [t["expected_reason"] for t in truth if t["expected_outcome"] == "quarantined"]
-    assert sorted(reasons) == sorted(["missing_reference", "conflicting_reference", "unknown_episode",
-                                      "invalid_verdict", "missing_reviewer", "invalid_timestamp"])
+    assert sorted(reasons) == sorted(["missing_reference", "conflicting_reference", "conflicting_reference",
+                                      "unknown_episode", "invalid_verdict", "missing_reviewer", "invalid_timestamp"])
+    # a conflicting reference names an episode id the generator can only guess: its truth says so
+    conflicting = [(r, t) for r, t in zip(rows, truth) if t["expected_reason"] == "conflicting_reference"]
+    assert all(t["condition"] == "episode_id_exists" and r["episode_id"] and r["patient_id"] != r["episode_id"][:7]
+               for r, t in conflicting)
+    assert {t["condition"] for t in truth} == {"", "day_flagged", "episode_id_exists"}
     # every MAS stay confirmed on the local day of its diagnosis; the first reviewed twice, the later review above
     episodes = pl.DataFrame(_read(out / "truth" / "mas_episodes.csv"))
     confirmed = [(r["patient_id"], r["as_of_date"]) for r, t in zip(rows, truth) if t["expected_verdict"] == "confirmed"]
@@ -603,7 +608,7 @@ def test_adjudications_file_holds_valid_rows_a_later_verdict_and_one_invalid_row
     assert [t["expected_outcome"] for _, t in twice] == ["applied", "later_verdict_wins"]
     assert twice[0][0]["reviewed_at"] > twice[1][0]["reviewed_at"]
     cohorts = {r["patient_id"]: r["cohort"] for r in _read(out / "truth" / "cohorts.csv")}
-    not_mas = [r for r, t in zip(rows, truth) if t["expected_outcome"] == "applied_if_flagged"]
+    not_mas = [r for r, t in zip(rows, truth) if t["condition"] == "day_flagged"]
     assert len(not_mas) == 3 and all(r["verdict"] == "not_mas" for r in not_mas)
     assert all(cohorts[r["patient_id"]] in {"sepsis", "liver_injury", "heme_malignancy_chemotherapy",
                                             "heme_malignancy", "solid_tumour_chemotherapy"} for r in not_mas)

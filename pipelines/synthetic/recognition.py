@@ -31,15 +31,19 @@ verdict, reviewer, reviewed_at, note; dates local): every MAS stay referenced by
 local date of its diagnosis_at (a flagged day), verdict confirmed; the first of them reviewed twice
 (a later 'Confirmed' written above an earlier 'uncertain': the later review wins); confounder stays
 referenced by patient_id and the local date of their peak activity, verdict not_mas (whether that
-day was flagged is the screen's to say: unknown_episode otherwise); then one invalid row per
-quarantine reason (missing_reference, conflicting_reference, unknown_episode, invalid_verdict,
-missing_reviewer, invalid_timestamp), each with that one fault on an otherwise valid reference to
-the first MAS stay; one valid row's note looks like a spreadsheet formula. Without a MAS stay the
-file holds its header only.
+day was flagged is the screen's to say); then invalid rows, one per quarantine reason
+(missing_reference, unknown_episode, invalid_verdict, missing_reviewer, invalid_timestamp), each
+with that one fault on an otherwise valid reference to the first MAS stay, and two for
+conflicting_reference: the first MAS stay's patient and day with the episode_id of the last MAS
+stay guessed (the generator cannot know episode ids, patient_id/first flag date: one row guesses
+the day before its criteria_first_met_at, one that day); one valid row's note looks like a
+spreadsheet formula. Without a MAS stay the file holds its header only.
 truth/adjudications.csv: source_row (1-based record ordinal in adjudications.csv), patient_id,
-as_of_date, expected_outcome ('applied' | 'later_verdict_wins' | 'quarantined' | 'applied_if_flagged':
-applied when the screen flagged that day, else quarantined unknown_episode), expected_verdict
-(lower case; empty when quarantined), expected_reason (quarantine reason; empty otherwise).
+as_of_date, expected_outcome ('applied' | 'later_verdict_wins' | 'quarantined'), expected_verdict
+(lower case; empty when quarantined), expected_reason (quarantine reason; empty otherwise),
+condition: what the expectation needs of the screen, '' (nothing), 'day_flagged' (an episode of
+the patient holds as_of_date) or 'episode_id_exists'; when it does not hold, the row is
+quarantined as unknown_episode instead.
 """
 
 from __future__ import annotations
@@ -60,7 +64,7 @@ RECOGNITION_CODES = ("D76.1", "D76.2", "D76.3")
 STRONG_THERAPIES = ("anakinra", "emapalumab")  # the directed therapies this hospital orders in a stay
 ADJUDICATION_COLUMNS = ("episode_id", "patient_id", "as_of_date", "verdict", "reviewer", "reviewed_at", "note")
 TRUTH_ADJUDICATION_COLUMNS = ("source_row", "patient_id", "as_of_date", "expected_outcome", "expected_verdict",
-                              "expected_reason")
+                              "expected_reason", "condition")
 FORMULA_NOTE = '=HYPERLINK("http://example.invalid/case","open case")'
 
 
@@ -182,9 +186,9 @@ def adjudication_files(plan: RecognitionPlan, enc: Encounters, episodes: pl.Data
     def reviewed(minute: pl.Expr) -> pl.Expr:
         return (pl.lit(review_start) + pl.duration(minutes=minute)).dt.strftime("%Y-%m-%dT%H:%M:%S")
 
-    def rows(frame: pl.DataFrame, outcome: str, verdict: str = "", reason: str = "") -> pl.DataFrame:
-        return frame.select(*ADJUDICATION_COLUMNS, expected_outcome=pl.lit(outcome),
-                            expected_verdict=pl.lit(verdict), expected_reason=pl.lit(reason))
+    def rows(frame: pl.DataFrame, outcome: str, verdict: str = "", reason: str = "", condition: str = "") -> pl.DataFrame:
+        return frame.select(*ADJUDICATION_COLUMNS, expected_outcome=pl.lit(outcome), expected_verdict=pl.lit(verdict),
+                            expected_reason=pl.lit(reason), condition=pl.lit(condition))
 
     n = episodes.height
     index = pl.int_range(pl.len())
@@ -205,25 +209,33 @@ def adjudication_files(plan: RecognitionPlan, enc: Encounters, episodes: pl.Data
         as_of_date=(pl.lit(start) + pl.duration(days=pl.col("day"))).dt.strftime("%Y-%m-%d"),
         verdict=pl.lit("not_mas"), reviewer=pl.lit("reviewer_b"), reviewed_at=reviewed(100 + index), note=pl.lit(""))
     # one fault each on an otherwise valid reference to the first MAS stay
-    other = mas["patient_id"][-1] if n > 1 else f"P{int(first['patient_id'][1:]) + 1:06d}"  # another patient
     base = dict(first, verdict="confirmed", note="")
+    # conflicting: the last MAS stay's episode id, guessed, with the first's patient (another patient
+    # when there is one MAS stay only) and day
+    last = episodes.row(n - 1, named=True)
+    met = dt.date.fromisoformat(last["criteria_first_met_at"][:10])
+    conflict_patient = first["patient_id"] if n > 1 else f"P{int(first['patient_id'][1:]) + 1:06d}"
     faults = (
-        ("missing_reference", dict(as_of_date="")),
-        ("conflicting_reference", dict(episode_id=f"{other}/{first['as_of_date']}")),
-        ("unknown_episode", dict(as_of_date=(start - dt.timedelta(days=1)).isoformat())),
-        ("invalid_verdict", dict(verdict="probably")),
-        ("missing_reviewer", dict(reviewer="")),
-        ("invalid_timestamp", dict(reviewed_at=f"{review_start.year}-02-30T09:00:00")),
+        ("missing_reference", "", dict(as_of_date="")),
+        ("conflicting_reference", "episode_id_exists",
+         dict(episode_id=f"{last['patient_id']}/{met - dt.timedelta(days=1)}", patient_id=conflict_patient)),
+        ("conflicting_reference", "episode_id_exists",
+         dict(episode_id=f"{last['patient_id']}/{met}", patient_id=conflict_patient)),
+        ("unknown_episode", "", dict(as_of_date=(start - dt.timedelta(days=1)).isoformat())),
+        ("invalid_verdict", "", dict(verdict="probably")),
+        ("missing_reviewer", "", dict(reviewer="")),
+        ("invalid_timestamp", "", dict(reviewed_at=f"{review_start.year}-02-30T09:00:00")),
     )
     invalid = [rows(pl.DataFrame([{**base, "reviewed_at": (review_start + dt.timedelta(minutes=200 + i))
-                                   .strftime("%Y-%m-%dT%H:%M:%S"), **fault}]), "quarantined", reason=reason)
-               for i, (reason, fault) in enumerate(faults)]  # the six quarantine reasons
+                                   .strftime("%Y-%m-%dT%H:%M:%S"), **fault}]), "quarantined", reason=reason,
+                    condition=condition)
+               for i, (reason, condition, fault) in enumerate(faults)]  # the quarantine reasons
     both = pl.concat([rows(mas, "applied", "confirmed"), rows(again, "later_verdict_wins", "uncertain"),
-                      rows(confounders, "applied_if_flagged", "not_mas"), *invalid])
+                      rows(confounders, "applied", "not_mas", condition="day_flagged"), *invalid])
     file = both.select(ADJUDICATION_COLUMNS)
     truth = both.select(source_row=(index + 1).cast(pl.String), patient_id="patient_id", as_of_date="as_of_date",
                         expected_outcome="expected_outcome", expected_verdict="expected_verdict",
-                        expected_reason="expected_reason")
+                        expected_reason="expected_reason", condition="condition")
     return file, truth
 
 
