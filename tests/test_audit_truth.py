@@ -4,11 +4,13 @@ row lands as its truth says, and the performance figures for level 'all' equal a
 
 One small hospital (500 patients over 65 days, seed 11; a third of its MAS stays recognised at
 admission, a third never recognised, anakinra started for every suspected sJIA) is generated and
-run through the whole graph once: it has at least one case of each category, one recognised by
-in-stay anakinra, and confounder reviews both on a flagged and on an unflagged day (asserted
-below); the never-recognised stay's window closes inside the period. Episodes are rebuilt here by hand from screen.at_risk_daily (the gap
-rule of rules.yaml) and compared with screen.episodes; the figures are counted with polars from
-the tables as read and from the truth files, never from the audit's own columns.
+run through the whole graph once. It has at least one case of each category but
+recognition_window_open, one recognised by in-stay anakinra, and adjudication rows whose
+expectation needs the screen landing both ways (asserted below). Episodes are rebuilt here by hand
+from screen.at_risk_daily (the gap rule of rules.yaml) and compared with screen.episodes; the
+figures are counted with polars from the tables as read and from the truth files, never from the
+audit's own columns. Rates, shares and hours are stored rounded (2 or 4 decimals): compared to
+that precision.
 """
 
 import datetime as dt
