@@ -149,31 +149,26 @@ def check_warehouse(con: duckdb.DuckDBPyConnection, day: date) -> None:
                           f"--end {day}` or pick a screened day")
 
 
-def _render(spec: dict) -> str:
-    """A Vega-Lite specification as SVG text, rendered here by vl-convert; no data may be fetched."""
-    return vl_convert.vegalite_to_svg(spec, allowed_base_urls=[])
-
-
 def _svg(chart: alt.TopLevelMixin) -> str:
-    """An Altair chart as SVG text (see _render)."""
-    return _render(chart.to_dict())
+    """An Altair chart as SVG text, rendered here by vl-convert; no data may be fetched."""
+    return vl_convert.vegalite_to_svg(chart.to_dict(), allowed_base_urls=[])
 
 
 def _midnight(day: date) -> alt.DateTime:
     return alt.DateTime(year=day.year, month=day.month, date=day.day)
 
 
-def timeline_template(tiers: list[str], panels: list[str], window: tuple[date, date]) -> dict:
-    """The timeline chart of one patient as a Vega-Lite specification whose data is the named
-    dataset `patient` (filled per patient, see timeline_data): a row per panel (charted analyte),
-    each with the values (line and points), the thresholds (dashed lines, labelled) and the flag
-    days (shaded, coloured by tier in the rule file's order) over `window` (the first day's local
-    midnight to the cutoff). Built and validated once; each patient only sets its data and title."""
+def timeline_template(panels: list[str], window: tuple[date, date]) -> dict:
+    """The timeline chart of one patient, compiled once to a Vega specification whose data is the
+    dataset `patient` (filled per patient by timeline_spec, rows from timeline_data): a row per
+    panel (charted analyte), each with the values (line and points), the thresholds (dashed lines,
+    labelled) and the flag days (shaded) over `window` (the first day's local midnight to the
+    cutoff). Compiling once leaves each patient only its rendering (docs/BENCHMARKS.md, Report)."""
     domain = [_midnight(window[0]), _midnight(window[1])]
-    x = alt.X("t:T", title=None, scale=alt.Scale(domain=domain), axis=alt.Axis(format="%b %d"))
+    x = alt.X("t:T", title=None, scale=alt.Scale(domain=domain), axis=alt.Axis(format="%b %d", grid=False))
     base = alt.Chart().properties(width=820, height=70)
-    shading = base.transform_filter(alt.datum.kind == "flag").mark_rect(opacity=0.18).encode(
-        x=x, x2="t_end:T", color=alt.Color("tier:N", scale=alt.Scale(domain=tiers), title="flag day: tier"))
+    shading = base.transform_filter(alt.datum.kind == "flag").mark_rect(opacity=0.25, color="#f0a030").encode(
+        x=x, x2="t_end:T")
     rule = base.transform_filter(alt.datum.kind == "threshold").mark_rule(strokeDash=[5, 3], color="#b00").encode(
         y=alt.Y("threshold:Q", title=None))
     label = base.transform_filter(alt.datum.kind == "threshold").mark_text(
@@ -183,8 +178,14 @@ def timeline_template(tiers: list[str], panels: list[str], window: tuple[date, d
         x=x, y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)))
     chart = alt.layer(shading, rule, label, values, data=alt.NamedData("patient")).facet(
         row=alt.Row("panel:N", sort=panels, title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
-        spacing=6).resolve_scale(y="independent")
-    return chart.to_dict()
+        spacing=6).resolve_scale(y="independent").properties(title="patient")
+    return vl_convert.vegalite_to_vega({**chart.to_dict(), "datasets": {"patient": []}})
+
+
+def timeline_spec(template: dict, title: str, rows: list[dict]) -> dict:
+    """The compiled timeline (timeline_template) with one patient's title and rows."""
+    return {**template, "title": {**template["title"], "text": title},
+            "data": [{**data, "values": rows} if data["name"] == "patient" else data for data in template["data"]]}
 
 
 def timeline_data(values: pl.DataFrame, flag_days: pl.DataFrame, thresholds: pl.DataFrame,
@@ -273,12 +274,11 @@ def build_report(con: duckdb.DuckDBPyConnection, rule_set: RuleSet, day: date, m
     window = (first_day, day + timedelta(days=1))  # local midnights: the first day's start, the cutoff
     panels = pl.DataFrame({"analyte": list(CHART_ANALYTES),
                            "panel": [f"{analyte} ({units[analyte]})" for analyte in CHART_ANALYTES]})
-    template = timeline_template(tiers, panels["panel"].to_list(), window)
+    template = timeline_template(panels["panel"].to_list(), window)
     data = timeline_data(values, flag_days, thresholds, panels, worklist["patient_id"])
-    specs = [{**template, "title": f"{patient}: {tier}", "datasets": {"patient": data.get(patient, [])}}
-             for patient, tier in worklist.select("patient_id", "tier").iter_rows()]
-    figures = [FIGURE.substitute(id=f"timeline-{number}", svg=svg)
-               for number, svg in enumerate(map(_render, specs), start=1)]
+    figures = [FIGURE.substitute(id=f"timeline-{number}", svg=vl_convert.vega_to_svg(
+                   timeline_spec(template, f"{patient}: {tier}", data.get(patient, [])), allowed_base_urls=[]))
+               for number, (patient, tier) in enumerate(worklist.select("patient_id", "tier").iter_rows(), start=1)]
 
     month_params = {"month": month, "tiers": tiers}
     performance = _query(con, "performance", month_params)
@@ -314,7 +314,7 @@ def build_report(con: duckdb.DuckDBPyConnection, rule_set: RuleSet, day: date, m
         timeline_note=html.escape(
             f"Each flagged patient's values over the last {TIMELINE_DAYS} days (taken in that time and known "
             f"before the end of {day}); dashed lines: the thresholds of {' and '.join(THRESHOLD_RULES)}; shaded: "
-            "flag days, coloured by tier; a censored value ('>10000') is drawn at its bound."),
+            "flag days; a censored value ('>10000') is drawn at its bound."),
         timelines="".join(figures) or f'<p class="note">{html.escape(f"No patient flagged on {day}.")}</p>',
         month=html.escape(month_name),
         performance=performance_html,
