@@ -30,7 +30,8 @@ from pipelines.warehouse import connect, run_script
 
 RESEARCH_TABLES = ("staging.patients", "staging.encounters", "staging.lab_results", "staging.vital_signs",
                    "staging.diagnoses", "staging.medications", "features.patient_day",
-                   "screen.rule_evaluations", "screen.at_risk_daily")
+                   "screen.rule_evaluations", "screen.at_risk_daily", "screen.episodes", "audit.recognition",
+                   "audit.missed_cases", "audit.adjudications")
 RELEASE_TABLE = "main.release"  # `research.release` to a reader of research.duckdb
 # HIPAA Safe Harbor groups all ages over 89 as "90 or older": 90 years, in days.
 AGE_CAP_DAYS = int(90 * 365.25)

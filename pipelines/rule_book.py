@@ -233,8 +233,38 @@ def render(rule_set: RuleSet, tier_performance: list[dict] | None = None) -> str
                       "", "Probability (published lookup): " + ", ".join(
                           f"{s}: {p}%" for s, p in zip(rule["probability"]["scores"], rule["probability"]["percent"]))
                       + ". A score between two anchors reports both."]
+    lines += _audit_section(doc["audit"])
     lines += _tier_performance_section(rule_set, tier_performance)
     return "\n".join(lines) + "\n"
+
+
+def _audit_section(audit: dict) -> list[str]:
+    """The quality audit's windows and recognition lists (rule file `audit`; docs/AUDIT.md says how
+    the audit tables use them)."""
+    lines = ["", "## Quality audit", "",
+             "How flagged days make an episode (`screen.episodes`) and what counts as clinicians' recognition of",
+             "MAS/HLH (`audit.recognition`, `audit.missed_cases`); docs/AUDIT.md describes the tables.", "",
+             "| parameter | value | status | reasoning |", "|---|---|---|---|"]
+    for name, entry in audit.items():
+        if isinstance(entry, dict) and "value" in entry:
+            value = ", ".join(entry["value"]) if isinstance(entry["value"], list) else _number(entry["value"])
+            lines.append(f"| `{name}` | {value} | {entry['status']} | {' '.join(entry['reasoning'].split())} |")
+    recognition = audit["recognition"]
+    lines += ["", "| diagnosis code system | codes (compact: upper case, no dot) | source |", "|---|---|---|"]
+    for system, codes in recognition["diagnosis_codes"].items():
+        source = " ".join(recognition["diagnosis_code_sources"][system].split())
+        lines.append(f"| {system} | {', '.join(str(code) for code in codes) or 'none'} | {source} |")
+    lines += ["", "| directed therapy | ingredients (a word of the order's name) | routes | strength | source |",
+              "|---|---|---|---|---|"]
+    for name, therapy in recognition["therapies"].items():
+        routes = ", ".join(therapy.get("routes", [])) or "any"
+        condition = " (outside an oncology regimen)" if therapy.get("outside_oncology_regimen") else ""
+        lines.append(f"| {name}{condition} | {', '.join(therapy['ingredients'])} | {routes} | {therapy['strength']} "
+                     f"| {' '.join(therapy['source'].split())} |")
+    lines += ["", f"Counted as recognition: diagnosis codes and therapies of strength "
+              f"{', '.join(recognition['counted_strengths'])}, started inside an encounter; the others are reported "
+              f"beside it. Status: {recognition['status']}."]
+    return lines
 
 
 def main() -> int:

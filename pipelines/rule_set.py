@@ -24,6 +24,10 @@ POPULATION_STATES = ("in", "outside", "unknown")
 POPULATION_KEYS = ("text", "min_age_years", "max_age_years", "requires_fever", "requires_icu", "status")
 PAIRING_AGGREGATES = ("last", "last_at", "last_censoring", "min", "min_at", "min_censoring",
                       "max", "max_at", "max_censoring", "open_above", "open_below")
+# The windows of the rule file's `audit` section, in days or hours as their names say.
+AUDIT_WINDOWS = ("episode_gap_days", "recognition_before_flag_days", "recognition_after_flag_days",
+                 "near_miss_days_before", "near_miss_days_after", "oncology_regimen_window_hours")
+THERAPY_STRENGTHS = ("strong", "weak")
 WINDOW_NAME = r"[a-z0-9]+"  # a look-back window's name, part of column names (<analyte>__<window>__<agg>)
 
 
@@ -255,6 +259,28 @@ class RuleSet:
         self._derived_parameters(params)
         return params
 
+    def audit_parameters(self) -> dict[str, object]:
+        """SQL parameters of the quality audit (rule file `audit`): every window (days or hours, as
+        named), `oncology_ingredients` (lower case), `recognition_codes` ({code_system, code, exact};
+        exact per `context_code_match`), `recognition_therapies` ({therapy, ingredient, strength,
+        routes (lower-case words; empty: any route), outside_oncology_regimen}) and
+        `counted_strengths`."""
+        audit = self.document["audit"]
+        recognition = audit["recognition"]
+        match = self.document["context_code_match"]
+        params: dict[str, object] = {name: audit[name]["value"] for name in AUDIT_WINDOWS}
+        params["oncology_ingredients"] = [word.lower() for word in audit["oncology_ingredients"]["value"]]
+        params["recognition_codes"] = [
+            {"code_system": system, "code": str(code).upper().replace(".", ""), "exact": match[system] == "exact"}
+            for system, codes in recognition["diagnosis_codes"].items() for code in codes]
+        params["recognition_therapies"] = [
+            {"therapy": name, "ingredient": ingredient.lower(), "strength": therapy["strength"],
+             "routes": [route.lower() for route in therapy.get("routes", [])],
+             "outside_oncology_regimen": bool(therapy.get("outside_oncology_regimen", False))}
+            for name, therapy in recognition["therapies"].items() for ingredient in therapy["ingredients"]]
+        params["counted_strengths"] = list(recognition["counted_strengths"])
+        return params
+
     def _derived_parameters(self, params: dict[str, object]) -> None:
         """Numbers implied by the rule file that the SQL needs ready-made."""
         for rule_id, rule in self.rules.items():
@@ -350,6 +376,40 @@ def _validate_windows(path: Path, document: dict) -> None:
                             f"trend_windows.baseline ({baseline})")
 
 
+def _validate_audit(path: Path, document: dict) -> None:
+    """The `audit` section: every window a whole number of days or hours (0 or more) with a
+    status, code systems that context_code_match knows, therapies with ingredients, a strength and
+    a source, and counted strengths among the strengths used."""
+    audit = document.get("audit")
+    if not isinstance(audit, dict):
+        raise RuleFileError(f"{path}: the `audit` section is missing (episode and recognition windows)")
+    for name in (*AUDIT_WINDOWS, "oncology_ingredients"):
+        entry = audit.get(name)
+        if not isinstance(entry, dict) or "value" not in entry or entry.get("status") not in STATUSES:
+            raise RuleFileError(f"{path}: audit.{name} needs a value and a status among {STATUSES}")
+        if name in AUDIT_WINDOWS and (not isinstance(entry["value"], int) or isinstance(entry["value"], bool)
+                                      or entry["value"] < 0):
+            raise RuleFileError(f"{path}: audit.{name}.value must be a whole number, 0 or more")
+    recognition = audit.get("recognition") or {}
+    match = document.get("context_code_match") or {}
+    for system in recognition.get("diagnosis_codes") or {}:
+        if system not in match:
+            raise RuleFileError(f"{path}: audit.recognition.diagnosis_codes: code system {system} needs "
+                                f"context_code_match {system}: prefix or exact")
+        if system not in (recognition.get("diagnosis_code_sources") or {}):
+            raise RuleFileError(f"{path}: audit.recognition: the {system} codes need their source "
+                                "under diagnosis_code_sources")
+    strengths = set()
+    for name, therapy in (recognition.get("therapies") or {}).items():
+        if not therapy.get("ingredients") or therapy.get("strength") not in THERAPY_STRENGTHS or not therapy.get("source"):
+            raise RuleFileError(f"{path}: audit.recognition.therapies.{name} needs ingredients, a source and a "
+                                f"strength among {THERAPY_STRENGTHS}")
+        strengths.add(therapy["strength"])
+    counted = recognition.get("counted_strengths")
+    if not counted or not set(counted) <= set(THERAPY_STRENGTHS):
+        raise RuleFileError(f"{path}: audit.recognition.counted_strengths must list strengths among {THERAPY_STRENGTHS}")
+
+
 def _validate(path: Path, document: dict, units: UnitTable) -> None:
     _validate_windows(path, document)
     contexts = document.get("contexts") or {}
@@ -403,6 +463,7 @@ def _validate(path: Path, document: dict, units: UnitTable) -> None:
                     raise RuleFileError(f"{where}: threshold must be a number, got {comparison.get('threshold')!r}")
     _validate_tiers(path, document)
     _validate_windows(path, document)
+    _validate_audit(path, document)
 
 
 def load_rule_set(path: Path) -> RuleSet:

@@ -13,6 +13,7 @@
 | MASSCREEN_RESEARCH_KEY | secret (32 characters or more) keying the research tier's pseudonyms and date shifts (docs/RESEARCH.md); never in the repo | none: the research release refuses to run |
 | MASSCREEN_DUCKDB_MEMORY | DuckDB's memory limit (e.g. 12GB, 5000MB; at least 450MB); the feature and screen stages size their blocks of days from it, and DuckDB spills to disk beyond it | 12GB |
 | MASSCREEN_DUCKDB_TEMP_DIRECTORY | the folder DuckDB spills to beyond its memory limit (created owner-only) | `<warehouse file>.tmp` |
+| MASSCREEN_ADJUDICATIONS | the quality team's adjudications file (CSV: episode_id, patient_id, as_of_date, verdict, reviewer, reviewed_at, note; sql/audit/adjudications.sql); absent: no verdicts | `adjudications.csv` beside the warehouse file |
 | MASSCREEN_RESEARCH_MAX_SHIFT_DAYS | bound S of the research tier's per-patient date shift, in days: shifts are whole days in [-S, +S] | 182 |
 """
 
@@ -38,6 +39,7 @@ class Settings:
     partition_start: str
     rules: Path
     config: Path | None
+    adjudications: Path
 
 
 def load_settings() -> Settings:
@@ -59,13 +61,15 @@ def load_settings() -> Settings:
     except ValueError:
         raise ValueError(f"first day partition {partition_start!r} is not a YYYY-MM-DD date (MASSCREEN_PARTITION_START "
                          "or the site configuration's partition_start)") from None
+    warehouse = Path(os.environ.get("MASSCREEN_WAREHOUSE", "var/warehouse.duckdb"))
     return Settings(
-        warehouse=Path(os.environ.get("MASSCREEN_WAREHOUSE", "var/warehouse.duckdb")),
+        warehouse=warehouse,
         landing=Path(os.environ.get("MASSCREEN_LANDING", "var/landing")),
         timezone=timezone,
         partition_start=partition_start,
         rules=Path(os.environ.get("MASSCREEN_RULES", REFERENCE_DIR / "rules.yaml")),
         config=config,
+        adjudications=Path(os.environ.get("MASSCREEN_ADJUDICATIONS") or warehouse.parent / "adjudications.csv"),
     )
 
 

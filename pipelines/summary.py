@@ -96,6 +96,35 @@ def incomplete_files(con: duckdb.DuckDBPyConnection, run_id: str) -> list[tuple[
     return [(subject, detail) for check, subject, _, detail in run_warnings(con, run_id) if check == "unreadable_file"]
 
 
+def audit_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The quality audit in a few lines: cases by category (audit.missed_cases; alert-tier episodes in
+    brackets), verdicts applied and quarantined, and per month the flags and episodes per 1,000
+    patient-days, positive predictive value and median lead time (audit.screen_performance, level
+    'all'). Nothing when the audit tables are not there (a warehouse of an earlier release)."""
+    present = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'audit' "
+                          "AND table_name IN ('missed_cases', 'screen_performance')").fetchone()[0]
+    if present < 2:
+        return []
+    lines = ["Quality audit (audit.missed_cases: cases by category, alert-tier episodes in brackets):"]
+    categories = con.execute("SELECT category, count(*), count(*) FILTER (WHERE alert) FROM audit.missed_cases "
+                             "GROUP BY ALL ORDER BY 1").fetchall()
+    lines += [f"  {category:<26}{n:>6,}" + (f"  ({alert:,})" if alert else "") for category, n, alert in categories] \
+        or ["  none"]
+    verdicts, quarantined = con.execute(
+        "SELECT (SELECT count(*) FROM audit.adjudications), "
+        "(SELECT count(*) FROM quarantine.rejected_rows WHERE table_name = 'adjudications')").fetchone()
+    lines.append(f"  verdicts applied (audit.adjudications) {verdicts:,}; adjudication rows quarantined {quarantined:,}")
+    lines.append("  month    flags/1000 pd  episodes/1000 pd  PPV (confirmed/(confirmed+not MAS))  median lead h")
+    for month, flags, episodes, ppv, confirmed, judged, lead in con.execute(
+            "SELECT month, flags_per_1000_patient_days, episodes_per_1000_patient_days, positive_predictive_value, "
+            "confirmed, confirmed + not_mas, lead_time_hours_median FROM audit.screen_performance "
+            "WHERE level_kind = 'all' ORDER BY month").fetchall():
+        ppv_text = f"{ppv:.2f} ({confirmed}/{judged})" if ppv is not None else "-"
+        lead_text = f"{lead:.1f}" if lead is not None else "-"
+        lines.append(f"  {month:%Y-%m}  {flags:>13.1f}  {episodes:>16.1f}  {ppv_text:>35}  {lead_text:>13}")
+    return lines
+
+
 def render(con: duckdb.DuckDBPyConnection, tiers: list[str], truth_csv: Path | None = None,
            run_id: str | None = None, alert_tiers: list[str] | None = None) -> str:
     """The report as text. tiers: names in rule-file order, highest first; alert_tiers: those with
@@ -115,6 +144,7 @@ def render(con: duckdb.DuckDBPyConnection, tiers: list[str], truth_csv: Path | N
     lines.append(f"Patients flagged per day, any tier ({len(per_day)} days with flags):")
     cells = [f"{day:%m-%d} {n:>3}" for day, n in per_day]
     lines += ["  " + "   ".join(cells[i:i + 7]) for i in range(0, len(cells), 7)] or ["  none"]
+    lines += audit_lines(con)
     if truth_csv is not None and truth_csv.exists():
         episodes = episode_detection(con, truth_csv)
         caught = [e for e in episodes if e["flagged_before_diagnosis"]]

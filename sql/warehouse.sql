@@ -190,3 +190,36 @@ CREATE TABLE IF NOT EXISTS meta.file_problems (
     reason VARCHAR NOT NULL,
     recorded_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
+
+-- The quality team's adjudications file (setting MASSCREEN_ADJUDICATIONS; pipelines/audit.py):
+-- each distinct content (sha256 of its bytes) is one load, kept forever. The current version is
+-- the content seen last (a file put back to an earlier content makes that load current again).
+CREATE TABLE IF NOT EXISTS audit.adjudication_files (
+    _load_id VARCHAR NOT NULL,        -- 'adjudications-' || sha256 of the file's bytes
+    _source_file VARCHAR NOT NULL,    -- the file's path when it was last seen with this content
+    rows_in BIGINT NOT NULL,          -- data rows read
+    first_loaded_at TIMESTAMPTZ NOT NULL,
+    last_seen_at TIMESTAMPTZ NOT NULL
+);
+
+-- Every row of every version of the adjudications file, as sent (text), with what became of it in
+-- the latest audit build (sql/audit/adjudications.sql): outcome 'applied' (the episode's verdict in
+-- audit.adjudications), 'later_verdict_wins' (a later valid row of the same file for the same
+-- episode won), 'quarantined' (reason as in quarantine.rejected_rows), 'older_file_version' (the
+-- row belongs to a version that is no longer current). Rows per load = the load's rows_in.
+CREATE TABLE IF NOT EXISTS audit.adjudication_history (
+    _load_id VARCHAR NOT NULL,
+    _source_file VARCHAR NOT NULL,
+    _source_row BIGINT NOT NULL,      -- 1-based data row of the file
+    loaded_at TIMESTAMPTZ NOT NULL,
+    episode_id VARCHAR,
+    patient_id VARCHAR,
+    as_of_date VARCHAR,
+    verdict VARCHAR,
+    reviewer VARCHAR,
+    reviewed_at VARCHAR,
+    note VARCHAR,
+    outcome VARCHAR,
+    reason VARCHAR,
+    resolved_episode_id VARCHAR
+);

@@ -19,7 +19,8 @@ from pipelines.contract import DIAGNOSES
 
 EXPECTED_ASSETS = {"raw/extracts", "staging/lab_results", "staging/vital_signs", "staging/diagnoses",
                    "staging/medications", "staging/patients", "staging/encounters", "features/patient_day",
-                   "screen/at_risk_daily", "publish/snapshot", "publish/research"}
+                   "screen/at_risk_daily", "publish/snapshot", "publish/research", "screen/episodes",
+                   "audit/recognition", "audit/adjudications", "audit/missed_cases", "audit/screen_performance"}
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +37,8 @@ def test_definitions_load_with_the_whole_graph(definitions):
     check_names = {key.name for key in graph.asset_check_keys}
     assert check_names == {f"{table}_contract" for table in ("lab_results", "vital_signs", "diagnoses", "medications",
                                                              "patients", "encounters")} | {
-        "rows_reconcile", "extract_files_readable", "sources_delivered", "patients_known"}
+        "rows_reconcile", "extract_files_readable", "sources_delivered", "patients_known",
+        "adjudications_file_readable", "adjudications_reconcile"}
 
 
 def test_every_warehouse_writer_is_in_the_single_duckdb_pool(definitions):

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipelines.defs.audit import AUDIT_ASSETS
 from pipelines.defs.screen import AT_RISK_DAILY
 from pipelines.defs.resources import WarehouseResource
 from pipelines.defs.retries import retry_transient
@@ -12,7 +13,7 @@ from pipelines.publish import publish, published_folder
 from pipelines.run_log import log_step, record_step
 
 
-@dg.asset(key=dg.AssetKey(["publish", "snapshot"]), deps=[AT_RISK_DAILY], group_name="publish", pool="duckdb",
+@dg.asset(key=dg.AssetKey(["publish", "snapshot"]), deps=[AT_RISK_DAILY, *AUDIT_ASSETS], group_name="publish", pool="duckdb",
           kinds={"duckdb", "parquet"})
 @retry_transient
 def snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:

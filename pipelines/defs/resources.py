@@ -25,6 +25,7 @@ class WarehouseResource(dg.ConfigurableResource):
     timezone: str
     rules: str
     config: str = ""
+    adjudications: str = ""
 
     @contextmanager
     def connect(self, read_only: bool = False, wait_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -52,4 +53,5 @@ def resources() -> dg.Definitions:
         timezone=settings.timezone,
         rules=str(settings.rules),
         config=str(settings.config or ""),
+        adjudications=str(settings.adjudications),
     )})

@@ -1,0 +1,12 @@
+-- audit.adjudications for research: the verdict per episode, the episode id made again from the
+-- pseudonym and the shifted first day, the review time shifted. The reviewer (a member of staff)
+-- and the note (free text) are dropped, and so is the lineage.
+CREATE TABLE deidentified.audit.adjudications AS
+SELECT k.pseudonym || '/' || strftime(e.first_flag_date + k.shift_days, '%Y-%m-%d') AS episode_id,
+       k.pseudonym AS patient_id,
+       a.verdict,
+       a.reviewed_at + to_hours(24 * k.shift_days) AS reviewed_at,
+       a.verdicts
+FROM audit.adjudications AS a
+JOIN screen.episodes AS e USING (episode_id)
+LEFT JOIN research_patients AS k ON k.patient_id = a.patient_id;
