@@ -1,9 +1,9 @@
 """`masscreen report`: the offline HTML page (worklist, timelines, monthly audit) and the worklist CSV.
 
-A small generated hospital goes through the real pipeline; the tables of the audit contract
-(screen.episodes, audit.missed_cases, audit.screen_performance) are then written by the test
-with explicit rows, so each section's content is known. A patient id that is a spreadsheet
-formula is added to the day's flags for the CSV export.
+A small generated hospital goes through the real pipeline; the rows of audit.missed_cases and
+audit.screen_performance are then replaced by explicit ones, so each section's content is known.
+A patient whose id is a spreadsheet formula is added to the day's flags (and to its episode) for
+the CSV export.
 """
 
 import csv
@@ -30,59 +30,47 @@ START = date(2024, 1, 1)
 DAYS = 30
 FORMULA_PATIENT = '=HYPERLINK("http://example.invalid","x")'
 
-# The contract's tables, written by hand. Episodes: runs of consecutive flag days.
-EPISODES = """
-CREATE OR REPLACE TABLE screen.episodes AS
-WITH days AS (
-    SELECT *, as_of_date - CAST(row_number() OVER (PARTITION BY patient_id ORDER BY as_of_date) AS INTEGER) AS run
-    FROM screen.at_risk_daily
-)
-SELECT patient_id || '/' || strftime(min(as_of_date), '%Y-%m-%d') AS episode_id, patient_id,
-       min(as_of_date) AS first_flag_date, max(as_of_date) AS last_flag_date, CAST(count(*) AS INTEGER) AS flagged_days,
-       CAST(min(as_of_date) + 1 AS TIMESTAMPTZ) AS first_flag_at, CAST(max(as_of_date) + 1 AS TIMESTAMPTZ) AS last_flag_at,
-       max(tier) AS highest_tier, min(tier_rank) AS highest_tier_rank, bool_or(alert) AS alert
-FROM days GROUP BY patient_id, run
-"""
+# The audit tables as the pipeline built them, their rows replaced by explicit ones (so each
+# section's content is known): three January episodes recognised never, late (30 h) and early
+# (12 h before the flag), a recognised case never flagged with its near misses, and January's and
+# February's performance rows.
 MISSED_CASES = """
-CREATE OR REPLACE TABLE audit.missed_cases (
-    case_id VARCHAR, category VARCHAR, patient_id VARCHAR, episode_id VARCHAR, first_flag_at TIMESTAMPTZ,
-    last_flag_date DATE, highest_tier VARCHAR, recognised_at TIMESTAMPTZ, recognised_by VARCHAR,
-    recognition_code_or_name VARCHAR, lead_time_hours DOUBLE, weak_therapy_at TIMESTAMPTZ, month DATE,
-    near_misses STRUCT(rule VARCHAR, item VARCHAR, analyte VARCHAR, value DOUBLE, unit VARCHAR, operator VARCHAR,
-                       threshold DOUBLE, distance DOUBLE, relative_distance DOUBLE, as_of_date DATE)[],
-    rules_not_fired STRUCT(rule VARCHAR, reason VARCHAR, days_evaluated BIGINT)[]);
-INSERT INTO audit.missed_cases
-SELECT episode_id, (['possibly_unrecognised', 'recognised_late', 'recognised_before_flag'])[n], patient_id, episode_id,
-       first_flag_at, last_flag_date, CAST(highest_tier AS VARCHAR),
-       CASE n WHEN 2 THEN first_flag_at + INTERVAL 30 HOUR WHEN 3 THEN first_flag_at - INTERVAL 12 HOUR END,
-       CASE WHEN n > 1 THEN 'diagnosis_code' END, CASE WHEN n > 1 THEN 'D76.1' END,
-       CASE n WHEN 2 THEN 30.0 WHEN 3 THEN -12.0 END, NULL, date_trunc('month', first_flag_date), NULL, NULL
+DELETE FROM audit.missed_cases;
+INSERT INTO audit.missed_cases BY NAME
+SELECT episode_id AS case_id, (['possibly_unrecognised', 'recognised_late', 'recognised_before_flag'])[n] AS category,
+       patient_id, episode_id, first_flag_at, last_flag_date, highest_tier, alert,
+       CASE n WHEN 2 THEN first_flag_at + INTERVAL 30 HOUR WHEN 3 THEN first_flag_at - INTERVAL 12 HOUR END AS recognised_at,
+       CASE WHEN n > 1 THEN 'diagnosis_code' END AS recognised_by,
+       CASE WHEN n > 1 THEN 'D76.1' END AS recognition_code_or_name,
+       CASE n WHEN 2 THEN 30.0 WHEN 3 THEN -12.0 END AS lead_time_hours,
+       date_trunc('month', first_flag_date) AS month
 FROM (SELECT *, row_number() OVER (ORDER BY first_flag_date, patient_id) AS n FROM screen.episodes
       WHERE date_trunc('month', first_flag_date) = DATE '2024-01-01')
 WHERE n <= 3;
-INSERT INTO audit.missed_cases VALUES
-    ('never-flagged/recognised/2024-01-20', 'recognised_never_flagged', 'never-flagged', NULL, NULL, NULL, NULL,
-     TIMESTAMPTZ '2024-01-20 10:00:00', 'directed_therapy', 'anakinra', NULL, NULL, DATE '2024-01-01',
-     [{'rule': 'eular_acr_2016', 'item': 'ferritin', 'analyte': 'ferritin', 'value': 650.0, 'unit': 'ng/mL',
-       'operator': '>', 'threshold': 684.0, 'distance': 34.0, 'relative_distance': 0.0497,
-       'as_of_date': DATE '2024-01-19'},
-      {'rule': 'hlh_2004', 'item': 'ferritin', 'analyte': 'ferritin', 'value': 650.0, 'unit': 'ng/mL',
-       'operator': '>=', 'threshold': 500.0, 'distance': 0.0, 'relative_distance': 0.0,
-       'as_of_date': DATE '2024-01-19'}],
-     [{'rule': 'eular_acr_2016', 'reason': 'thresholds_not_reached', 'days_evaluated': 8},
-      {'rule': 'ohi', 'reason': 'no_values', 'days_evaluated': 0}]);
+INSERT INTO audit.missed_cases BY NAME
+SELECT 'never-flagged/recognised/2024-01-20' AS case_id, 'recognised_never_flagged' AS category,
+       'never-flagged' AS patient_id, TIMESTAMPTZ '2024-01-20 10:00:00' AS recognised_at,
+       'directed_therapy' AS recognised_by, 'anakinra' AS recognition_code_or_name, DATE '2024-01-01' AS month,
+       [{'rule': 'eular_acr_2016', 'item': 'ferritin', 'analyte': 'ferritin', 'value': 650.0, 'unit': 'ng/mL',
+         'operator': '>', 'threshold': 684.0, 'distance': 34.0, 'relative_distance': 0.0497, 'met': false,
+         'as_of_date': DATE '2024-01-19'},
+        {'rule': 'hlh_2004', 'item': 'ferritin', 'analyte': 'ferritin', 'value': 650.0, 'unit': 'ng/mL',
+         'operator': '>=', 'threshold': 500.0, 'distance': -150.0, 'relative_distance': -0.3, 'met': true,
+         'as_of_date': DATE '2024-01-19'}] AS near_misses,
+       [{'rule': 'eular_acr_2016', 'reason': 'thresholds_not_reached', 'days_evaluated': 8},
+        {'rule': 'ohi', 'reason': 'no_values', 'days_evaluated': 0}] AS rules_not_fired;
 """
-PERFORMANCE = """
-CREATE OR REPLACE TABLE audit.screen_performance (
-    month DATE, level_kind VARCHAR, level VARCHAR, patient_days BIGINT, flagged_days BIGINT,
-    flags_per_1000_patient_days DOUBLE, episodes BIGINT, episodes_per_1000_patient_days DOUBLE,
-    adjudicated_episodes BIGINT, confirmed BIGINT, not_mas BIGINT, uncertain BIGINT,
-    positive_predictive_value DOUBLE, recognised_cases BIGINT, recognised_cases_flagged BIGINT, sensitivity DOUBLE,
-    lead_time_cases BIGINT, lead_time_hours_median DOUBLE, lead_time_hours_q1 DOUBLE, lead_time_hours_q3 DOUBLE);
-INSERT INTO audit.screen_performance VALUES
-    (DATE '2024-01-01', 'rule', 'eular_acr_2016', 4000, 40, 10.0, 5, 1.25, 2, 1, 1, 0, 0.5, 3, 2, 0.6667, 2, 9.0, -12.0, 30.0),
-    (DATE '2024-01-01', 'all', 'all', 4000, 120, 30.0, 12, 3.0, 4, 3, 1, 0, 0.75, 3, 2, 0.6667, 2, 9.0, -12.0, 30.0),
-    (DATE '2024-02-01', 'all', 'all', 1000, 7, 7.0, 1, 1.0, 0, 0, 0, 0, NULL, 0, 0, NULL, 0, NULL, NULL, NULL);
+PERFORMANCE_COLUMNS = ("month, level_kind, level, patient_days, flagged_days, flags_per_1000_patient_days, episodes, "
+                       "episodes_per_1000_patient_days, adjudicated_episodes, confirmed, not_mas, uncertain, "
+                       "positive_predictive_value, recognised_cases, recognised_cases_flagged, "
+                       "recognised_cases_flagged_first, sensitivity, lead_time_cases, lead_time_hours_median, "
+                       "lead_time_hours_q1, lead_time_hours_q3")
+PERFORMANCE = f"""
+DELETE FROM audit.screen_performance;
+INSERT INTO audit.screen_performance ({PERFORMANCE_COLUMNS}) VALUES
+    (DATE '2024-01-01', 'rule', 'eular_acr_2016', 4000, 40, 10.0, 5, 1.25, 2, 1, 1, 0, 0.5, 3, 2, 1, 0.6667, 2, 9.0, -12.0, 30.0),
+    (DATE '2024-01-01', 'all', 'all', 4000, 120, 30.0, 12, 3.0, 4, 3, 1, 0, 0.75, 3, 2, 1, 0.6667, 2, 9.0, -12.0, 30.0),
+    (DATE '2024-02-01', 'all', 'all', 1000, 7, 7.0, 1, 1.0, 0, 0, 0, 0, NULL, 0, 0, 0, NULL, 0, NULL, NULL, NULL);
 """
 
 
@@ -100,13 +88,15 @@ def hospital(tmp_path_factory):
         outcome = runner.run_range(START, START + timedelta(days=DAYS - 1))
     assert outcome.success, outcome.failures
     with connect(warehouse, SITE_TZ) as con:
-        day = con.execute("SELECT as_of_date FROM screen.at_risk_daily GROUP BY ALL "
-                          "ORDER BY count(*) DESC, as_of_date LIMIT 1").fetchone()[0]
+        day, patient = con.execute("SELECT as_of_date, min(patient_id) FROM screen.at_risk_daily GROUP BY ALL "
+                                   "ORDER BY count(*) DESC, as_of_date LIMIT 1").fetchone()
+        copy = {"patient": FORMULA_PATIENT, "day": day, "copied": patient}
         con.execute("INSERT INTO screen.at_risk_daily SELECT * REPLACE ($patient AS patient_id) "
-                    "FROM screen.at_risk_daily WHERE as_of_date = $day ORDER BY patient_id LIMIT 1",
-                    {"patient": FORMULA_PATIENT, "day": day})
-        con.execute("CREATE SCHEMA IF NOT EXISTS audit")
-        for script in (EPISODES, MISSED_CASES, PERFORMANCE):
+                    "FROM screen.at_risk_daily WHERE as_of_date = $day AND patient_id = $copied", copy)
+        con.execute("INSERT INTO screen.episodes SELECT * REPLACE ($patient AS patient_id, "
+                    "$patient || '/' || strftime(first_flag_date, '%Y-%m-%d') AS episode_id) FROM screen.episodes "
+                    "WHERE patient_id = $copied AND $day BETWEEN first_flag_date AND last_flag_date", copy)
+        for script in (MISSED_CASES, PERFORMANCE):
             for statement in filter(str.strip, script.split(";\n")):
                 con.execute(statement)
         flagged = con.execute("SELECT count(*) FROM screen.at_risk_daily WHERE as_of_date = $day", {"day": day}).fetchone()[0]

@@ -8,7 +8,8 @@
 -- fractions, lead times in hours).
 SELECT level_kind, level, patient_days, flagged_days, flags_per_1000_patient_days, episodes,
        episodes_per_1000_patient_days, adjudicated_episodes, confirmed, not_mas, uncertain,
-       positive_predictive_value, recognised_cases, recognised_cases_flagged, sensitivity,
+       positive_predictive_value, recognised_cases, recognised_cases_flagged, recognised_cases_flagged_first,
+       sensitivity,
        lead_time_cases, lead_time_hours_q1, lead_time_hours_median, lead_time_hours_q3
 FROM audit.screen_performance
 WHERE month = $month

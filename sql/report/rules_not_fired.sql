@@ -3,9 +3,9 @@
 --
 -- Reads: audit.missed_cases (rules_not_fired). Writes nothing.
 -- Parameters: $month (DATE, the first day of the month).
--- Columns: case_id, patient_id, rule, reason ('no_values', 'outside_context', 'items_missing',
--- 'thresholds_not_reached'), days_evaluated (patient-days of the look-around the rule was
--- evaluated on).
+-- Columns: case_id, patient_id, rule, reason ('no_values', 'met_without_flag', 'outside_context',
+-- 'items_missing', 'thresholds_not_reached'; docs/AUDIT.md), days_evaluated (patient-days of the
+-- look-around the rule was evaluated on).
 WITH reasons AS (
     SELECT case_id, patient_id, unnest(rules_not_fired) AS r
     FROM audit.missed_cases
