@@ -77,7 +77,8 @@ def parser() -> argparse.ArgumentParser:
     demo = commands.add_parser(
         "demo", help="generate a synthetic hospital and screen its whole period",
         description="Generate a synthetic hospital into DIR, run the screen over its whole period as one "
-                    "run, and print a summary. Running it again gives the same tables.")
+                    "run, print a summary, and write the last day's report with its month's audit "
+                    "(DIR/report.html, DIR/worklist.csv). Running it again gives the same tables.")
     demo.add_argument("--dir", type=Path, default=Path("var/demo"), help="working folder (default var/demo)")
     demo.add_argument("--patients", type=_positive, default=3000, help="number of patients (default 3000)")
     demo.add_argument("--days", type=_positive, default=90, help="length of the period in days (default 90)")
@@ -234,10 +235,15 @@ def _main(args: argparse.Namespace) -> int:
         return _research(args.warehouse)
     if args.command == "report":
         return _report(args.warehouse, args.date, args.out, args.month, args.worklist_csv)
-    start = DEMO_START
+    start, end = DEMO_START, DEMO_START + timedelta(days=args.days - 1)
     _generate(args.dir, args.patients, args.days, start, args.seed)
-    return _run(args.dir / "landing", None, args.dir / "warehouse.duckdb", start,
-                start + timedelta(days=args.days - 1), None, args.dir / "truth" / "mas_episodes.csv")
+    code = _run(args.dir / "landing", None, args.dir / "warehouse.duckdb", start, end, None,
+                args.dir / "truth" / "mas_episodes.csv")
+    if code == EXIT_FAILED:
+        return code
+    # the last day's report and its month's audit, read from the published snapshot as a reader would
+    return _report(args.dir / "published" / "warehouse.duckdb", end, args.dir / "report.html", None,
+                   args.dir / "worklist.csv") or code
 
 
 if __name__ == "__main__":

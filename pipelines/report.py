@@ -11,7 +11,8 @@ vl-convert (no browser, no network); tables are great-tables built from polars f
 loads nothing: no script, font or image from anywhere, and its Content-Security-Policy forbids it.
 
 `python -m pipelines.report screenshot REPORT.html PNG` opens a report in headless Chromium
-(Playwright driving the system's /usr/bin/chromium) and saves a screenshot (docs/report.png).
+(Playwright driving the system's /usr/bin/chromium), prints what it saw (charts, console errors,
+requests) and saves a screenshot (docs/report.png: the demo's report of its last day).
 """
 
 import argparse
@@ -386,10 +387,11 @@ class BrowserCheck:
     charts: int
 
 
-def open_in_chromium(page: Path, screenshot: Path | None = None) -> BrowserCheck:
-    """Open `page` in the system's headless Chromium (CHROMIUM) with Playwright, wait for it to
-    load, and report what it saw; save a full-page PNG to `screenshot` when given. Raises
-    FileNotFoundError when Chromium is not installed (apt-get install chromium)."""
+def open_in_chromium(page: Path, screenshot: Path | None = None, height: int = 900) -> BrowserCheck:
+    """Open `page` in the system's headless Chromium (CHROMIUM) with Playwright, in a window 1280
+    pixels wide and `height` high, wait for it to load, and report what it saw; save the window
+    as a PNG to `screenshot` when given. Raises FileNotFoundError when Chromium is not installed
+    (apt-get install chromium)."""
     from playwright.sync_api import sync_playwright
 
     if not CHROMIUM.exists():
@@ -399,7 +401,7 @@ def open_in_chromium(page: Path, screenshot: Path | None = None) -> BrowserCheck
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
         try:
-            tab = browser.new_page(viewport={"width": 1280, "height": 900})
+            tab = browser.new_page(viewport={"width": 1280, "height": height})
             tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
             tab.on("pageerror", lambda error: errors.append(str(error)))
             tab.on("requestfailed", lambda request: failed.append(f"{request.url}: {request.failure}"))
@@ -422,8 +424,10 @@ def main(argv: list[str] | None = None) -> int:
     shot = commands.add_parser("screenshot", help="open REPORT in headless Chromium and save PNG")
     shot.add_argument("report", type=Path)
     shot.add_argument("png", type=Path)
+    shot.add_argument("--height", type=int, default=2300, help="window height in pixels (default 2300: "
+                      "the worklist and the first timelines of the demo's report)")
     args = parser.parse_args(argv)
-    check = open_in_chromium(args.report, args.png)
+    check = open_in_chromium(args.report, args.png, args.height)
     print(json.dumps({"charts": check.charts, "console_errors": check.console_errors,
                       "failed_requests": check.failed_requests, "outside_requests": check.outside_requests}))
     return 0 if not (check.console_errors or check.failed_requests or check.outside_requests) else 1
