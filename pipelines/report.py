@@ -112,8 +112,8 @@ def threshold_items(rule_set: RuleSet) -> list[ThresholdItem]:
     fever item of the 2016 criteria is the fever rule's) once."""
     found: dict[tuple, ThresholdItem] = {}
     rules = rule_set.rules
-    for rule_id in THRESHOLD_RULES:
-        for item_id, item in rules[rule_id]["items"].items():
+    for rule_id in THRESHOLD_RULES:  # a rule file without one of them draws no line for it
+        for item_id, item in rules.get(rule_id, {}).get("items", {}).items():
             if item.get("analyte") in CHART_ANALYTES and "op" in item:
                 entry = ThresholdItem(rule_id, item_id, item["analyte"], item["op"],
                                       rule_set.effective_threshold(item), rule_set.canonical_unit(item))
@@ -123,10 +123,11 @@ def threshold_items(rule_set: RuleSet) -> list[ThresholdItem]:
 
 def key_value_items(rule_set: RuleSet) -> dict[str, tuple[str, str]]:
     """Charted analyte -> (JSON path of its item in screen.at_risk_daily.evidence, canonical unit),
-    for the analytes the first of THRESHOLD_RULES tests."""
+    for the analytes the first of THRESHOLD_RULES tests (none when the rule file lacks it)."""
     rule_id = THRESHOLD_RULES[0]
     items = {item["analyte"]: (item_id, rule_set.canonical_unit(item))
-             for item_id, item in rule_set.rules[rule_id]["items"].items() if item.get("analyte") in CHART_ANALYTES}
+             for item_id, item in rule_set.rules.get(rule_id, {}).get("items", {}).items()
+             if item.get("analyte") in CHART_ANALYTES}
     return {analyte: (f"$.{rule_id}.items.{items[analyte][0]}", items[analyte][1])
             for analyte in CHART_ANALYTES if analyte in items}
 
@@ -200,7 +201,7 @@ def timeline_data(values: pl.DataFrame, flag_days: pl.DataFrame, thresholds: pl.
             "value"),
         flag_days.join(panels, how="cross").select(
             "patient_id", "panel", pl.lit("flag").alias("kind"), pl.col("day_start").dt.strftime(when).alias("t"),
-            pl.col("day_end").dt.strftime(when).alias("t_end"), "tier"),
+            pl.col("day_end").dt.strftime(when).alias("t_end")),
         thresholds.join(panels, on="analyte").join(patients.to_frame("patient_id"), how="cross").select(
             "patient_id", "panel", pl.lit("threshold").alias("kind"), "threshold", "label"),
     ], how="diagonal_relaxed")
@@ -234,24 +235,24 @@ def _table(frame: pl.DataFrame, title: str, subtitle: str | None, table_id: str,
             .tab_options(table_font_size="13px"))
 
 
-def _worklist_table(worklist: pl.DataFrame, day: date, labels: dict[str, str]) -> str:
+def _worklist_table(worklist: pl.DataFrame, day: date) -> str:
     new = worklist.filter(pl.col("status") == "new").height
     shown = worklist.with_columns(pl.col("rules_fired").list.join(", "), pl.col("alert").replace_strict(
         {True: "yes", False: "no"}, return_dtype=pl.String)).drop("first_flag_date", "tier_rank")
     table = _table(shown, f"Flagged on {day}", f"{worklist.height} patients: {new} new, "
                    f"{worklist.height - new} continuing", "worklist-table", f"No patient flagged on {day}")
     return table.cols_label(cases={"patient_id": "patient", "episode_id": "episode", "rules_fired": "rules fired",
-                                   "episode_day": "episode day", "flagged_days": "flagged days", **labels}
+                                   "episode_day": "episode day", "flagged_days": "flagged days"}
                             ).as_raw_html()
 
 
 def worklist_frame(con: duckdb.DuckDBPyConnection, rule_set: RuleSet, day: date) -> pl.DataFrame:
     """The day's worklist (sql/report/worklist.sql) with one text column per key value, named
-    after its analyte: the value the rule tested, its censoring before it ('>10000')."""
+    `<analyte> (<canonical unit>)`: the value the rule tested, its censoring before it ('>10000')."""
     items = key_value_items(rule_set)
     frame = _query(con, "worklist", {"date": day, "key_items": [path for path, _ in items.values()]})
-    return frame.with_columns(pl.col("key_values").list.get(i, null_on_oob=True).alias(analyte)
-                              for i, analyte in enumerate(items)).drop("key_values")
+    return frame.with_columns(pl.col("key_values").list.get(i, null_on_oob=True).alias(f"{analyte} ({unit})")
+                              for i, (analyte, (_, unit)) in enumerate(items.items())).drop("key_values")
 
 
 def build_report(con: duckdb.DuckDBPyConnection, rule_set: RuleSet, day: date, month: date) -> Report:
@@ -262,7 +263,6 @@ def build_report(con: duckdb.DuckDBPyConnection, rule_set: RuleSet, day: date, m
     units = {item.analyte: item.unit for item in threshold_items(rule_set)}
     units.update({analyte: rule_set.units.canonical[analyte] for analyte in CHART_ANALYTES if analyte not in units})
     worklist = worklist_frame(con, rule_set, day)
-    labels = {analyte: f"{analyte} ({unit})" for analyte, (_, unit) in key_value_items(rule_set).items()}
 
     params = {"date": day, "days": TIMELINE_DAYS, "analytes": list(CHART_ANALYTES)}
     values = _query(con, "timeline_values", params)
@@ -311,7 +311,7 @@ def build_report(con: duckdb.DuckDBPyConnection, rule_set: RuleSet, day: date, m
         title=html.escape(f"MAS screen report, {day}"),
         subtitle=html.escape(f"Rule set {rule_set.version}. Values in canonical units; a flag on a day is "
                              "known at the start of the next day, local time."),
-        worklist=_worklist_table(worklist, day, labels),
+        worklist=_worklist_table(worklist, day),
         timeline_note=html.escape(
             f"Each flagged patient's values over the last {TIMELINE_DAYS} days (taken in that time and known "
             f"before the end of {day}); dashed lines: the thresholds of {' and '.join(THRESHOLD_RULES)}; shaded: "

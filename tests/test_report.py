@@ -150,8 +150,9 @@ def test_the_worklist_lists_the_days_flags_with_their_episode(hospital, report):
     assert len(rows) == flagged == len(expected)
     listed = {(r["patient_id"].removeprefix("'"), r["tier"], r["status"] == "new", int(r["episode_day"])) for r in rows}
     assert listed == set(expected)
-    assert set(CHART_ANALYTES) <= set(rows[0])
-    assert any(r["ferritin"] for r in rows)  # the key values the rules tested are there
+    units = {item.analyte: item.unit for item in threshold_items(load_rule_set(load_settings().rules))}
+    assert {f"{analyte} ({units[analyte]})" for analyte in CHART_ANALYTES} <= set(rows[0])
+    assert any(r[f"ferritin ({units['ferritin']})"] for r in rows)  # the key values the rules tested are there
 
 
 def test_the_worklist_csv_neutralises_formulas(report):
