@@ -29,6 +29,7 @@ bench: install  ## hospitals of 1M/10M/100M lab rows vs the floor, 1x/10x histor
 	$(BIN)/python -m pipelines.bench sizes $(BENCH_SIZES)
 	$(BIN)/python -m pipelines.bench pipeline
 	$(BIN)/python -m pipelines.bench ingest --rows 10000000
+	$(BIN)/python -m pipelines.bench report --flagged 50
 
 clean:
 	rm -rf var .dagster_home/storage .dagster_home/history .dagster_home/schedules .dagster_home/logs

@@ -14,6 +14,11 @@ asserts a time.
   Dagster, a backfill and then a nightly run with that night's files, by step (from meta.runs).
 - `python -m pipelines.bench ingest --rows N`: N lab rows from one canonical CSV to staging
   (landing and staging only), with the process's peak resident memory.
+- `python -m pipelines.bench report --flagged 50`: a demo-like hospital (4,000 patients, 90 days,
+  seed 7; the demo's 3,000 flag at most 45 a day), screened once (kept in --dir), then
+  `masscreen report` for the day whose number of flagged patients is nearest --flagged (at least
+  it when a day has as many), timed as the whole command (median of 3); the figure replaces the
+  report section of docs/BENCHMARKS.md (between its markers).
 """
 
 import argparse
@@ -155,6 +160,51 @@ def bench_pipeline(scales: list[int], folder: Path) -> None:
     print("Research release from the snapshot (whole, weekly, not part of the nightly run): "
           + ", ".join(f"{scale}x {nightly[scale][3]:.1f} s" for scale in scales) + "\n")
     print(f"Peak resident memory of the process: {_peak_rss_mib():,.0f} MiB")
+
+
+REPORT_MARKERS = ("<!-- bench report -->", "<!-- /bench report -->")
+
+
+def bench_report(flagged: int, folder: Path, markdown: Path, patients: int = 4000, repeats: int = 3) -> None:
+    """Time `masscreen report` on a generated hospital of `patients` for a day with about `flagged`
+    flagged patients and write the figure into `markdown` between REPORT_MARKERS."""
+    import statistics
+    import subprocess
+    import sys
+
+    from pipelines.synthetic import generate
+
+    start, days = date(2024, 1, 1), 90
+    warehouse = folder / "warehouse.duckdb"
+    if not warehouse.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        generate(folder, patients=patients, days=days, start=start, seed=7)
+        runner.configure(warehouse, landing=folder / "landing")
+        _timed_run(warehouse, start, start + timedelta(days=days - 1))
+    with connect(warehouse, load_settings().timezone, read_only=True) as con:
+        day, flagged_that_day = con.execute(
+            "SELECT as_of_date, count(*) AS n FROM screen.at_risk_daily GROUP BY ALL "
+            "ORDER BY n < $flagged, abs(n - $flagged), as_of_date LIMIT 1", {"flagged": flagged}).fetchone()
+    command = [sys.executable, "-m", "pipelines.cli", "report", "--warehouse", str(warehouse), "--date", str(day),
+               "--out", str(folder / "report.html"), "--worklist-csv", str(folder / "worklist.csv")]
+    seconds = []
+    for _ in range(repeats):
+        began = time.monotonic()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        seconds.append(time.monotonic() - began)
+    size = (folder / "report.html").stat().st_size
+    figure = (f"{REPORT_MARKERS[0]}\n"
+              f"| day | flagged patients | seconds (whole command, median of {repeats}) | runs (s) | page (KiB) |\n"
+              f"|---|---:|---:|---|---:|\n"
+              f"| {day} | {flagged_that_day} | **{statistics.median(seconds):.1f}** | "
+              f"{', '.join(f'{s:.1f}' for s in seconds)} | {size / 1024:,.0f} |\n\n"
+              f"Measured {date.today()} on {machine()['cores']} cores (target: under 10 s).\n"
+              f"{REPORT_MARKERS[1]}")
+    print(figure)
+    text = markdown.read_text()
+    first, last = text.index(REPORT_MARKERS[0]), text.index(REPORT_MARKERS[1]) + len(REPORT_MARKERS[1])
+    markdown.write_text(text[:first] + figure + text[last:])
+    print(f"\nWritten into {markdown}")
 
 
 class TreeMemory:
@@ -435,8 +485,15 @@ def main() -> None:
     sizes.add_argument("--dir", type=Path, default=Path("var/bench-sizes"), help="per-run warehouses")
     sizes.add_argument("--json", type=Path, default=Path("docs/benchmarks.json"))
     sizes.add_argument("--generate-only", action="store_true", help="fill the cache and stop")
+    report = commands.add_parser("report", help="masscreen report for a day with about --flagged flagged patients")
+    report.add_argument("--flagged", type=int, default=50)
+    report.add_argument("--patients", type=int, default=4000)
+    report.add_argument("--dir", type=Path, default=Path("var/bench-report"))
+    report.add_argument("--markdown", type=Path, default=Path("docs/BENCHMARKS.md"))
     args = parser.parse_args()
-    if args.command == "sizes":
+    if args.command == "report":
+        bench_report(args.flagged, args.dir, args.markdown, args.patients)
+    elif args.command == "sizes":
         bench_sizes(args.sizes, args.cache, args.dir, args.json, args.generate_only)
     elif args.command == "ingest":
         bench_ingest(args.rows, args.dir)

@@ -1,5 +1,5 @@
 """`masscreen`: generate a synthetic hospital, run the screen over a range of days, or both (demo);
-release the de-identified research tier."""
+release the de-identified research tier; write the HTML report of a day and a month."""
 
 import argparse
 import signal
@@ -16,6 +16,15 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text}") from error
+
+
+def _month(text: str) -> date:
+    from pipelines.report import parse_month
+
+    try:
+        return parse_month(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
 
 
 def _positive(text: str) -> int:
@@ -68,7 +77,8 @@ def parser() -> argparse.ArgumentParser:
     demo = commands.add_parser(
         "demo", help="generate a synthetic hospital and screen its whole period",
         description="Generate a synthetic hospital into DIR, run the screen over its whole period as one "
-                    "run, and print a summary. Running it again gives the same tables.")
+                    "run, print a summary, and write the last day's report with its month's audit "
+                    "(DIR/report.html, DIR/worklist.csv). Running it again gives the same tables.")
     demo.add_argument("--dir", type=Path, default=Path("var/demo"), help="working folder (default var/demo)")
     demo.add_argument("--patients", type=_positive, default=3000, help="number of patients (default 3000)")
     demo.add_argument("--days", type=_positive, default=90, help="length of the period in days (default 90)")
@@ -82,6 +92,21 @@ def parser() -> argparse.ArgumentParser:
                     "Needs MASSCREEN_RESEARCH_KEY; exit code 1 without it or without a snapshot.")
     research.add_argument("--warehouse", type=Path,
                           help="warehouse whose snapshot to release (default: MASSCREEN_WAREHOUSE, else var/warehouse.duckdb)")
+
+    report = commands.add_parser(
+        "report", help="write the day's worklist, timelines and the month's audit as one offline HTML page",
+        description="Read the warehouse (read-only; its published/warehouse.duckdb works too) and write one "
+                    "self-contained HTML file that loads nothing from the network: the patients flagged on "
+                    "DATE (new or continuing, tier, rules, key values, episode day), a timeline per flagged "
+                    "patient over the last two weeks with the rule thresholds and the flag days, and the "
+                    "month's audit (performance, missed and late-recognised cases, near misses). Exit code 1, "
+                    "with one line saying why, when the file, a table or the day's screen is missing.")
+    report.add_argument("--warehouse", type=Path, required=True, help="DuckDB warehouse file, or its published snapshot")
+    report.add_argument("--date", type=_date, required=True, help="the day whose flags to list, YYYY-MM-DD")
+    report.add_argument("--out", type=Path, required=True, help="HTML file to write")
+    report.add_argument("--month", type=_month, help="the month to audit, YYYY-MM (default: the month of --date)")
+    report.add_argument("--worklist-csv", type=Path,
+                        help="also write the worklist as CSV (cells a spreadsheet would run as formulas get a leading ')")
     return top
 
 
@@ -165,6 +190,21 @@ def _research(warehouse: Path | None) -> int:
     return 0
 
 
+def _report(warehouse: Path, day: date, out: Path, month: date | None, csv_path: Path | None) -> int:
+    from pipelines.report import ReportError, write_report
+
+    began = time.monotonic()
+    try:
+        report = write_report(warehouse, day, out, month, csv_path)
+    except ReportError as error:
+        print(f"Report not written: {error}", file=sys.stderr)
+        return 1
+    print(f"Wrote {out}: {report.worklist.height} patient(s) flagged on {day}, {report.timeline_charts} timeline(s), "
+          f"the audit of {(month or day).strftime('%Y-%m')}" + (f"; worklist CSV {csv_path}" if csv_path else "")
+          + f" ({time.monotonic() - began:.1f} s)")
+    return 0
+
+
 def _stop_on_sigterm(signum, frame) -> None:
     """SIGTERM (a scheduler or `kill`) stops the command like Ctrl-C: every step writes in one
     transaction, so stopping at any point leaves the previous state."""
@@ -193,10 +233,17 @@ def _main(args: argparse.Namespace) -> int:
                     args.partition_start)
     if args.command == "research":
         return _research(args.warehouse)
-    start = DEMO_START
+    if args.command == "report":
+        return _report(args.warehouse, args.date, args.out, args.month, args.worklist_csv)
+    start, end = DEMO_START, DEMO_START + timedelta(days=args.days - 1)
     _generate(args.dir, args.patients, args.days, start, args.seed)
-    return _run(args.dir / "landing", None, args.dir / "warehouse.duckdb", start,
-                start + timedelta(days=args.days - 1), None, args.dir / "truth" / "mas_episodes.csv")
+    code = _run(args.dir / "landing", None, args.dir / "warehouse.duckdb", start, end, None,
+                args.dir / "truth" / "mas_episodes.csv")
+    if code == EXIT_FAILED:
+        return code
+    # the last day's report and its month's audit, read from the published snapshot as a reader would
+    return _report(args.dir / "published" / "warehouse.duckdb", end, args.dir / "report.html", None,
+                   args.dir / "worklist.csv") or code
 
 
 if __name__ == "__main__":
