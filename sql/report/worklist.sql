@@ -9,8 +9,9 @@
 --   tier           the day's tier (text), tier_rank (1 = highest), alert
 --   rules_fired    the rules met that day that count in a tier
 --   key_values     one text per $key_items path, in that order: the item's value in canonical units
---                  as the rule tested it (the most abnormal in the pairing window; six significant
---                  digits), prefixed with its censoring ('>10000'); NULL when the window held no value
+--                  as the rule tested it (the most abnormal in the pairing window), rounded to one
+--                  decimal for display (a temperature converted from Fahrenheit shows 39.9, not
+--                  39.8889), prefixed with its censoring ('>10000'); NULL when the window held no value
 --   episode_day    days from the episode's first flag day to $date, counting both (1 on a new flag)
 --   flagged_days   flagged days of the episode up to and including $date
 -- Order: highest tier first, new before continuing, then patient.
@@ -40,7 +41,7 @@ SELECT
     d.rules_fired,
     list_transform($key_items, path ->
         nullif(coalesce(json_extract_string(d.evidence, path || '.censoring'), '')
-               || coalesce(printf('%g', CAST(json_extract(d.evidence, path || '.value') AS DOUBLE)), ''), '')) AS key_values,
+               || coalesce(printf('%g', round(CAST(json_extract(d.evidence, path || '.value') AS DOUBLE), 1)), ''), '')) AS key_values,
     CAST($date - e.first_flag_date + 1 AS INTEGER) AS episode_day,
     CAST(s.flagged_days AS INTEGER) AS flagged_days,
     e.first_flag_date
