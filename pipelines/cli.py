@@ -1,5 +1,6 @@
 """`masscreen`: generate a synthetic hospital, run the screen over a range of days, or both (demo);
-release the de-identified research tier; write the HTML report of a day and a month."""
+release the de-identified research tier; write the HTML report of a day and a month; query a
+published file read-only (pipelines/query.py)."""
 
 import argparse
 import signal
@@ -107,7 +108,33 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--month", type=_month, help="the month to audit, YYYY-MM (default: the month of --date)")
     report.add_argument("--worklist-csv", type=Path,
                         help="also write the worklist as CSV (cells a spreadsheet would run as formulas get a leading ')")
+    add_query_parser(commands)
     return top
+
+
+def add_query_parser(commands) -> None:
+    """`masscreen query`: read-only SQL on a published file (pipelines/query.py)."""
+    query = commands.add_parser(
+        "query", help="run read-only SQL, or an example research query, on the published snapshot or a research release",
+        description="Open a published DuckDB file read-only (default: published/warehouse.duckdb beside "
+                    "MASSCREEN_WAREHOUSE, else beside var/warehouse.duckdb; a research release with --db "
+                    "published/research.duckdb), run one statement that reads (SELECT, WITH, DESCRIBE, SHOW, "
+                    "SUMMARIZE, EXPLAIN, a PRAGMA that reads) and print the result as a table, or write it "
+                    "with --out. Statements that write, attach or copy to files, load extensions or change "
+                    "settings are refused. The examples are sql/examples/*.sql; each says its question, "
+                    "the tables it reads, where it runs and its caveats. Exit code 2, with one line saying "
+                    "why and what to change, for a missing file, a refused statement, SQL DuckDB rejects "
+                    "or an unknown example.")
+    what = query.add_mutually_exclusive_group()
+    what.add_argument("sql", nargs="?", help='one statement, e.g. "SELECT tier, count(*) FROM screen.at_risk_daily GROUP BY tier"')
+    what.add_argument("--file", type=Path, help="run the statement in this file")
+    what.add_argument("--example", nargs="?", const="", metavar="NAME",
+                      help="run sql/examples/NAME.sql; without NAME, list the examples")
+    what.add_argument("--list-examples", action="store_true", help="list the examples with the question each answers")
+    query.add_argument("--db", type=Path, help="the DuckDB file to read (default: the published snapshot beside "
+                                               "MASSCREEN_WAREHOUSE)")
+    query.add_argument("--out", type=Path, help="write the result to FILE.csv or FILE.parquet (by extension) instead of printing it")
+    query.add_argument("--max-rows", type=_positive, default=40, help="rows to print at most (default 40; --out writes all)")
 
 
 DEMO_START = date(2024, 1, 1)  # first day of the demo's generated period
@@ -205,6 +232,49 @@ def _report(warehouse: Path, day: date, out: Path, month: date | None, csv_path:
     return 0
 
 
+EXIT_USAGE = 2  # a user error: the same code argparse gives a malformed command line
+
+
+def _query(args: argparse.Namespace) -> int:
+    import shutil
+
+    from pipelines import query
+    from pipelines.settings import load_settings
+
+    try:
+        if args.list_examples or args.example == "":
+            for example in query.examples():
+                print(f"{example.name}\n    {example.question}\n    runs on: {example.where}")
+            print("Run one: masscreen query --example NAME [--db FILE] [--out FILE.csv]")
+            return 0
+        chosen = query.example(args.example) if args.example else None
+        if args.file is not None:
+            if not args.file.is_file():
+                raise query.QueryError(f"no such file: {args.file}; give --file a file holding one SQL statement")
+            sql = args.file.read_text()
+        else:
+            sql = chosen.sql if chosen else args.sql
+        if sql is None:
+            raise query.QueryError('nothing to run: give a statement ("SELECT ..."), --file Q.sql or --example NAME '
+                                   "(--list-examples lists them)")
+        try:
+            settings = load_settings()
+        except ValueError as error:
+            raise query.QueryError(str(error)) from None
+        with query.open_read_only(args.db or query.default_database(), settings.timezone) as con:
+            relation = query.run_example(con, chosen) if chosen else query.run(con, sql)
+            with query.duckdb_errors(con):
+                if args.out is not None:
+                    rows = query.write(relation, args.out)
+                    print(f"Wrote {rows:,} rows to {args.out}")
+                else:
+                    relation.show(max_rows=args.max_rows, max_width=shutil.get_terminal_size().columns)
+    except query.QueryError as error:
+        print(f"Query not run: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    return 0
+
+
 def _stop_on_sigterm(signum, frame) -> None:
     """SIGTERM (a scheduler or `kill`) stops the command like Ctrl-C: every step writes in one
     transaction, so stopping at any point leaves the previous state."""
@@ -235,6 +305,8 @@ def _main(args: argparse.Namespace) -> int:
         return _research(args.warehouse)
     if args.command == "report":
         return _report(args.warehouse, args.date, args.out, args.month, args.worklist_csv)
+    if args.command == "query":
+        return _query(args)
     start, end = DEMO_START, DEMO_START + timedelta(days=args.days - 1)
     _generate(args.dir, args.patients, args.days, start, args.seed)
     code = _run(args.dir / "landing", None, args.dir / "warehouse.duckdb", start, end, None,
