@@ -70,3 +70,37 @@ def site(tmp_path, monkeypatch):
     write_vitals(landing, "vitals_2024-01-10.csv", [vital("m1", "37.0", "Cel", "2024-01-10T06:00:00")])
     runner.configure(tmp_path / "w.duckdb", landing=landing)
     return tmp_path, landing
+
+
+RESEARCH_TEST_KEY = "research key for the shared test hospital, not a real secret"
+
+
+@pytest.fixture(scope="session")
+def released_hospital(tmp_path_factory):
+    """A demo-like generated hospital (600 patients over 75 days from 2024-01-01, seed 11, the
+    demo's scenario), screened through the whole graph in one run, published, and released for
+    research with RESEARCH_TEST_KEY. Returns its folder: truth/ (the generator's truth),
+    published/warehouse.duckdb (the snapshot) and published/research.duckdb (the release).
+    Built once per session for the tests that read a snapshot and its release; read it only."""
+    from datetime import date, timedelta
+
+    from pipelines import runner
+    from pipelines.research import release
+    from pipelines.synthetic import generate
+
+    folder = tmp_path_factory.mktemp("released_hospital")
+    start, days = date(2024, 1, 1), 75
+    generate(folder, patients=600, days=days, start=start, seed=11)
+    with pytest.MonkeyPatch.context() as env:
+        env.delenv("DAGSTER_HOME", raising=False)
+        env.delenv("MASSCREEN_ADJUDICATIONS", raising=False)
+        env.delenv("MASSCREEN_ENCRYPTION_KEY", raising=False)
+        for name in ("MASSCREEN_WAREHOUSE", "MASSCREEN_LANDING", "MASSCREEN_CONFIG"):  # configure() sets them
+            env.setenv(name, "")
+        env.setenv("MASSCREEN_TIMEZONE", SITE_TZ)
+        env.setenv("MASSCREEN_RESEARCH_KEY", RESEARCH_TEST_KEY)
+        runner.configure(folder / "warehouse.duckdb", landing=folder / "landing")
+        result = runner.run_range(start, start + timedelta(days=days - 1))
+        assert result.success, result.failures
+        release(folder / "warehouse.duckdb", SITE_TZ)
+    return folder
