@@ -165,6 +165,8 @@ def open_read_only(path: Path, timezone: str) -> Iterator[duckdb.DuckDBPyConnect
         except duckdb.Error as error:
             raise QueryError(f"cannot open {path}: {_first_line(error)}; give --db a DuckDB file the pipeline "
                              "published") from None
+        except ValueError as error:  # a malformed setting (MASSCREEN_ENCRYPTION_KEY, ...), named in the message
+            raise QueryError(str(error)) from None
         yield con
 
 

@@ -184,3 +184,16 @@ def test_an_encrypted_snapshot_is_read_with_the_site_key(tmp_path, monkeypatch, 
     monkeypatch.delenv("MASSCREEN_ENCRYPTION_KEY")
     code, _, err = run_cli(capsys, "--db", str(path), "SELECT 1")
     assert code == 2 and "MASSCREEN_ENCRYPTION_KEY" in err[0]
+
+
+def test_a_short_encryption_key_is_one_line(snapshot, monkeypatch, capsys):
+    monkeypatch.setenv("MASSCREEN_ENCRYPTION_KEY", "short")
+    path = snapshot.parent / "locked.duckdb"
+    with duckdb.connect() as con:  # an encrypted file, made with DuckDB's own encryption
+        from pipelines.warehouse import HTTPFS_EXTENSION
+
+        con.execute(f"LOAD '{HTTPFS_EXTENSION}'")
+        con.execute(f"ATTACH '{path}' AS locked (ENCRYPTION_KEY 'a key of sixteen+ characters')")
+        con.execute("CREATE TABLE locked.t AS SELECT 1 AS n")
+    code, _, err = run_cli(capsys, "--db", str(path), "SELECT 1")
+    assert code == 2 and len(err) == 1 and "MASSCREEN_ENCRYPTION_KEY must be at least" in err[0]
