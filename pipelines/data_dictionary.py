@@ -25,6 +25,7 @@ import yaml
 from pipelines.feature_columns import ANALYTES
 from pipelines.rule_set import RuleSet, load_rule_set
 from pipelines.settings import PROJECT_DIR, REFERENCE_DIR
+from pipelines.warehouse import transaction
 
 DICTIONARY_FILE = REFERENCE_DIR / "data_dictionary.yaml"
 DICTIONARY_DOC = PROJECT_DIR / "docs" / "DATA_DICTIONARY.md"
@@ -191,7 +192,6 @@ def apply_comments(con: duckdb.DuckDBPyConnection, database: str, descriptions: 
         if (comment or "") != text:
             statements.append(f"COMMENT ON COLUMN {_quoted(database, schema, table, column)} IS {_literal(text)}")
     if statements:
-        from pipelines.warehouse import transaction
         with transaction(con):
             for statement in statements:
                 con.execute(statement)
