@@ -23,6 +23,10 @@ copied from the current snapshot instead (as on the second publish) when it cann
 spare or no record of its run (a publish killed while updating it removes the record first), or
 a reader in another process still holds it open (DuckDB's file lock; that reader keeps reading
 it undisturbed).
+
+Every table and column of the warehouse and of the snapshot carries its description from the data
+dictionary (pipelines/data_dictionary.py) as a DuckDB comment: a table copied whole is a new table
+without comments, so the comments are applied to both after the copy (only those that differ).
 """
 
 import os
@@ -31,7 +35,9 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.stages import STAGED_TABLES
+from pipelines.data_dictionary import comment_warehouse
+from pipelines.rule_set import RuleSet
+from pipelines.stages import STAGED_TABLES, active_rule_set
 from pipelines.warehouse import attach, parquet_options, threads_for_writing
 
 PUBLISHED_SCHEMAS = ("quarantine", "staging", "features", "screen", "audit", "meta")
@@ -71,8 +77,12 @@ def remove_stale(folder: Path, parquet: Path, parquet_prefix: str, building_pref
             stale.unlink(missing_ok=True)
 
 
-def publish(con: duckdb.DuckDBPyConnection, warehouse: Path, run_id: str) -> dict[str, str]:
-    """Write the snapshot and its Parquet copies; returns how each table was published."""
+def publish(con: duckdb.DuckDBPyConnection, warehouse: Path, run_id: str,
+            rule_set: RuleSet | None = None) -> dict[str, str]:
+    """Write the snapshot and its Parquet copies, and comment the tables and columns of both the
+    warehouse and the snapshot from the data dictionary (its rule-set columns described with
+    rule_set, by default the site's active one); returns how each table was published."""
+    rule_set = rule_set or active_rule_set()
     folder = published_folder(warehouse)
     folder.mkdir(mode=0o700, exist_ok=True)
     previous_file, previous_parquet = folder / "warehouse.duckdb", (folder / "parquet").resolve()
@@ -97,6 +107,8 @@ def publish(con: duckdb.DuckDBPyConnection, warehouse: Path, run_id: str) -> dic
             plan = _plan(con, incremental, since)
             for name, how in plan.items():
                 _publish_table(con, name, how, parquet, previous_parquet)
+            comment_warehouse(con, con.execute("SELECT current_database()").fetchone()[0], rule_set)
+            comment_warehouse(con, "snapshot", rule_set)
             con.execute("CHECKPOINT snapshot")
         finally:
             con.execute("DETACH snapshot")

@@ -15,6 +15,10 @@ names and swapped in with os.replace: a reader of the previous release keeps rea
 
 The files are owner-only and not encrypted with the site's MASSCREEN_ENCRYPTION_KEY: that key also
 opens the identified warehouse, so it must never be needed to read the research tier.
+
+Every table and column of research.duckdb carries its description from the data dictionary
+(pipelines/data_dictionary.py) as a DuckDB comment, with the release's changes (pseudonyms, shifted
+dates, capped ages).
 """
 
 import hashlib
@@ -24,8 +28,10 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
+from pipelines.data_dictionary import comment_research_release
 from pipelines.publish import published_folder, remove_stale, swap_in
 from pipelines.settings import research_key, research_max_shift_days
+from pipelines.stages import active_rule_set
 from pipelines.warehouse import connect, run_script
 
 RESEARCH_TABLES = ("staging.patients", "staging.encounters", "staging.lab_results", "staging.vital_signs",
@@ -80,6 +86,7 @@ def release(warehouse: Path, timezone_name: str) -> dict[str, int]:
             run_script(con, "research/main/release.sql", {
                 "released_at": datetime.now(timezone.utc), "max_shift_days": max_shift_days,
                 "table_names": list(row_counts), "row_counts": list(row_counts.values())})
+            comment_research_release(con, "deidentified", active_rule_set(), own_tables=(RELEASE_TABLE,))
             parquet.mkdir()
             for name in (*RESEARCH_TABLES, RELEASE_TABLE):
                 con.execute(f"COPY deidentified.{name} TO '{parquet / f'{name}.parquet'}' (FORMAT parquet)")

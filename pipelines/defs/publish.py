@@ -21,7 +21,7 @@ def snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseResource) ->
     only what changed since the last publish is rewritten."""
     started = datetime.now(timezone.utc)
     with warehouse.connect() as con:
-        plan = publish(con, Path(warehouse.path), context.run_id)
+        plan = publish(con, Path(warehouse.path), context.run_id, warehouse.rule_set())
         record_step(con, context.run_id, "publish.snapshot", started, len(plan), detail=plan)
         log_step(context, "publish.snapshot", started, len(plan), "tables")
     return dg.MaterializeResult(metadata={"path": str(published_folder(Path(warehouse.path))),
