@@ -12,6 +12,7 @@ rows only, publishing once, so that its cost follows the data rather than the ca
 import logging
 import os
 import re
+import shutil
 import socket
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -294,13 +295,15 @@ _instances: dict[Path, dg.DagsterInstance] = {}
 
 
 def instance() -> dg.DagsterInstance:
-    """The Dagster instance in pipelines.settings.dagster_home (created with the folder when absent),
-    opened once per process."""
-    from pipelines.settings import dagster_home
+    """The Dagster instance in pipelines.settings.dagster_home, opened once per process. A folder
+    without a dagster.yaml gets the project's (.dagster_home/dagster.yaml: the pools, no telemetry)."""
+    from pipelines.settings import PROJECT_DIR, dagster_home
 
     home = dagster_home()
     if home not in _instances:
         home.mkdir(parents=True, exist_ok=True)
+        if not (home / "dagster.yaml").exists():
+            shutil.copyfile(PROJECT_DIR / ".dagster_home" / "dagster.yaml", home / "dagster.yaml")
         _instances[home] = dg.DagsterInstance.from_config(str(home))
     return _instances[home]
 

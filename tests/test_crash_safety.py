@@ -3,7 +3,6 @@ half-written; rerunning converges to the tables of an uninterrupted run. Two run
 both succeed, one after the other."""
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -12,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.settings import PROJECT_DIR
 from pipelines.synthetic import generate
 from pipelines.warehouse import connect
 
@@ -26,11 +24,9 @@ START, END = "2024-01-01", "2024-01-20"
 def run(landing: Path, warehouse: Path) -> subprocess.Popen:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("MASSCREEN_", "DAGSTER_HOME"))}
     env["MASSCREEN_TIMEZONE"] = SITE_TZ
-    # the instance the runs share, with the project's pools: a killed run must not keep the duckdb pool full
-    home = warehouse.parent / "dagster_home"
-    home.mkdir(exist_ok=True)
-    shutil.copy(PROJECT_DIR / ".dagster_home" / "dagster.yaml", home / "dagster.yaml")
-    env["DAGSTER_HOME"] = str(home)
+    # the instance the runs share (given the project's dagster.yaml, with its pools, by the command):
+    # a killed run must not keep the duckdb pool full
+    env["DAGSTER_HOME"] = str(warehouse.parent / "dagster_home")
     return subprocess.Popen([sys.executable, "-m", "pipelines.cli", "run", "--landing", str(landing),
                              "--warehouse", str(warehouse), "--start", START, "--end", END],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
