@@ -161,25 +161,27 @@ EXIT_FAILED = 1
 EXIT_INCOMPLETE = 3
 
 
-class _Elapsed(logging.Formatter):
-    """A progress line with the seconds since the command began: '[  12.3 s] staging.lab_results: ...'."""
+class _ProgressLines(logging.Handler):
+    """Prints a progress line with the seconds since the command's run began, to the current
+    standard output: '  [  12.3 s] staging.lab_results: 185,865 rows in 8.2 s'."""
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(logging.INFO)
         self.began = time.monotonic()
 
-    def format(self, record: logging.LogRecord) -> str:
-        return f"  [{time.monotonic() - self.began:6.1f} s] {record.getMessage()}"
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"  [{time.monotonic() - self.began:6.1f} s] {record.getMessage()}", flush=True)
 
 
 def _print_progress() -> None:
-    """Print each finished step's progress line (pipelines.progress: step, rows, seconds) as it comes."""
+    """Print each finished step's progress line (pipelines.progress: step, rows, seconds) as it
+    comes, the seconds counted from now."""
     progress = logging.getLogger("pipelines.progress")
-    if not any(getattr(handler, "masscreen_console", False) for handler in progress.handlers):
-        handler = logging.StreamHandler(sys.stdout)
-        handler.setFormatter(_Elapsed())
-        handler.masscreen_console = True
+    handler = next((h for h in progress.handlers if isinstance(h, _ProgressLines)), None)
+    if handler is None:
+        handler = _ProgressLines()
         progress.addHandler(handler)
+    handler.began = time.monotonic()
     progress.setLevel(logging.INFO)
 
 
