@@ -16,6 +16,7 @@ install: $(BIN)/.installed
 
 demo: install  ## generate a synthetic hospital and screen its 90 days
 	$(BIN)/masscreen demo
+	@echo "masscreen is $(BIN)/masscreen; 'source $(BIN)/activate' puts it on the PATH. The runs: make ui"
 
 test: install  ## run the test suite
 	$(BIN)/pytest

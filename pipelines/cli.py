@@ -3,6 +3,7 @@ release the de-identified research tier; write the HTML report of a day and a mo
 published file read-only (pipelines/query.py)."""
 
 import argparse
+import logging
 import signal
 import sys
 import time
@@ -35,11 +36,40 @@ def _positive(text: str) -> int:
     return value
 
 
+class _VersionAction(argparse.Action):
+    """`masscreen --version`: the code version and the version of the rule file in use (read only
+    when asked, so that a malformed rule file never stops the other commands' help)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(version_text())
+        parser.exit()
+
+
+def version_text() -> str:
+    """'masscreen <code version>; rule set <name@content digest> (<rule file>)' (ValueError from the
+    rule file is shown as the rule set's line instead)."""
+    from pipelines.rule_set import load_rule_set
+    from pipelines.run_log import code_version
+    from pipelines.settings import load_settings
+
+    try:
+        rules = load_settings().rules
+        rule_set = f"rule set {load_rule_set(rules).version} ({rules})"
+    except (ValueError, OSError) as error:
+        rule_set = f"rule set not readable: {error}"
+    return f"masscreen {code_version()}; {rule_set}"
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="masscreen",
         description="Nightly screen for macrophage activation syndrome (MAS) from lab and vitals extracts.",
     )
+    top.add_argument("--version", action=_VersionAction,
+                     help="print the code version and the rule set version (MASSCREEN_RULES, else the packaged rules.yaml)")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     generate = commands.add_parser(
@@ -74,6 +104,7 @@ def parser() -> argparse.ArgumentParser:
                      help="first day partition, YYYY-MM-DD (default: the config's partition_start, else "
                           "MASSCREEN_PARTITION_START or 2024-01-01); no day before it can be screened")
     run.add_argument("--truth", type=Path, help="a generator's truth/mas_episodes.csv, to report episodes caught")
+    run.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)
 
     demo = commands.add_parser(
         "demo", help="generate a synthetic hospital and screen its whole period",
@@ -84,6 +115,7 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--patients", type=_positive, default=3000, help="number of patients (default 3000)")
     demo.add_argument("--days", type=_positive, default=90, help="length of the period in days (default 90)")
     demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    demo.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)
 
     research = commands.add_parser(
         "research", help="release the de-identified research tier from the published snapshot",
@@ -136,6 +168,8 @@ def add_query_parser(commands) -> None:
     query.add_argument("--out", type=Path, help="write the result to FILE.csv or FILE.parquet (by extension) instead of printing it")
     query.add_argument("--max-rows", type=_positive, default=40, help="rows to print at most (default 40; --out writes all)")
 
+VERBOSE_HELP = ("also print Dagster's own event log (every event, stack traces of failed steps); without it the "
+                "console shows one progress line per step and the summary, and the Dagster instance keeps the log")
 
 DEMO_START = date(2024, 1, 1)  # first day of the demo's generated period
 
@@ -153,17 +187,50 @@ EXIT_FAILED = 1
 EXIT_INCOMPLETE = 3
 
 
+class _ProgressLines(logging.Handler):
+    """Prints a progress line with the seconds since the command's run began, to the current
+    standard output: '  [  12.3 s] staging.lab_results: 185,865 rows in 8.2 s'."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.began = time.monotonic()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"  [{time.monotonic() - self.began:6.1f} s] {record.getMessage()}", flush=True)
+
+
+def _print_progress() -> None:
+    """Print each finished step's progress line (pipelines.progress: step, rows, seconds) as it
+    comes, the seconds counted from now."""
+    progress = logging.getLogger("pipelines.progress")
+    handler = next((h for h in progress.handlers if isinstance(h, _ProgressLines)), None)
+    if handler is None:
+        handler = _ProgressLines()
+        progress.addHandler(handler)
+    handler.began = time.monotonic()
+    progress.setLevel(logging.INFO)
+
+
+def summary_file(warehouse: Path) -> Path:
+    """Where a run writes its whole summary: summary.txt beside the warehouse."""
+    return Path(warehouse).parent / "summary.txt"
+
+
 def _run(landing: Path | None, config: Path | None, warehouse: Path, start: date, end: date,
-         timezone: str | None, truth: Path | None, partition_start: date | None = None) -> int:
+         timezone: str | None, truth: Path | None, partition_start: date | None = None,
+         verbose: bool = False) -> int:
     from pipelines.rule_set import load_rule_set
-    from pipelines.settings import check_environment, load_settings
-    from pipelines.summary import incomplete_files, render
+    from pipelines.settings import check_environment, dagster_home, load_settings
+    from pipelines.summary import incomplete_files, render, render_short
     from pipelines.warehouse import connect
 
     try:
         runner.check_warehouse_path(warehouse)
         runner.configure(warehouse, landing, config, timezone, partition_start)
         check_environment()
+        runner.set_verbose(verbose)
+        _print_progress()
+        print(f"Screening {start} to {end} into {warehouse} (Dagster instance {dagster_home()}):")
         began = time.monotonic()
         outcome = runner.run_backfill(start, end)
     except ValueError as error:  # a malformed site configuration, path or range, named in the message
@@ -191,7 +258,10 @@ def _run(landing: Path | None, config: Path | None, warehouse: Path, start: date
     tiers = [tier["name"] for tier in tier_list]
     alert_tiers = [tier["name"] for tier in tier_list if tier.get("alert")]
     with connect(warehouse, settings.timezone, read_only=True) as con:
-        print(render(con, tiers, truth, outcome.run_id, alert_tiers))
+        whole = summary_file(warehouse)
+        whole.write_text(render(con, tiers, truth, outcome.run_id, alert_tiers) + "\n")
+        print(render_short(con, tiers, truth, outcome.run_id, alert_tiers))
+        print(f"Whole summary (rows per stage and reason, flags per day, audit by month, episodes, tiers): {whole}")
         unreadable = incomplete_files(con, outcome.run_id)
     if unreadable:
         print(f"NIGHT INCOMPLETE: {len(unreadable)} file(s) could not be loaded; the screen ran without them. "
@@ -300,7 +370,7 @@ def _main(args: argparse.Namespace) -> int:
         return 0
     if args.command == "run":
         return _run(args.landing, args.config, args.warehouse, args.start, args.end, args.timezone, args.truth,
-                    args.partition_start)
+                    args.partition_start, args.verbose)
     if args.command == "research":
         return _research(args.warehouse)
     if args.command == "report":
@@ -310,7 +380,7 @@ def _main(args: argparse.Namespace) -> int:
     start, end = DEMO_START, DEMO_START + timedelta(days=args.days - 1)
     _generate(args.dir, args.patients, args.days, start, args.seed)
     code = _run(args.dir / "landing", None, args.dir / "warehouse.duckdb", start, end, None,
-                args.dir / "truth" / "mas_episodes.csv")
+                args.dir / "truth" / "mas_episodes.csv", verbose=args.verbose)
     if code == EXIT_FAILED:
         return code
     # the last day's report and its month's audit, read from the published snapshot as a reader would

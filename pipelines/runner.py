@@ -1,13 +1,19 @@
 """Materializing the asset graph for a range of days through Dagster.
 
 The CLI uses this; it is the same job the nightly schedule launches, with the range given as
-Dagster's partition-range tags, so a range is one set-based pass per asset. A long range
+Dagster's partition-range tags, so a range is one set-based pass per asset. Every run goes through
+the one Dagster instance (pipelines.settings.dagster_home: DAGSTER_HOME, else the project's
+.dagster_home/, the one `make ui` serves), with dagster.execute_job, so the UI lists it and the
+concurrency pools apply; the settings reach the assets as the warehouse resource's run config. A long range
 (run_backfill) is a few runs: loading once, the daily assets over the blocks of days that can hold
 rows only, publishing once, so that its cost follows the data rather than the calendar.
 """
 
+import logging
 import os
 import re
+import shutil
+import socket
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -16,8 +22,12 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
-RANGE_START_TAG = "dagster/asset_partition_range_start"
-RANGE_END_TAG = "dagster/asset_partition_range_end"
+from pipelines.partition_runs import changed_day_blocks, range_tags, record_failed_run, step_failures
+
+# Which process runs a command-line run: a run left STARTED by a process that is gone (killed) is
+# marked failed by the next command on the same host (fail_abandoned_runs).
+HOST_TAG = "masscreen/host"
+PID_TAG = "masscreen/pid"
 
 
 _stop = {"requested": False}
@@ -39,7 +49,8 @@ class RunOutcome:
 
 def configure(warehouse: Path, landing: Path | None = None, config: Path | None = None,
               timezone: str | None = None, partition_start: date | None = None) -> None:
-    """Point the code location at these files (read by pipelines.settings when definitions load):
+    """Point this process's runs at these files (pipelines.settings.use_command_line; not the
+    environment, which the UI and daemon read):
     a landing folder of canonical files, or a site configuration listing the sources; optionally the
     site's time zone and first day partition. Raises ValueError (one line: cause and fix) for a time
     zone that is not an IANA zone, or a first day that contradicts the site configuration's."""
@@ -49,17 +60,15 @@ def configure(warehouse: Path, landing: Path | None = None, config: Path | None 
         except (ValueError, KeyError):
             raise ValueError(f"time zone {timezone!r} is not an IANA time zone name; use one such as "
                              "America/New_York or Europe/Berlin") from None
-    os.environ["MASSCREEN_WAREHOUSE"] = str(Path(warehouse).resolve())
-    if landing is not None:
-        os.environ["MASSCREEN_LANDING"] = str(Path(landing).resolve())
-    if config is not None:
-        os.environ["MASSCREEN_CONFIG"] = str(Path(config).resolve())
-    else:
-        os.environ.pop("MASSCREEN_CONFIG", None)
-    if timezone:
-        os.environ["MASSCREEN_TIMEZONE"] = timezone
-    if partition_start is not None:
-        os.environ["MASSCREEN_PARTITION_START"] = partition_start.isoformat()
+    from pipelines.settings import use_command_line
+
+    use_command_line({
+        "MASSCREEN_WAREHOUSE": str(Path(warehouse).resolve()),
+        **({"MASSCREEN_LANDING": str(Path(landing).resolve())} if landing is not None else {}),
+        "MASSCREEN_CONFIG": str(Path(config).resolve()) if config is not None else None,
+        **({"MASSCREEN_TIMEZONE": timezone} if timezone else {}),
+        **({"MASSCREEN_PARTITION_START": partition_start.isoformat()} if partition_start is not None else {}),
+    })
     from pipelines.settings import load_settings
 
     settings = load_settings()  # a malformed site configuration is named here, before Dagster loads
@@ -110,14 +119,12 @@ def check_range(start: date, end: date) -> None:
 def run_changed_days() -> list[tuple[date, date, RunOutcome]]:
     """Recompute, one run per contiguous block, the days earlier runs' loads changed outside their
     own range (the same requests the changed_days_sensor makes for the daemon)."""
-    from pipelines.defs.sensors import within_partitions
     from pipelines.settings import load_settings
-    from pipelines.stages import pending_changed_days
     from pipelines.warehouse import connect
 
     settings = load_settings()
     with connect(settings.warehouse, settings.timezone, read_only=True) as con:
-        ranges = within_partitions(pending_changed_days(con))
+        ranges = changed_day_blocks(con)
     return [(start, end, run_range(start, end)) for start, end in ranges]
 
 
@@ -177,7 +184,7 @@ def run_backfill(start: date, end: date, merge_gap_days: int = MERGE_GAP_DAYS) -
         # the daily tables exist (empty) for readers and the summary
         blocks = plan_blocks(con, start, end, merge_gap_days) or [(end, end)]
     for first, last in blocks:
-        runs.append(_execute(tags={RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat()}, assets=daily))
+        runs.append(_execute(tags=range_tags(first, last), assets=daily))
         if not runs[-1].success:
             return Backfill(tuple(runs), tuple(blocks), days, 0)
     skipped = _record_skipped_days(runs[0].run_id, [".".join(key.path) for key in daily], start, end, blocks)
@@ -244,70 +251,129 @@ SKIPPED_REASON = ("no staged value in the days' longest look-back window, no row
 
 
 def run_range(start: date, end: date) -> RunOutcome:
-    """Run the mas_screen job over [start, end] with the instance in DAGSTER_HOME (else ephemeral):
+    """Run the mas_screen job over [start, end] through the instance (pipelines.settings.dagster_home):
     one run, every asset, one materialization per day of each daily asset."""
     if end < start:
         raise ValueError(f"end {end} is before start {start}; swap them")
     check_range(start, end)
-    return _execute(tags={RANGE_START_TAG: start.isoformat(), RANGE_END_TAG: end.isoformat()})
+    return _execute(tags=range_tags(start, end))
+
+
+_verbose = {"on": False}
+
+
+def set_verbose(on: bool) -> None:
+    """Print Dagster's own event log (every event, stack traces of failed steps) on the console
+    (`masscreen run --verbose`); off, the instance keeps it for the UI and the command prints its
+    own lines."""
+    _verbose["on"] = on
+
+
+def mas_screen_job() -> dg.JobDefinition:
+    """The code location's mas_screen job (the reconstructable target of every command-line run)."""
+    from pipelines.definitions import defs
+
+    return defs().resolve_job_def("mas_screen")
+
+
+def run_config() -> dict:
+    """A command-line run's config: the settings as the warehouse resource's config, the steps in
+    this process (one after another, as the duckdb pool would have them anyway; Dagster's progress
+    goes to the `pipelines.progress` logger the command prints), Dagster's console log at CRITICAL
+    unless verbose."""
+    from pipelines.defs.resources import warehouse_config
+    from pipelines.settings import load_settings
+
+    return {
+        "execution": {"config": {"in_process": {}}},
+        "resources": {"warehouse": {"config": warehouse_config(load_settings())}},
+        "loggers": {"console": {"config": {"log_level": "DEBUG" if _verbose["on"] else "CRITICAL"}}},
+    }
+
+
+_instances: dict[Path, dg.DagsterInstance] = {}
+
+
+def instance() -> dg.DagsterInstance:
+    """The Dagster instance in pipelines.settings.dagster_home, opened once per process. A folder
+    without a dagster.yaml gets the project's (.dagster_home/dagster.yaml: the pools, no telemetry)."""
+    from pipelines.settings import PROJECT_DIR, dagster_home
+
+    home = dagster_home()
+    if home not in _instances:
+        home.mkdir(parents=True, exist_ok=True)
+        if not (home / "dagster.yaml").exists():
+            shutil.copyfile(PROJECT_DIR / ".dagster_home" / "dagster.yaml", home / "dagster.yaml")
+        _instances[home] = dg.DagsterInstance.from_config(str(home))
+    return _instances[home]
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def fail_abandoned_runs(dagster: dg.DagsterInstance) -> list[str]:
+    """Mark failed every command-line run of this host the instance still shows as starting or
+    started whose process is gone (killed; a finished process always reports its run's end), and
+    free the concurrency-pool slots it held, which would otherwise keep the `duckdb` pool full.
+    Returns their run ids."""
+    host = socket.gethostname()
+    abandoned = []
+    for run in dagster.get_runs(dg.RunsFilter(
+            statuses=[dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED], tags={HOST_TAG: host})):
+        pid = int(run.tags.get(PID_TAG, "0") or 0)
+        if pid and pid != os.getpid() and not _process_alive(pid):
+            dagster.report_run_failed(run, message=f"the process that ran it (pid {pid} on {host}) is gone; "
+                                                   "marked failed by the next masscreen command")
+            dagster.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+            abandoned.append(run.run_id)
+    return abandoned
 
 
 def _execute(tags: dict[str, str], assets: Sequence[dg.AssetKey] | None = None) -> RunOutcome:
-    """One in-process run of the mas_screen job (or of the given assets of it, with their checks)."""
-    from pipelines.definitions import defs  # after configure(): settings are read at load time
-
-    definitions = defs()
-    job = definitions.resolve_job_def("mas_screen")
-    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    result = job.execute_in_process(
-        instance=instance,
-        tags=tags,
-        asset_selection=assets,
+    """One run of the mas_screen job (or of the given assets of it, with their checks) through the
+    instance, tagged with this host and process."""
+    dagster = instance()
+    for run_id in fail_abandoned_runs(dagster):
+        logging.getLogger("pipelines.progress").warning(f"run {run_id} was left started by a killed process: marked failed")
+    result = dg.execute_job(
+        dg.reconstructable(mas_screen_job),
+        instance=dagster,
+        run_config=run_config(),
+        tags={**tags, HOST_TAG: socket.gethostname(), PID_TAG: str(os.getpid())},
+        asset_selection=list(assets) if assets is not None else None,
         raise_on_error=False,
-        # Dagster's own console log (every event, stack traces of failed steps) only when asked for:
-        # the command prints its own lines, and the instance keeps every event for the UI.
-        run_config={"loggers": {"console": {"config": {"log_level": os.environ.get("MASSCREEN_LOG_LEVEL", "CRITICAL")}}}},
     )
+    events = result.all_events
     if _stop["requested"] or any(  # Dagster turns SIGINT/SIGTERM during a step into this error
             event.event_type_value == "STEP_FAILURE"
             and event.event_specific_data.error.cls_name == "DagsterExecutionInterruptedError"
-            for event in result.all_events):
+            for event in events):
         raise KeyboardInterrupt
-    failures = []
-    for event in result.all_events:
-        if event.event_type_value == "STEP_FAILURE":
-            error = event.event_specific_data.error
-            cause = error.cause or error
-            failures.append(f"{event.step_key}: {_without_class_name(cause.message.strip())}")
-        elif event.event_type_value == "ASSET_CHECK_EVALUATION":
+    failures = step_failures(events)
+    for event in events:
+        if event.event_type_value == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
             # a failed warning check (an unreadable file, a silent source...) is in meta.run_warnings
             # and the summary; only a failed blocking check is a failure of the run
             if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
                 failures.append(f"check {evaluation.check_name} on {evaluation.asset_key.to_user_string()}: failed")
     if not result.success:
-        _record_failure(result.run_id, failures)
+        failures = _record_failure(result.run_id, failures)
     return RunOutcome(result.run_id, result.success, tuple(failures))
 
 
-def _without_class_name(message: str) -> str:
-    """'pipelines.landing.NoExtracts: no extract files found...' -> 'no extract files found...': the
-    project's own errors are written for the reader; other errors keep their class name."""
-    return re.sub(r"^pipelines\.[\w.]+: ", "", message)
-
-
-def _record_failure(run_id: str, failures: list[str]) -> None:
+def _record_failure(run_id: str, failures: list[str]) -> list[str]:
     """The failed run's row in meta.runs; when the warehouse cannot be opened (the lock the run
-    failed on is still held), the failure is added to the list instead, for the command to print."""
-    import duckdb
-
-    from pipelines.run_log import record_failure
+    failed on is still held), the failures with a line saying so, for the command to print."""
     from pipelines.settings import load_settings
     from pipelines.warehouse import connect
 
     settings = load_settings()
-    try:
-        with connect(settings.warehouse, settings.timezone, wait_seconds=10) as con:
-            record_failure(con, run_id, failures)
-    except duckdb.IOException:
-        failures.append("(not recorded in meta.runs: the warehouse could not be opened)")
+    return record_failed_run(lambda: connect(settings.warehouse, settings.timezone, wait_seconds=10), run_id, failures)

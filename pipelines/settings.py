@@ -15,6 +15,15 @@
 | MASSCREEN_DUCKDB_TEMP_DIRECTORY | the folder DuckDB spills to beyond its memory limit (created owner-only) | `<warehouse file>.tmp` |
 | MASSCREEN_ADJUDICATIONS | the quality team's adjudications file (CSV: episode_id, patient_id, as_of_date, verdict, reviewer, reviewed_at, note; sql/audit/adjudications.sql); absent: no verdicts | `adjudications.csv` beside the warehouse file |
 | MASSCREEN_RESEARCH_MAX_SHIFT_DAYS | bound S of the research tier's per-patient date shift, in days: shifts are whole days in [-S, +S] | 182 |
+| MASSCREEN_LOCK_WAIT_SECONDS | how long opening the warehouse waits for another process's write lock (pipelines/warehouse.py) | 600 |
+| MASSCREEN_NIGHTLY_HOUR | hour (site time, 0-23) of the nightly schedule and the weekly research release | 2 |
+| DAGSTER_HOME | the Dagster instance every run goes through | the project's .dagster_home/ |
+
+Warehouse, landing folder, site configuration, time zone and first day can also come from the
+command line (use_command_line), which wins over the environment. The warehouse resource receives
+them per run as run config (the command line) or as dagster.EnvVar (the UI and daemon,
+pipelines/defs/resources.py). The day partitions and the schedules are shaped by the settings when
+the definitions load.
 """
 
 import os
@@ -42,10 +51,43 @@ class Settings:
     adjudications: Path
 
 
+# Settings given on the command line (`masscreen run --warehouse ... --timezone ...`) for this
+# process: they win over the environment. Keys are the variables' names; a key set to None means
+# "not set" even when the environment sets it (`--landing` clears a MASSCREEN_CONFIG).
+_command_line: dict[str, str | None] = {}
+
+
+def use_command_line(values: dict[str, str | None]) -> None:
+    """Make these settings (keyed by variable name, e.g. MASSCREEN_WAREHOUSE) the process's own,
+    over the environment, for load_settings and hence the definitions this process loads; the
+    values are passed to each run as the warehouse resource's run config (pipelines/runner.py)."""
+    unknown = set(values) - set(COMMAND_LINE_SETTINGS)
+    if unknown:
+        raise ValueError(f"not a setting the command line gives: {', '.join(sorted(unknown))}")
+    _command_line.clear()
+    _command_line.update(values)
+
+
+COMMAND_LINE_SETTINGS = ("MASSCREEN_WAREHOUSE", "MASSCREEN_LANDING", "MASSCREEN_CONFIG", "MASSCREEN_TIMEZONE",
+                         "MASSCREEN_PARTITION_START")
+
+
+def _setting(name: str, default: str | None = None) -> str | None:
+    """A setting: the command line's, else the environment's (an empty value counts as unset), else default."""
+    if name in _command_line:
+        return _command_line[name] or default
+    return os.environ.get(name) or default
+
+
+def from_environment(name: str) -> bool:
+    """Whether the setting's value comes from the environment (set there, not given on the command line)."""
+    return name not in _command_line and bool(os.environ.get(name))
+
+
 def load_settings() -> Settings:
-    timezone = os.environ.get("MASSCREEN_TIMEZONE", "America/New_York")
-    partition_start = os.environ.get("MASSCREEN_PARTITION_START", "2024-01-01")
-    config = Path(os.environ["MASSCREEN_CONFIG"]) if os.environ.get("MASSCREEN_CONFIG") else None
+    timezone = _setting("MASSCREEN_TIMEZONE", "America/New_York")
+    partition_start = _setting("MASSCREEN_PARTITION_START", "2024-01-01")
+    config = Path(_setting("MASSCREEN_CONFIG")) if _setting("MASSCREEN_CONFIG") else None
     if config is not None:
         from pipelines.site_config import load_site_config
 
@@ -61,16 +103,31 @@ def load_settings() -> Settings:
     except ValueError:
         raise ValueError(f"first day partition {partition_start!r} is not a YYYY-MM-DD date (MASSCREEN_PARTITION_START "
                          "or the site configuration's partition_start)") from None
-    warehouse = Path(os.environ.get("MASSCREEN_WAREHOUSE", "var/warehouse.duckdb"))
+    warehouse = Path(_setting("MASSCREEN_WAREHOUSE", "var/warehouse.duckdb"))
     return Settings(
         warehouse=warehouse,
-        landing=Path(os.environ.get("MASSCREEN_LANDING", "var/landing")),
+        landing=Path(_setting("MASSCREEN_LANDING", "var/landing")),
         timezone=timezone,
         partition_start=partition_start,
-        rules=Path(os.environ.get("MASSCREEN_RULES", REFERENCE_DIR / "rules.yaml")),
+        rules=Path(_setting("MASSCREEN_RULES", str(REFERENCE_DIR / "rules.yaml"))),
         config=config,
-        adjudications=Path(os.environ.get("MASSCREEN_ADJUDICATIONS") or warehouse.parent / "adjudications.csv"),
+        adjudications=Path(_setting("MASSCREEN_ADJUDICATIONS") or warehouse.parent / "adjudications.csv"),
     )
+
+
+def nightly_hour() -> int:
+    """MASSCREEN_NIGHTLY_HOUR, the hour (0-23, site time) of the nightly schedule and the weekly
+    research release; read when the definitions load, as schedules are fixed then."""
+    text = _setting("MASSCREEN_NIGHTLY_HOUR", "2")
+    if not text.isdigit() or not 0 <= int(text) <= 23:
+        raise ValueError(f"MASSCREEN_NIGHTLY_HOUR={text!r} is not an hour from 0 to 23")
+    return int(text)
+
+
+def dagster_home() -> Path:
+    """The Dagster instance every run goes through (run history, event log, concurrency pools):
+    DAGSTER_HOME when set, else the project's .dagster_home/ (the one `make ui` serves)."""
+    return Path(os.environ.get("DAGSTER_HOME") or PROJECT_DIR / ".dagster_home").resolve()
 
 
 MIN_ENCRYPTION_KEY_LENGTH = 16

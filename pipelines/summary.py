@@ -1,8 +1,10 @@
-"""The short report printed after a run: rows per stage, quarantine by reason, flags per day, and
-(when a generator's truth is at hand) the known MAS episodes caught and how early, and each tier's
-performance on the generated hospital's cohorts."""
+"""The report of a run: rows per stage, quarantine by reason, flags per day, the audit and (when a
+generator's truth is at hand) the known MAS episodes caught and how early, and each tier's
+performance on the generated hospital's cohorts. `render` gives all of it (the command writes it
+to a file beside the warehouse), `render_short` a few lines of it for the console."""
 
 from pathlib import Path
+from statistics import median
 
 import duckdb
 
@@ -96,14 +98,17 @@ def incomplete_files(con: duckdb.DuckDBPyConnection, run_id: str) -> list[tuple[
     return [(subject, detail) for check, subject, _, detail in run_warnings(con, run_id) if check == "unreadable_file"]
 
 
+def _audit_present(con: duckdb.DuckDBPyConnection) -> bool:
+    return con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'audit' "
+                       "AND table_name IN ('missed_cases', 'screen_performance')").fetchone()[0] == 2
+
+
 def audit_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The quality audit in a few lines: cases by category (audit.missed_cases; alert-tier episodes in
     brackets), verdicts applied and quarantined, and per month the flags and episodes per 1,000
     patient-days, positive predictive value and median lead time (audit.screen_performance, level
     'all'). Nothing when the audit tables are not there (a warehouse of an earlier release)."""
-    present = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'audit' "
-                          "AND table_name IN ('missed_cases', 'screen_performance')").fetchone()[0]
-    if present < 2:
+    if not _audit_present(con):
         return []
     lines = ["Quality audit (audit.missed_cases: cases by category, alert-tier episodes in brackets):"]
     categories = con.execute("SELECT category, count(*), count(*) FILTER (WHERE alert) FROM audit.missed_cases "
@@ -163,3 +168,56 @@ def render(con: duckdb.DuckDBPyConnection, tiers: list[str], truth_csv: Path | N
             lines += ["  " + line for line in tier_performance_table(
                 tier_performance(con, truth_csv.parent, tiers, alert_tiers or []))]
     return "\n".join(lines)
+
+
+def render_short(con: duckdb.DuckDBPyConnection, tiers: list[str], truth_csv: Path | None = None,
+                 run_id: str | None = None, alert_tiers: list[str] | None = None) -> str:
+    """The summary in a few lines for the console (render gives the whole of it, for a file): the
+    run's warnings (each: they may need action), rows per stage in one line, quarantined rows and
+    their commonest reasons, flagged patients per day as a range, the audit's case categories in one
+    line and, with a generator's truth, the MAS episodes caught and the alert tiers' performance."""
+    lines = []
+    if run_id is not None:
+        warnings = run_warnings(con, run_id)
+        lines.append(f"Warnings of this run ({len(warnings)}, meta.run_warnings)" + (":" if warnings else ": none"))
+        lines += [f"  {check}{f': {subject}' if subject else ''}{f' ({count:,})' if count else ''}: {detail or ''}"
+                  for check, subject, count, detail in warnings[:SHORT_WARNINGS]]
+        if len(warnings) > SHORT_WARNINGS:
+            lines.append(f"  ... and {len(warnings) - SHORT_WARNINGS} more (meta.run_warnings)")
+    rows = {(stage, table): n for stage, table, n in stage_rows(con)}
+    raw = sum(n for (stage, table), n in rows.items() if stage == "raw" and table != "malformed_lines")
+    staged = sum(n for (stage, table), n in rows.items() if stage == "staging" and table != "superseded_rows")
+    lines.append(f"Rows: raw {raw:,} ({rows.get(('raw', 'malformed_lines'), 0):,} malformed lines), staging {staged:,}, "
+                 f"superseded {rows.get(('staging', 'superseded_rows'), 0):,}, "
+                 f"quarantined {rows.get(('quarantine', 'rejected_rows'), 0):,}; "
+                 f"features.patient_day {rows.get(('features', 'patient_day'), 0):,}; "
+                 f"screen.at_risk_daily {rows.get(('screen', 'at_risk_daily'), 0):,}")
+    quarantined = sorted(quarantine_by_reason(con), key=lambda row: -row[2])
+    if quarantined:
+        lines.append("  commonest quarantine reasons: " + ", ".join(
+            f"{table} {reason} {n:,}" for table, reason, n in quarantined[:3])
+            + (f" (+{len(quarantined) - 3} more)" if len(quarantined) > 3 else ""))
+    per_day = [n for _, n in flagged_per_day(con)]
+    lines.append(f"Patients flagged per day, any tier: {min(per_day)} to {max(per_day)}, median "
+                 f"{median(per_day):g}, on {len(per_day)} days" if per_day
+                 else "Patients flagged per day, any tier: none")
+    if _audit_present(con):
+        categories = con.execute("SELECT category, count(*) FROM audit.missed_cases GROUP BY ALL ORDER BY 1").fetchall()
+        lines.append("Quality audit cases (audit.missed_cases): "
+                     + (", ".join(f"{category} {n:,}" for category, n in categories) or "none"))
+    if truth_csv is not None and truth_csv.exists():
+        episodes = episode_detection(con, truth_csv)
+        leads = [e["lead_hours"] for e in episodes if e["flagged_before_diagnosis"]]
+        lead = f", median lead {median(leads):.1f} h" if leads else ""
+        lines.append(f"Synthetic MAS episodes flagged before diagnosis, any tier: {len(leads)} of {len(episodes)}{lead}")
+        if (truth_csv.parent / "cohorts.csv").exists() and alert_tiers:
+            alert = [r for r in tier_performance(con, truth_csv.parent, tiers, alert_tiers) if r["level"] == "alert tiers"]
+            lines.append("Alert tiers (" + ", ".join(alert_tiers) + "): " + ", ".join(
+                f"{GROUP_LABELS.get(r['group_name'], r['group_name'])} {r['flagged']}/{r['total']}"
+                for r in sorted(alert, key=lambda r: list(GROUP_LABELS).index(r["group_name"])
+                                if r["group_name"] in GROUP_LABELS else len(GROUP_LABELS))
+                if r["group_name"] in ("mas", "mas_at_sjia_onset", "sepsis", "flare", "ordinary")))
+    return "\n".join(lines)
+
+
+SHORT_WARNINGS = 10  # warnings listed on the console; all of them are in the summary file

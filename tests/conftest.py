@@ -57,13 +57,23 @@ def load_and_stage(con, landing: Path) -> None:
         stages.stage(con, table)
 
 
+@pytest.fixture(autouse=True)
+def own_dagster_home(tmp_path, monkeypatch):
+    """Every test's runs go through a Dagster instance of its own in tmp_path (never the project's
+    .dagster_home/), and a test's command-line settings (runner.configure) end with it."""
+    from pipelines.settings import use_command_line
+
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    yield
+    use_command_line({})
+
+
 @pytest.fixture
 def site(tmp_path, monkeypatch):
     """A landing folder with one ferritin and one temperature on 2024-01-10, and the code location
-    pointed at it and at a warehouse in tmp_path (ephemeral Dagster instance)."""
+    pointed at it and at a warehouse in tmp_path (the test's own Dagster instance)."""
     from pipelines import runner
 
-    monkeypatch.delenv("DAGSTER_HOME", raising=False)
     monkeypatch.setenv("MASSCREEN_TIMEZONE", SITE_TZ)
     landing = tmp_path / "landing"
     write_labs(landing, "labs_2024-01-10.csv", [lab("r1", "2276-4", "300", "ng/mL", "2024-01-10T06:00:00")])

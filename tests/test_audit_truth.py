@@ -52,7 +52,7 @@ def audited(tmp_path_factory):
     folder = tmp_path_factory.mktemp("audited")
     generate(folder, patients=PATIENTS, days=DAYS, start=START, seed=SEED, scenario=SCENARIO)
     with pytest.MonkeyPatch.context() as env:
-        env.delenv("DAGSTER_HOME", raising=False)
+        env.setenv("DAGSTER_HOME", str(folder / "dagster_home"))
         env.delenv("MASSCREEN_ADJUDICATIONS", raising=False)  # the default: adjudications.csv beside the warehouse
         env.setenv("MASSCREEN_TIMEZONE", SITE_TZ)
         runner.configure(folder / "warehouse.duckdb", landing=folder / "landing")

@@ -25,7 +25,7 @@ def test_a_bad_date_is_refused_with_a_clear_message(capsys):
 
 
 def test_a_failed_run_exits_non_zero_and_names_the_cause(tmp_path):
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DAGSTER_HOME": str(tmp_path / "dagster_home")}
     result = subprocess.run(
         [sys.executable, "-m", "pipelines.cli", "run", "--landing", str(tmp_path / "nowhere"),
          "--warehouse", str(tmp_path / "w.duckdb"), "--start", "2024-01-02", "--end", "2024-01-02"],
@@ -35,7 +35,7 @@ def test_a_failed_run_exits_non_zero_and_names_the_cause(tmp_path):
 
 
 def cli(tmp_path, *arguments, timeout=300):
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DAGSTER_HOME": str(tmp_path / "dagster_home")}
     return subprocess.run([sys.executable, "-m", "pipelines.cli", "run", *arguments], capture_output=True, text=True,
                           env=env, timeout=timeout)
 
@@ -148,7 +148,8 @@ RUN_LOCKED = ["-m", "pipelines.cli", "run", "--landing", "{tmp}/landing", "--war
 def test_sigterm_stops_the_lock_wait_and_says_what_it_waited_for(tmp_path):
     with another_writer(tmp_path) as holder:
         run = subprocess.Popen([sys.executable, *[a.replace("{tmp}", str(tmp_path)) for a in RUN_LOCKED]],
-                               stderr=subprocess.PIPE, text=True, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+                               stderr=subprocess.PIPE, text=True, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
+                                                                     "DAGSTER_HOME": str(tmp_path / "dagster_home")})
         first = run.stderr.readline()
         assert "Waiting up to" in first and f"(PID {holder.pid})" in first and "SIGTERM stops the wait" in first
         run.terminate()
@@ -160,7 +161,8 @@ def test_a_lock_held_past_the_wait_ends_in_one_line_naming_the_holder(tmp_path):
     with another_writer(tmp_path) as holder:
         result = subprocess.run(
             [sys.executable, *[a.replace("{tmp}", str(tmp_path)) for a in RUN_LOCKED]], capture_output=True, text=True,
-            timeout=300, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "MASSCREEN_LOCK_WAIT_SECONDS": "1",
+            timeout=300, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DAGSTER_HOME": str(tmp_path / "dagster_home"),
+                 "MASSCREEN_LOCK_WAIT_SECONDS": "1",
                               "MASSCREEN_RETRY_SECONDS": "0.01"})
     assert result.returncode == 1 and "Traceback" not in result.stderr
     [line] = [line for line in result.stderr.splitlines() if line.startswith("  raw__extracts: ")]

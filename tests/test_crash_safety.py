@@ -24,6 +24,9 @@ START, END = "2024-01-01", "2024-01-20"
 def run(landing: Path, warehouse: Path) -> subprocess.Popen:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("MASSCREEN_", "DAGSTER_HOME"))}
     env["MASSCREEN_TIMEZONE"] = SITE_TZ
+    # the instance the runs share (given the project's dagster.yaml, with its pools, by the command):
+    # a killed run must not keep the duckdb pool full
+    env["DAGSTER_HOME"] = str(warehouse.parent / "dagster_home")
     return subprocess.Popen([sys.executable, "-m", "pipelines.cli", "run", "--landing", str(landing),
                              "--warehouse", str(warehouse), "--start", START, "--end", END],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)

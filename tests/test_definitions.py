@@ -159,3 +159,35 @@ def test_a_failed_blocking_check_on_diagnoses_stops_the_screen(tmp_path, broken_
     _, materialized = _run_with_a_diagnosis(tmp_path, "contracts", [*steps, *checks.contract_checks])
     assert features.PATIENT_DAY in materialized
     assert screen.AT_RISK_DAILY not in materialized
+
+
+def test_the_warehouse_resource_reads_the_environment_as_dagster_env_vars(tmp_path, monkeypatch):
+    """The UI's and daemon's resource: a variable set in the environment is a dagster.EnvVar (read
+    when a run starts); one not set is the settings' default."""
+    monkeypatch.setenv("MASSCREEN_WAREHOUSE", str(tmp_path / "site.duckdb"))
+    monkeypatch.delenv("MASSCREEN_LANDING", raising=False)
+    from pipelines.defs.resources import resources
+
+    warehouse = resources().resources["warehouse"]
+    assert warehouse.path == dg.EnvVar("MASSCREEN_WAREHOUSE")
+    assert warehouse.landing == "var/landing"
+
+
+def test_a_command_line_run_passes_its_settings_as_run_config_not_the_environment(tmp_path, monkeypatch):
+    """runner.configure leaves os.environ alone; the run config carries the command's values, over
+    a different warehouse in the environment."""
+    import os
+
+    from pipelines import runner
+
+    monkeypatch.setenv("MASSCREEN_WAREHOUSE", str(tmp_path / "from-environment.duckdb"))
+    before = dict(os.environ)
+    runner.configure(tmp_path / "from-command.duckdb", landing=tmp_path / "landing", timezone="Europe/Berlin")
+    assert dict(os.environ) == before
+    config = runner.run_config()["resources"]["warehouse"]["config"]
+    assert config["path"] == str((tmp_path / "from-command.duckdb").resolve())
+    assert config["landing"] == str((tmp_path / "landing").resolve())
+    assert config["timezone"] == "Europe/Berlin"
+    from pipelines.defs.resources import resources
+
+    assert resources().resources["warehouse"].path == str((tmp_path / "from-command.duckdb").resolve())

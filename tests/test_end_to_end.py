@@ -42,7 +42,7 @@ def hospital(tmp_path_factory):
 @pytest.fixture(scope="module")
 def screened(hospital):
     with pytest.MonkeyPatch.context() as env:
-        env.delenv("DAGSTER_HOME", raising=False)
+        env.setenv("DAGSTER_HOME", str(hospital / "dagster_home"))
         env.setenv("MASSCREEN_TIMEZONE", SITE_TZ)
         runner.configure(hospital / "warehouse.duckdb", landing=hospital / "landing")
         first = runner.run_range(START, START + timedelta(days=DAYS - 1))

@@ -28,7 +28,6 @@ def fingerprints(warehouse) -> dict[str, tuple]:
 
 def test_a_backfill_under_a_small_memory_limit_writes_the_same_tables(tmp_path, monkeypatch):
     generate(tmp_path / "hospital", patients=2000, days=DAYS, start=START, seed=13)
-    monkeypatch.delenv("DAGSTER_HOME", raising=False)
     monkeypatch.setenv("MASSCREEN_TIMEZONE", SITE_TZ)
     runner.configure(tmp_path / "unbounded.duckdb", landing=tmp_path / "hospital" / "landing")
     assert runner.run_range(START, END).success

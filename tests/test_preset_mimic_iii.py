@@ -35,6 +35,7 @@ sources:
     shift_years: -200
 """)
     env = {key: value for key, value in os.environ.items() if not key.startswith(("MASSCREEN_", "DAGSTER_HOME"))}
+    env["DAGSTER_HOME"] = str(folder / "dagster_home")
     result = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--config", str(config),
                              "--warehouse", str(folder / "w.duckdb"), "--start", "1960-01-01", "--end", "1960-03-31"],
                             capture_output=True, text=True, env=env, timeout=600)

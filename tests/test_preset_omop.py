@@ -42,12 +42,13 @@ def readme_count(analyte: str) -> int:
 
 
 def run_cli(workdir: Path) -> tuple[subprocess.CompletedProcess, Path, float]:
-    """`masscreen run` over the zip, in a subprocess without DAGSTER_HOME (an ephemeral instance)."""
+    """`masscreen run` over the zip, with a Dagster instance of its own in workdir."""
     config = workdir / "site.yaml"
     config.write_text(f"timezone: {SITE_TZ}\npartition_start: 2006-01-01\n"
                       f"sources:\n  - name: synthea27nj\n    preset: omop_cdm_54\n    path: {ZIP}\n")
     warehouse = workdir / "w.duckdb"
     env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME" and not k.startswith("MASSCREEN_")}
+    env["DAGSTER_HOME"] = str(workdir / "dagster_home")
     began = time.monotonic()
     result = subprocess.run(
         [sys.executable, "-m", "pipelines.cli", "run", "--config", str(config), "--warehouse", str(warehouse),

@@ -6,7 +6,8 @@ from datetime import date
 import dagster as dg
 
 from pipelines.defs.resources import WarehouseResource
-from pipelines.defs.sensors import changed_days_sensor, new_files_sensor, within_partitions
+from pipelines.defs.sensors import changed_days_sensor, new_files_sensor
+from pipelines.partition_runs import within_partitions
 from pipelines.settings import REFERENCE_DIR
 from pipelines.warehouse import connect
 

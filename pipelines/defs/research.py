@@ -2,7 +2,6 @@
 weekly schedule. It reads the published snapshot only, so it is outside the `duckdb` pool (in its
 own) and outside the nightly job: the nightly run never needs the research key."""
 
-import os
 from pathlib import Path
 
 import dagster as dg
@@ -10,7 +9,7 @@ import dagster as dg
 from pipelines.defs.resources import WarehouseResource
 from pipelines.defs.retries import retry_transient
 from pipelines.research import release, research_file
-from pipelines.settings import load_settings
+from pipelines.settings import load_settings, nightly_hour
 
 RESEARCH = dg.AssetKey(["publish", "research"])
 SNAPSHOT = dg.AssetKey(["publish", "snapshot"])
@@ -37,7 +36,7 @@ research_release_job = dg.define_asset_job(
 research_release_weekly = dg.ScheduleDefinition(
     name="research_release_weekly",
     job=research_release_job,
-    cron_schedule=f"0 {int(os.environ.get('MASSCREEN_NIGHTLY_HOUR', '2'))} * * 1",
+    cron_schedule=f"0 {nightly_hour()} * * 1",
     execution_timezone=load_settings().timezone,
     default_status=dg.DefaultScheduleStatus.STOPPED,
 )

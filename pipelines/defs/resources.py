@@ -8,7 +8,7 @@ import dagster as dg
 import duckdb
 
 from pipelines.rule_set import RuleSet, load_rule_set
-from pipelines.settings import load_settings
+from pipelines.settings import Settings, from_environment, load_settings
 from pipelines.site_config import Source, load_site_config
 from pipelines.warehouse import connect
 
@@ -44,14 +44,30 @@ class WarehouseResource(dg.ConfigurableResource):
         return (Source(name="landing", preset="canonical", path=Path(self.landing)),)
 
 
+def environment_or(name: str, default: str) -> str | dg.EnvVar:
+    """The setting as a dagster.EnvVar when the environment sets it (the UI shows where the value
+    comes from, and Dagster reads it when a run starts), else the settings' default."""
+    return dg.EnvVar(name) if from_environment(name) else default
+
+
 @dg.definitions
 def resources() -> dg.Definitions:
+    """The warehouse resource of the code location (UI, daemon): each field from its MASSCREEN_
+    variable (pipelines/settings.py). A `masscreen run` passes the command line's values as the
+    resource's run config (pipelines.runner.run_config), which replaces these."""
     settings = load_settings()
     return dg.Definitions(resources={"warehouse": WarehouseResource(
-        path=str(settings.warehouse),
-        landing=str(settings.landing),
-        timezone=settings.timezone,
-        rules=str(settings.rules),
-        config=str(settings.config or ""),
-        adjudications=str(settings.adjudications),
+        path=environment_or("MASSCREEN_WAREHOUSE", str(settings.warehouse)),
+        landing=environment_or("MASSCREEN_LANDING", str(settings.landing)),
+        timezone=settings.timezone,  # also the site configuration's, which the partitions follow
+        rules=environment_or("MASSCREEN_RULES", str(settings.rules)),
+        config=environment_or("MASSCREEN_CONFIG", str(settings.config or "")),
+        adjudications=environment_or("MASSCREEN_ADJUDICATIONS", str(settings.adjudications)),
     )})
+
+
+def warehouse_config(settings: Settings) -> dict[str, str]:
+    """The warehouse resource's run config for these settings (every field given)."""
+    return {"path": str(settings.warehouse), "landing": str(settings.landing), "timezone": settings.timezone,
+            "rules": str(settings.rules), "config": str(settings.config or ""),
+            "adjudications": str(settings.adjudications)}

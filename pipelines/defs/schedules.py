@@ -1,10 +1,9 @@
 """The job that materializes the whole graph, and its nightly schedule for yesterday's partition."""
 
-import os
-
 import dagster as dg
 
 from pipelines.defs.research import RESEARCH
+from pipelines.settings import nightly_hour
 
 mas_screen_job = dg.define_asset_job(
     "mas_screen",
@@ -16,6 +15,6 @@ mas_screen_job = dg.define_asset_job(
 # A daily-partitioned schedule targets the partition that just ended: yesterday, in the site's zone.
 nightly_schedule = dg.build_schedule_from_partitioned_job(
     mas_screen_job,
-    hour_of_day=int(os.environ.get("MASSCREEN_NIGHTLY_HOUR", "2")),
+    hour_of_day=nightly_hour(),
     name="mas_screen_nightly",
 )
