@@ -415,6 +415,23 @@ def _spark_aggregates(node: exp.Expression) -> exp.Expression:
         expressions=[exp.to_identifier("e")]))
 
 
+MICROSECONDS_PER_UNIT = {"HOUR": 3_600_000_000, "MINUTE": 60_000_000, "SECOND": 1_000_000, "MICROSECOND": 1}
+
+
+def _elapsed_micros(node: exp.Expression) -> exp.Expression | None:
+    """An interval of elapsed time (to_hours(n), INTERVAL n HOUR/MINUTE/SECOND/MICROSECOND) as a
+    number of microseconds; None for anything else."""
+    while isinstance(node, exp.Paren):
+        node = node.this
+    if isinstance(node, exp.Anonymous) and str(node.this).lower() == "to_hours":
+        amount, unit = node.expressions[0], "HOUR"
+    elif isinstance(node, exp.Interval) and node.unit and node.unit.name.upper() in MICROSECONDS_PER_UNIT:
+        amount, unit = _number(node.this), node.unit.name.upper()
+    else:
+        return None
+    return exp.Mul(this=exp.cast(amount.copy(), "BIGINT"), expression=exp.Literal.number(MICROSECONDS_PER_UNIT[unit]))
+
+
 def _spark_node(node: exp.Expression) -> exp.Expression:
     """The rewrites of single expressions; each says what differs."""
     # Lists: DuckDB len() of a list is Spark's size() (the feature and screen SQL use len() on
@@ -451,11 +468,16 @@ def _spark_node(node: exp.Expression) -> exp.Expression:
                    "epoch_us": "UNIX_MICROS"}
         if name in renamed:
             return _fn(renamed[name], *node.expressions)
-        # Intervals in hours are elapsed time in both engines (a 72 h window is 72 h across a
-        # daylight-saving change): DuckDB to_hours(n) is Spark's day-time interval of n hours.
-        if name == "to_hours":
-            zero = exp.Literal.number(0)
-            return _fn("MAKE_DT_INTERVAL", zero, node.expressions[0], zero, zero)
+    # Hours are elapsed time in DuckDB (TIMESTAMPTZ + to_hours(72) or INTERVAL 72 HOUR is 72 h later,
+    # across a daylight-saving change too), but Spark adds the whole days of a day-time interval
+    # in the session time zone (24 h after 00:00 on the spring-forward day is the next 00:00, 23 h
+    # later). So a timestamp plus or minus hours (minutes, seconds, microseconds) is computed on
+    # epoch microseconds.
+    if isinstance(node, (exp.Add, exp.Sub)):
+        micros = _elapsed_micros(node.expression)
+        if micros is not None:
+            sign = exp.Add if isinstance(node, exp.Add) else exp.Sub
+            return _fn("TIMESTAMP_MICROS", sign(this=_fn("UNIX_MICROS", node.this), expression=micros))
     # Days are calendar days in DuckDB (TIMESTAMPTZ + INTERVAL 1 DAY is the same local time the
     # next day: 23 or 25 h across a daylight-saving change) but 24 h in a Spark day-time interval;
     # Spark's calendar interval (make_interval) adds days in the session time zone, as DuckDB does.

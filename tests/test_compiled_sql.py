@@ -78,7 +78,7 @@ def test_spark_forms_of_the_differences():
         "'infinity'::TIMESTAMPTZ, to_json({'a': 1}) FROM t", {}, {})
     spark = re.sub(r"\(\s+", "(", " ".join(spark.split()))
     for expected in ("SIZE(FILTER(", "ELEMENT_AT(l, 2)", "w['min']", "ARRAYS_OVERLAP(a, b)",
-                     "MAKE_INTERVAL(0, 0, 0, 1, 0, 0, 0)", "MAKE_DT_INTERVAL(0, 72, 0, 0)",
+                     "MAKE_INTERVAL(0, 0, 0, 1, 0, 0, 0)", "TIMESTAMP_MICROS(UNIX_MICROS(t) + CAST(72 AS BIGINT) * 3600000000)",
                      "DATEDIFF(CAST(t AS DATE), CAST(d AS DATE))", "YEAR(d) - YEAR(b)", "CAST(x AS STRING)",
                      "ARRAY_SORT(COLLECT_SET(c) FILTER(WHERE h))", "e -> e.v", "ABS(v) = CAST('Infinity' AS DOUBLE)",
                      "CAST('9999-12-31 23:59:59.999999' AS TIMESTAMP)", "TO_JSON(STRUCT(1 AS a), MAP('ignoreNullFields', 'false'"):

@@ -29,16 +29,24 @@ WITH observations AS (
     FROM staging.vital_signs
   )
   WHERE
-    taken_at > CAST(CAST(:start AS DATE) + 1 AS TIMESTAMP) - INTERVAL '168' HOUR
+    taken_at > TIMESTAMP_MICROS(
+      UNIX_MICROS(CAST(CAST(:start AS DATE) + 1 AS TIMESTAMP)) - CAST(168 AS BIGINT) * 3600000000
+    )
     AND taken_at < CAST(CAST(:end AS DATE) + 1 AS TIMESTAMP)
     AND known_at < CAST(CAST(:end AS DATE) + 1 AS TIMESTAMP)
 ), observation_days AS (
   SELECT
     *,
     GREATEST(CAST(taken_at AS DATE), CAST(known_at AS DATE)) AS first_as_of_date,
-    CAST(taken_at + MAKE_DT_INTERVAL(0, 24, 0, 0) - INTERVAL '1' MICROSECOND AS DATE) - 1 AS last_as_of_date__24h,
-    CAST(taken_at + MAKE_DT_INTERVAL(0, 72, 0, 0) - INTERVAL '1' MICROSECOND AS DATE) - 1 AS last_as_of_date__72h,
-    CAST(taken_at + MAKE_DT_INTERVAL(0, 168, 0, 0) - INTERVAL '1' MICROSECOND AS DATE) - 1 AS last_as_of_date__7d,
+    CAST(TIMESTAMP_MICROS(
+      UNIX_MICROS(TIMESTAMP_MICROS(UNIX_MICROS(taken_at) + CAST(24 AS BIGINT) * 3600000000)) - CAST(1 AS BIGINT) * 1
+    ) AS DATE) - 1 AS last_as_of_date__24h,
+    CAST(TIMESTAMP_MICROS(
+      UNIX_MICROS(TIMESTAMP_MICROS(UNIX_MICROS(taken_at) + CAST(72 AS BIGINT) * 3600000000)) - CAST(1 AS BIGINT) * 1
+    ) AS DATE) - 1 AS last_as_of_date__72h,
+    CAST(TIMESTAMP_MICROS(
+      UNIX_MICROS(TIMESTAMP_MICROS(UNIX_MICROS(taken_at) + CAST(168 AS BIGINT) * 3600000000)) - CAST(1 AS BIGINT) * 1
+    ) AS DATE) - 1 AS last_as_of_date__7d,
     STRUCT(
       time_order AS time,
       value_order AS value,

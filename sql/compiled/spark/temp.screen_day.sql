@@ -245,7 +245,11 @@ WITH day_features AS (
   SELECT
     *,
     CASE
-      WHEN started_at > MAX(COALESCE(ended_at, CAST('9999-12-31 23:59:59.999999' AS TIMESTAMP))) OVER earlier + MAKE_DT_INTERVAL(0, CAST(48 AS INT), 0, 0)
+      WHEN started_at > TIMESTAMP_MICROS(
+        UNIX_MICROS(
+          MAX(COALESCE(ended_at, CAST('9999-12-31 23:59:59.999999' AS TIMESTAMP))) OVER earlier
+        ) + CAST(CAST(48 AS INT) AS BIGINT) * 3600000000
+      )
       THEN 1
       ELSE 0
     END AS starts_course
