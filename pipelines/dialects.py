@@ -517,7 +517,10 @@ def _spark_node(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Explode) and node.expressions:
         return _fn("INLINE", node.this)
     # to_json: Spark leaves out NULL fields unless told, and writes times as ISO text with 'T';
-    # DuckDB writes every field and times as '2024-03-10 02:30:00-05'.
+    # DuckDB writes every field and times as '2024-03-10 02:30:00-05'. Left different: Spark (Java)
+    # writes a DOUBLE under 0.001 or from 10^7 in exponent form (1.0E-4 where DuckDB writes
+    # 0.0001; the MS score's coefficients): the same JSON number, other text. A half-hour zone's
+    # offset is written +0530 by Spark, +05:30 by DuckDB.
     if isinstance(node, exp.Anonymous) and str(node.this).lower() == "to_json":
         options = _fn("MAP", exp.Literal.string("ignoreNullFields"), exp.Literal.string("false"),
                       exp.Literal.string("timestampFormat"), exp.Literal.string("yyyy-MM-dd HH:mm:ssx"))
