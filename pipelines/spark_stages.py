@@ -56,6 +56,7 @@ def spark_session(timezone: str, folder: Path, master: str = "local[2]", conf: d
         raise SparkUnavailable(problem)
     from pyspark.sql import SparkSession
 
+    folder = folder.resolve()
     folder.mkdir(parents=True, exist_ok=True)
     builder = (SparkSession.builder.master(master).appName("masscreen")
                .config("spark.sql.session.timeZone", timezone)
@@ -96,7 +97,7 @@ def _register(spark, table: str, path: Path) -> None:
     schema = table.split(".", 1)[0]
     spark.sql(f"CREATE DATABASE IF NOT EXISTS {schema}")
     spark.sql(f"DROP TABLE IF EXISTS {table}")
-    spark.sql(f"CREATE TABLE {table} USING parquet LOCATION '{path}'")
+    spark.sql(f"CREATE TABLE {table} USING parquet LOCATION '{Path(path).resolve()}'")
 
 
 def register_staging(spark, staging: dict[str, Path]) -> None:
@@ -105,7 +106,7 @@ def register_staging(spark, staging: dict[str, Path]) -> None:
 
 
 def _write(spark, query: str, params: dict[str, object], table: str, out: Path) -> int:
-    path = out / table.replace(".", "/")
+    path = out.resolve() / table.replace(".", "/")
     frame = spark.sql(query, args=params)
     frame.write.mode("overwrite").parquet(str(path))
     _register(spark, table, path)
