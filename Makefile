@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Optional extras to install besides the test tools: EXTRAS=test,spark adds PySpark (docs/SCALING.md).
+EXTRAS ?= test
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
 .PHONY: install demo test ui bench clean
@@ -9,7 +11,7 @@ export DAGSTER_HOME := $(CURDIR)/.dagster_home
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet --constraint constraints.txt --editable ".[test]"
+	$(BIN)/pip install --quiet --constraint constraints.txt --editable ".[$(EXTRAS)]"
 	touch $@
 
 install: $(BIN)/.installed

@@ -19,6 +19,11 @@ asserts a time.
   `masscreen report` for the day whose number of flagged patients is nearest --flagged (at least
   it when a day has as many), timed as the whole command (median of 3); the figure replaces the
   report section of docs/BENCHMARKS.md (between its markers).
+- `python -m pipelines.bench spark --patients 300 1500`: the feature and screen stages on DuckDB and
+  on PySpark in local mode (pipelines/spark_stages.py) over the same generated hospital (30 days
+  from 2024-02-25, across the spring daylight-saving change in New York), per size: DuckDB's
+  time for each stage, the Parquet export of the staging tables, Spark's session start and each
+  stage (whole range in one pass). Needs the extra `.[spark]` and Java. Markdown on the console.
 """
 
 import argparse
@@ -468,6 +473,58 @@ def bench_sizes(sizes: list[str], cache: Path, folder: Path, json_path: Path, ge
     print(f"\nResults in {json_path}")
 
 
+def bench_spark(patient_counts: list[int], folder: Path, master: str = "local[2]") -> None:
+    """Time both engines' feature and screen stages per hospital size (module docstring)."""
+    from pipelines import spark_stages, stages
+    from pipelines.dialects import SHIPPED_RULE_FILE
+    from pipelines.rule_set import load_rule_set
+    from pipelines.synthetic import generate
+    from pipelines.warehouse import connect
+
+    rule_set, start, end, zone = load_rule_set(SHIPPED_RULE_FILE), date(2024, 2, 28), date(2024, 3, 25), "America/New_York"
+    rows = []
+    for patients in patient_counts:
+        base = folder / f"p{patients}"
+        shutil.rmtree(base, ignore_errors=True)
+        generate(base, patients=patients, days=30, start=date(2024, 2, 25), seed=11)
+        timings: dict[str, float] = {}
+        with connect(base / "warehouse.duckdb", zone) as con:
+            stages.refresh_reference_tables(con)
+            stages.land(con, base / "landing", run_id="bench")
+            for table in stages.STAGED_TABLES:
+                stages.stage(con, table)
+            labs = con.execute("SELECT count(*) FROM staging.lab_results").fetchone()[0]
+            clock = time.perf_counter()
+            days = stages.build_patient_day(con, start, end, rule_set)
+            timings["duckdb features"] = time.perf_counter() - clock
+            clock = time.perf_counter()
+            flagged = stages.build_screen(con, start, end, rule_set)
+            timings["duckdb screen"] = time.perf_counter() - clock
+            clock = time.perf_counter()
+            staging = spark_stages.export_staging(con, base / "exchange")
+            timings["export"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        with spark_stages.spark_session(zone, base / "spark", master) as spark:
+            spark_stages.register_staging(spark, staging)
+            timings["spark start"] = time.perf_counter() - clock
+            clock = time.perf_counter()
+            spark_stages.build_patient_day(spark, start, end, rule_set, base / "spark-out")
+            timings["spark features"] = time.perf_counter() - clock
+            clock = time.perf_counter()
+            spark_stages.build_screen(spark, start, end, rule_set, base / "spark-out")
+            timings["spark screen"] = time.perf_counter() - clock
+        rows.append((patients, labs, days, flagged, timings))
+        print(f"{patients} patients: {timings}", flush=True)
+    print(f"\n{machine()}\n")
+    print("| patients | staged lab rows | patient-days | flagged | DuckDB features | DuckDB screen | "
+          "export to Parquet | Spark session start | Spark features | Spark screen |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for patients, labs, days, flagged, t in rows:
+        print(f"| {patients:,} | {labs:,} | {days:,} | {flagged:,} | {t['duckdb features']:.1f} s | "
+              f"{t['duckdb screen']:.1f} s | {t['export']:.1f} s | {t['spark start']:.1f} s | "
+              f"{t['spark features']:.1f} s | {t['spark screen']:.1f} s |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -490,8 +547,14 @@ def main() -> None:
     report.add_argument("--patients", type=int, default=4000)
     report.add_argument("--dir", type=Path, default=Path("var/bench-report"))
     report.add_argument("--markdown", type=Path, default=Path("docs/BENCHMARKS.md"))
+    spark = commands.add_parser("spark", help="feature and screen stages on DuckDB and on Spark (local mode)")
+    spark.add_argument("--patients", type=int, nargs="+", default=[300, 1500])
+    spark.add_argument("--master", default="local[2]")
+    spark.add_argument("--dir", type=Path, default=Path("var/bench-spark"))
     args = parser.parse_args()
-    if args.command == "report":
+    if args.command == "spark":
+        bench_spark(args.patients, args.dir, args.master)
+    elif args.command == "report":
         bench_report(args.flagged, args.dir, args.markdown, args.patients)
     elif args.command == "sizes":
         bench_sizes(args.sizes, args.cache, args.dir, args.json, args.generate_only)

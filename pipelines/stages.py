@@ -11,9 +11,8 @@ from typing import NamedTuple
 
 import duckdb
 
-from pipelines.feature_columns import (analyte_summaries_sql, last_as_of_date_columns_sql, last_as_of_dates_sql, latest_last_as_of_date_sql,
-                                       longest_window_hours, trend_columns_sql, window_picks_sql, window_summary_sql,
-                                       windowed_aggregates_sql)
+from pipelines.dialects import compiled_query
+from pipelines.feature_columns import longest_window_hours
 from pipelines.landing import FileProblem, FileRefused, Load, record_file_problem
 from pipelines.presets import load_source
 from pipelines.site_config import Source
@@ -399,17 +398,10 @@ def _enum_values(con: duckdb.DuckDBPyConnection, enum_type: str) -> list[str]:
 
 
 def patient_day_query(rule_set: RuleSet) -> str:
-    """sql/features/patient_day.sql with the rule set's look-back and trend windows rendered in."""
-    return (sql_text("features/patient_day.sql")
-            .replace("{{windowed_aggregates}}", windowed_aggregates_sql(rule_set))
-            .replace("{{last_as_of_dates}}", last_as_of_dates_sql(rule_set))
-            .replace("{{last_as_of_date_columns}}", last_as_of_date_columns_sql(rule_set))
-            .replace("{{latest_last_as_of_date}}", latest_last_as_of_date_sql(rule_set))
-            .replace("{{window_picks}}", window_picks_sql(rule_set))
-            .replace("{{window_summary}}", window_summary_sql(rule_set))
-            .replace("{{analyte_summaries}}", analyte_summaries_sql())
-            .replace("{{longest_window_hours}}", str(longest_window_hours(rule_set)))
-            .replace("{{trend_columns}}", trend_columns_sql(rule_set)))
+    """The query of features.patient_day for the rule set's look-back and trend windows: the checked-in
+    sql/compiled/duckdb/features.patient_day.sql for the shipped rule file (pipelines/dialects.py).
+    Parameters: $start, $end."""
+    return compiled_query("features.patient_day", rule_set)
 
 
 # The weight of a day for the feature stage's blocks: the values that count for it, each being one
@@ -464,6 +456,8 @@ def build_screen(con: duckdb.DuckDBPyConnection, start: date, end: date, rule_se
                  keep_rule_tables: bool = False, memory: int | None = None) -> int:
     """Evaluate every rule for the days (screen.rule_evaluations), then write the flagged rows.
 
+    The queries are sql/compiled/duckdb/ (pipelines/dialects.py: the templates below filled from
+    the rule file, its numbers written in; only $start and $end are bound).
     sql/screen/screen_day.sql gathers each patient-day's values, contexts and population facts
     into the temporary table screen_day; each rule's file (sql/screen/rules/) then writes the
     temporary table rule_<rule id> (its results and item-by-item evidence); screen.rule_evaluations
@@ -482,17 +476,17 @@ def build_screen(con: duckdb.DuckDBPyConnection, start: date, end: date, rule_se
     try:
         with transaction(con):
             for first, last in blocks:
-                params = {**rule_set.parameters(), "start": first, "end": last}
+                params = {"start": first, "end": last}
                 execute(con, "CREATE OR REPLACE TEMP TABLE screen_day AS "
-                        + rule_set.render(sql_text("screen/screen_day.sql")), params)
-                for rule_id, path in rule_set.rule_sql_files():  # one statement per rule, not per row
+                        + compiled_query("temp.screen_day", rule_set), params)
+                for rule_id, _ in rule_set.rule_sql_files():  # one statement per rule, not per row
                     execute(con, f"CREATE OR REPLACE TEMP TABLE rule_{rule_id} AS "
-                            + rule_set.render(sql_text(path), rule_id), params)
+                            + compiled_query(f"temp.rule_{rule_id}", rule_set), params)
                     temporary.append(f"rule_{rule_id}")
                 replace_daily_slice(con, "screen.rule_evaluations",
-                                    rule_set.render(sql_text("screen/rule_evaluations.sql")), params, first, last)
+                                    compiled_query("screen.rule_evaluations", rule_set), params, first, last)
                 replace_daily_slice(con, "screen.at_risk_daily",
-                                    rule_set.render(sql_text("screen/at_risk_daily.sql")), params, first, last)
+                                    compiled_query("screen.at_risk_daily", rule_set), params, first, last)
         return con.execute("SELECT count(*) FROM screen.at_risk_daily WHERE as_of_date BETWEEN ? AND ?",
                            [start, end]).fetchone()[0]
     finally:

@@ -99,7 +99,7 @@ spread AS (
                least({{latest_last_as_of_date}}, CAST($end AS DATE)) AS last_day
         FROM partials
     ) AS spans,
-    unnest(range(0, last_day - first_day + 1)) AS offsets(day_offset)
+    unnest(range(0, datediff('day', first_day, last_day) + 1)) AS offsets(day_offset)
 ),
 per_analyte AS (
     -- one row per patient, day and analyte: the partial picks combined by the same keys, per window
