@@ -20,7 +20,7 @@ asserts a time.
   it when a day has as many), timed as the whole command (median of 3); the figure replaces the
   report section of docs/BENCHMARKS.md (between its markers).
 - `python -m pipelines.bench spark --patients 300 1500`: the feature and screen stages on DuckDB and
-  on PySpark in local mode (pipelines/spark_stages.py) over the same generated hospital (30 days
+  on PySpark in local mode (pipelines/screen/spark_stages.py) over the same generated hospital (30 days
   from 2024-02-25, across the spring daylight-saving change in New York), per size: DuckDB's
   time for each stage, the Parquet export of the staging tables, Spark's session start and each
   stage (whole range in one pass). Needs the extra `.[spark]` and Java. Markdown on the console.
@@ -40,8 +40,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from pipelines import runner
-from pipelines.settings import load_settings
-from pipelines.warehouse import connect
+from pipelines.core.settings import load_settings
+from pipelines.core.warehouse import connect
 
 STEP_SECONDS = """
 SELECT step, sum(epoch(finished_at - started_at)) AS seconds, sum(rows_written) AS rows
@@ -91,7 +91,10 @@ COPY (
 def bench_ingest(rows: int, folder: Path) -> None:
     import duckdb
 
-    from pipelines import stages
+    from pipelines.features import feature_table
+    from pipelines.ingest import presets
+    from pipelines.screen import screening
+    from pipelines.staging import staged_tables
 
     shutil.rmtree(folder, ignore_errors=True)
     (folder / "landing").mkdir(parents=True)
@@ -100,11 +103,11 @@ def bench_ingest(rows: int, folder: Path) -> None:
     duckdb.connect().execute(BIG_LABS.format(path=path), [rows])
     print(f"Wrote {rows:,} lab rows ({path.stat().st_size / 2**20:,.0f} MiB CSV) in {time.monotonic() - began:.1f} s\n")
     with connect(folder / "warehouse.duckdb", load_settings().timezone) as con:
-        stages.refresh_reference_tables(con)
+        staged_tables.refresh_reference_tables(con)
         began = time.monotonic()
-        stages.land(con, folder / "landing", run_id="bench")
+        presets.land(con, folder / "landing", run_id="bench")
         landed = time.monotonic()
-        staged = stages.stage(con, "lab_results")
+        staged = staged_tables.stage(con, "lab_results")
         done = time.monotonic()
         counts = con.execute("SELECT (SELECT count(*) FROM quarantine.rejected_rows), "
                              "(SELECT count(*) FROM staging.superseded_rows)").fetchone()
@@ -120,7 +123,7 @@ def bench_pipeline(scales: list[int], folder: Path) -> None:
     """Per scale s (3,000 s patients over 90 s days, so the same daily volume over s times the
     history): a backfill of all days but the last, then the nightly run of the last day with its
     files landing just before it, as they do at a site."""
-    from pipelines.research import release
+    from pipelines.research.release import release
     from pipelines.synthetic import generate
 
     os.environ.setdefault("MASSCREEN_RESEARCH_KEY", secrets.token_urlsafe(48))  # a throwaway key
@@ -274,7 +277,7 @@ class Progress:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(message)s"))
         handler.addFilter(self._stamp)
-        from pipelines.run_log import progress_log
+        from pipelines.core.run_log import progress_log
 
         progress_log.addHandler(handler)
         progress_log.setLevel(logging.INFO)
@@ -308,8 +311,8 @@ def _floor(warehouse: Path, landing: Path) -> dict:
     """Seconds of the floor's two parts, measured on the warehouse after the runs."""
     import duckdb
 
-    from pipelines.contract import LABS, VITALS
-    from pipelines.settings import memory_setting
+    from pipelines.core.contract import LABS, VITALS
+    from pipelines.core.settings import memory_setting
 
     out = {}
     with duckdb.connect(config={"memory_limit": memory_setting()}) as reader:
@@ -475,11 +478,14 @@ def bench_sizes(sizes: list[str], cache: Path, folder: Path, json_path: Path, ge
 
 def bench_spark(patient_counts: list[int], folder: Path, master: str = "local[2]") -> None:
     """Time both engines' feature and screen stages per hospital size (module docstring)."""
-    from pipelines import spark_stages, stages
-    from pipelines.dialects import SHIPPED_RULE_FILE
-    from pipelines.rule_set import load_rule_set
+    from pipelines.features import feature_table
+    from pipelines.ingest import presets
+    from pipelines.screen import screening, spark_stages
+    from pipelines.staging import staged_tables
+    from pipelines.features.dialects import SHIPPED_RULE_FILE
+    from pipelines.features.rule_set import load_rule_set
     from pipelines.synthetic import generate
-    from pipelines.warehouse import connect
+    from pipelines.core.warehouse import connect
 
     rule_set, start, end, zone = load_rule_set(SHIPPED_RULE_FILE), date(2024, 2, 28), date(2024, 3, 25), "America/New_York"
     rows = []
@@ -489,16 +495,16 @@ def bench_spark(patient_counts: list[int], folder: Path, master: str = "local[2]
         generate(base, patients=patients, days=30, start=date(2024, 2, 25), seed=11)
         timings: dict[str, float] = {}
         with connect(base / "warehouse.duckdb", zone) as con:
-            stages.refresh_reference_tables(con)
-            stages.land(con, base / "landing", run_id="bench")
-            for table in stages.STAGED_TABLES:
-                stages.stage(con, table)
+            staged_tables.refresh_reference_tables(con)
+            presets.land(con, base / "landing", run_id="bench")
+            for table in staged_tables.STAGED_TABLES:
+                staged_tables.stage(con, table)
             labs = con.execute("SELECT count(*) FROM staging.lab_results").fetchone()[0]
             clock = time.perf_counter()
-            days = stages.build_patient_day(con, start, end, rule_set)
+            days = feature_table.build_patient_day(con, start, end, rule_set)
             timings["duckdb features"] = time.perf_counter() - clock
             clock = time.perf_counter()
-            flagged = stages.build_screen(con, start, end, rule_set)
+            flagged = screening.build_screen(con, start, end, rule_set)
             timings["duckdb screen"] = time.perf_counter() - clock
             clock = time.perf_counter()
             staging = spark_stages.export_staging(con, base / "exchange")

@@ -1,6 +1,6 @@
 """`masscreen`: generate a synthetic hospital, run the screen over a range of days, or both (demo);
 release the de-identified research tier; write the HTML report of a day and a month; query a
-published file read-only (pipelines/query.py)."""
+published file read-only (pipelines/research/query.py)."""
 
 import argparse
 import logging
@@ -21,7 +21,7 @@ def _date(text: str) -> date:
 
 
 def _month(text: str) -> date:
-    from pipelines.report import parse_month
+    from pipelines.publish.report import parse_month
 
     try:
         return parse_month(text)
@@ -51,9 +51,9 @@ class _VersionAction(argparse.Action):
 def version_text() -> str:
     """'masscreen <code version>; rule set <name@content digest> (<rule file>)' (ValueError from the
     rule file is shown as the rule set's line instead)."""
-    from pipelines.rule_set import load_rule_set
-    from pipelines.run_log import code_version
-    from pipelines.settings import load_settings
+    from pipelines.features.rule_set import load_rule_set
+    from pipelines.core.run_log import code_version
+    from pipelines.core.settings import load_settings
 
     try:
         rules = load_settings().rules
@@ -145,7 +145,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def add_query_parser(commands) -> None:
-    """`masscreen query`: read-only SQL on a published file (pipelines/query.py)."""
+    """`masscreen query`: read-only SQL on a published file (pipelines/research/query.py)."""
     query = commands.add_parser(
         "query", help="run read-only SQL, or an example research query, on the published snapshot or a research release",
         description="Open a published DuckDB file read-only (default: published/warehouse.duckdb beside "
@@ -219,10 +219,11 @@ def summary_file(warehouse: Path) -> Path:
 def _run(landing: Path | None, config: Path | None, warehouse: Path, start: date, end: date,
          timezone: str | None, truth: Path | None, partition_start: date | None = None,
          verbose: bool = False) -> int:
-    from pipelines.rule_set import load_rule_set
-    from pipelines.settings import check_environment, dagster_home, load_settings
+    from pipelines.features.rule_set import load_rule_set
+    from pipelines.core.settings import dagster_home, load_settings
+    from pipelines.runner import check_environment
     from pipelines.summary import incomplete_files, render, render_short
-    from pipelines.warehouse import connect
+    from pipelines.core.warehouse import connect
 
     try:
         runner.check_warehouse_path(warehouse)
@@ -273,8 +274,8 @@ def _run(landing: Path | None, config: Path | None, warehouse: Path, start: date
 
 
 def _research(warehouse: Path | None) -> int:
-    from pipelines.research import release, research_file
-    from pipelines.settings import load_settings
+    from pipelines.research.release import release, research_file
+    from pipelines.core.settings import load_settings
 
     settings = load_settings()
     warehouse = warehouse or settings.warehouse
@@ -288,7 +289,7 @@ def _research(warehouse: Path | None) -> int:
 
 
 def _report(warehouse: Path, day: date, out: Path, month: date | None, csv_path: Path | None) -> int:
-    from pipelines.report import ReportError, write_report
+    from pipelines.publish.report import ReportError, write_report
 
     began = time.monotonic()
     try:
@@ -308,8 +309,8 @@ EXIT_USAGE = 2  # a user error: the same code argparse gives a malformed command
 def _query(args: argparse.Namespace) -> int:
     import shutil
 
-    from pipelines import query
-    from pipelines.settings import load_settings
+    from pipelines.research import query
+    from pipelines.core.settings import load_settings
 
     try:
         if args.list_examples or args.example == "":

@@ -41,9 +41,9 @@ def within_partitions(ranges: list[tuple[date, date]],
 def changed_day_blocks(con: duckdb.DuckDBPyConnection,
                        partitions: dg.TimeWindowPartitionsDefinition | None = None) -> list[tuple[date, date]]:
     """The blocks of days earlier runs' loads changed and no run has recomputed since
-    (meta.changed_days, pipelines.stages.pending_changed_days), clipped to the partitions: one run
+    (meta.changed_days, pipelines.features.changed_days.pending_changed_days), clipped to the partitions: one run
     each, from the command line after its run or from changed_days_sensor."""
-    from pipelines.stages import pending_changed_days
+    from pipelines.features.changed_days import pending_changed_days
 
     return within_partitions(pending_changed_days(con), partitions)
 
@@ -58,7 +58,7 @@ def changed_days_run_key(con: duckdb.DuckDBPyConnection, start: date, end: date)
     return f"changed-days-{start}-{end}-{hashlib.sha256('|'.join(runs).encode()).hexdigest()[:16]}"
 
 
-_PROJECT_ERROR_CLASS = re.compile(r"^pipelines\.[\w.]+: ")  # 'pipelines.landing.NoExtracts: ...'
+_PROJECT_ERROR_CLASS = re.compile(r"^pipelines\.[\w.]+: ")  # 'pipelines.ingest.landing.NoExtracts: ...'
 
 
 def step_failures(events: Iterable[dg.DagsterEvent]) -> list[str]:
@@ -80,7 +80,7 @@ def record_failed_run(open_warehouse: Callable[[], AbstractContextManager[duckdb
     """The failed run's row in meta.runs (step 'run failed', naming each failed step or check).
     When the warehouse cannot be opened (the lock the run failed on is still held), returns the
     failures with a line saying so, for the caller to show; else the failures unchanged."""
-    from pipelines.run_log import record_failure
+    from pipelines.core.run_log import record_failure
 
     try:
         with open_warehouse() as con:

@@ -11,8 +11,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from pipelines.rule_set import RuleSet, load_rule_set
-from pipelines.settings import PROJECT_DIR, REFERENCE_DIR
+from pipelines.core.settings import PROJECT_DIR, REFERENCE_DIR
+from pipelines.features.rule_set import RuleSet, load_rule_set
 
 RULE_BOOK = PROJECT_DIR / "docs" / "RULES.md"
 RULE_FILE = REFERENCE_DIR / "rules.yaml"
@@ -62,7 +62,7 @@ def measure_tier_performance(rules: Path = RULE_FILE) -> list[dict]:
     process with its own environment (no DAGSTER_HOME: an ephemeral Dagster instance; no site
     configuration), so nothing of the caller's is changed. Raises RuntimeError when the run fails."""
     from pipelines.summary import tier_performance
-    from pipelines.warehouse import connect
+    from pipelines.core.warehouse import connect
 
     tiers = load_rule_set(rules).document["tiers"]
     env = {k: v for k, v in os.environ.items()

@@ -2,7 +2,7 @@
 
 The CLI uses this; it is the same job the nightly schedule launches, with the range given as
 Dagster's partition-range tags, so a range is one set-based pass per asset. Every run goes through
-the one Dagster instance (pipelines.settings.dagster_home: DAGSTER_HOME, else the project's
+the one Dagster instance (pipelines.core.settings.dagster_home: DAGSTER_HOME, else the project's
 .dagster_home/, the one `make ui` serves), with dagster.execute_job, so the UI lists it and the
 concurrency pools apply; the settings reach the assets as the warehouse resource's run config. A long range
 (run_backfill) is a few runs: loading once, the daily assets over the blocks of days that can hold
@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
+from pipelines.core.settings import encryption_key, load_settings, memory_setting, seconds_setting, spill_directory
 from pipelines.partition_runs import changed_day_blocks, range_tags, record_failed_run, step_failures
 
 # Which process runs a command-line run: a run left STARTED by a process that is gone (killed) is
@@ -49,7 +50,7 @@ class RunOutcome:
 
 def configure(warehouse: Path, landing: Path | None = None, config: Path | None = None,
               timezone: str | None = None, partition_start: date | None = None) -> None:
-    """Point this process's runs at these files (pipelines.settings.use_command_line; not the
+    """Point this process's runs at these files (pipelines.core.settings.use_command_line; not the
     environment, which the UI and daemon read):
     a landing folder of canonical files, or a site configuration listing the sources; optionally the
     site's time zone and first day partition. Raises ValueError (one line: cause and fix) for a time
@@ -60,7 +61,7 @@ def configure(warehouse: Path, landing: Path | None = None, config: Path | None 
         except (ValueError, KeyError):
             raise ValueError(f"time zone {timezone!r} is not an IANA time zone name; use one such as "
                              "America/New_York or Europe/Berlin") from None
-    from pipelines.settings import use_command_line
+    from pipelines.core.settings import use_command_line
 
     use_command_line({
         "MASSCREEN_WAREHOUSE": str(Path(warehouse).resolve()),
@@ -69,7 +70,7 @@ def configure(warehouse: Path, landing: Path | None = None, config: Path | None 
         **({"MASSCREEN_TIMEZONE": timezone} if timezone else {}),
         **({"MASSCREEN_PARTITION_START": partition_start.isoformat()} if partition_start is not None else {}),
     })
-    from pipelines.settings import load_settings
+    from pipelines.core.settings import load_settings
 
     settings = load_settings()  # a malformed site configuration is named here, before Dagster loads
     if partition_start is not None and settings.partition_start != partition_start.isoformat():
@@ -102,7 +103,7 @@ def check_warehouse_path(warehouse: Path) -> None:
 def check_range(start: date, end: date) -> None:
     """Refuse a range that reaches outside the day partitions (ValueError, one line with the fix):
     a day before the first partition, or a day that has not ended yet in the site's time zone."""
-    from pipelines.settings import load_settings
+    from pipelines.core.settings import load_settings
 
     settings = load_settings()
     first = date.fromisoformat(settings.partition_start)
@@ -119,8 +120,8 @@ def check_range(start: date, end: date) -> None:
 def run_changed_days() -> list[tuple[date, date, RunOutcome]]:
     """Recompute, one run per contiguous block, the days earlier runs' loads changed outside their
     own range (the same requests the changed_days_sensor makes for the daemon)."""
-    from pipelines.settings import load_settings
-    from pipelines.warehouse import connect
+    from pipelines.core.settings import load_settings
+    from pipelines.core.warehouse import connect
 
     settings = load_settings()
     with connect(settings.warehouse, settings.timezone, read_only=True) as con:
@@ -175,8 +176,8 @@ def run_backfill(start: date, end: date, merge_gap_days: int = MERGE_GAP_DAYS) -
     runs = [_execute(tags={}, assets=ingest)]
     if not runs[0].success:
         return Backfill(tuple(runs), (), days, 0)
-    from pipelines.settings import load_settings
-    from pipelines.warehouse import connect
+    from pipelines.core.settings import load_settings
+    from pipelines.core.warehouse import connect
 
     settings = load_settings()
     with connect(settings.warehouse, settings.timezone, read_only=True) as con:
@@ -197,9 +198,9 @@ def plan_blocks(con, start: date, end: date, merge_gap_days: int = MERGE_GAP_DAY
     can hold a features row (a staged value in their longest look-back window), days holding rows
     in a daily table, changed days not recomputed yet; blocks closer than merge_gap_days empty
     days merged. Reads staging, so call it after the new files are staged."""
-    from pipelines.feature_columns import longest_window_hours
-    from pipelines.stages import active_rule_set
-    from pipelines.warehouse import execute, sql_text, statements
+    from pipelines.features.feature_columns import longest_window_hours
+    from pipelines.features.rule_set import active_rule_set
+    from pipelines.core.warehouse import execute, sql_text, statements
 
     existing = {row[0] for row in con.execute("SELECT schema_name || '.' || table_name FROM duckdb_tables()").fetchall()}
     spans, *stored, blocks = statements(sql_text("meta/day_blocks.sql"))
@@ -228,9 +229,9 @@ def _stages_of_the_job() -> tuple[list[dg.AssetKey], list[dg.AssetKey], list[dg.
 def _record_skipped_days(run_id: str, steps: list[str], start: date, end: date, blocks: list[tuple[date, date]]) -> int:
     """One meta.runs row per daily step and gap between blocks: the days were computed, with no
     row (detail 'skipped'). Returns the number of days skipped."""
-    from pipelines.run_log import record_step
-    from pipelines.settings import load_settings
-    from pipelines.warehouse import connect
+    from pipelines.core.run_log import record_step
+    from pipelines.core.settings import load_settings
+    from pipelines.core.warehouse import connect
 
     # the day before each gap and the day after it: (start - 1, first block's start), ... (last block's end, end + 1)
     edges = [start - timedelta(days=1), *(day for block in blocks for day in block), end + timedelta(days=1)]
@@ -251,7 +252,7 @@ SKIPPED_REASON = ("no staged value in the days' longest look-back window, no row
 
 
 def run_range(start: date, end: date) -> RunOutcome:
-    """Run the mas_screen job over [start, end] through the instance (pipelines.settings.dagster_home):
+    """Run the mas_screen job over [start, end] through the instance (pipelines.core.settings.dagster_home):
     one run, every asset, one materialization per day of each daily asset."""
     if end < start:
         raise ValueError(f"end {end} is before start {start}; swap them")
@@ -282,7 +283,7 @@ def run_config() -> dict:
     goes to the `pipelines.progress` logger the command prints), Dagster's console log at CRITICAL
     unless verbose."""
     from pipelines.defs.resources import warehouse_config
-    from pipelines.settings import load_settings
+    from pipelines.core.settings import load_settings
 
     return {
         "execution": {"config": {"in_process": {}}},
@@ -295,9 +296,9 @@ _instances: dict[Path, dg.DagsterInstance] = {}
 
 
 def instance() -> dg.DagsterInstance:
-    """The Dagster instance in pipelines.settings.dagster_home, opened once per process. A folder
+    """The Dagster instance in pipelines.core.settings.dagster_home, opened once per process. A folder
     without a dagster.yaml gets the project's (.dagster_home/dagster.yaml: the pools, no telemetry)."""
-    from pipelines.settings import PROJECT_DIR, dagster_home
+    from pipelines.core.settings import PROJECT_DIR, dagster_home
 
     home = dagster_home()
     if home not in _instances:
@@ -372,8 +373,21 @@ def _execute(tags: dict[str, str], assets: Sequence[dg.AssetKey] | None = None) 
 def _record_failure(run_id: str, failures: list[str]) -> list[str]:
     """The failed run's row in meta.runs; when the warehouse cannot be opened (the lock the run
     failed on is still held), the failures with a line saying so, for the command to print."""
-    from pipelines.settings import load_settings
-    from pipelines.warehouse import connect
+    from pipelines.core.settings import load_settings
+    from pipelines.core.warehouse import connect
 
     settings = load_settings()
     return record_failed_run(lambda: connect(settings.warehouse, settings.timezone, wait_seconds=10), run_id, failures)
+
+
+def check_environment() -> None:
+    """Read every setting a run needs, so that a malformed one stops the run before it starts
+    (ValueError, one line naming the variable, or the rule file's key)."""
+    from pipelines.features.rule_set import load_rule_set
+
+    load_rule_set(load_settings().rules)
+    seconds_setting("MASSCREEN_LOCK_WAIT_SECONDS", 600)
+    seconds_setting("MASSCREEN_RETRY_SECONDS", 30)
+    memory_setting()
+    spill_directory()
+    encryption_key()

@@ -8,7 +8,7 @@ from statistics import median
 
 import duckdb
 
-from pipelines.warehouse import execute, sql_text
+from pipelines.core.warehouse import execute, sql_text
 
 
 def stage_rows(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int]]:

@@ -26,7 +26,7 @@ CREATE OR REPLACE TEMP MACRO value_number_text(v) AS
         '^(<=|=<|>=|=>|<|>|LESS THAN( OR EQUAL( TO)?)?|GREATER THAN( OR EQUAL( TO)?)?)', ''));
 
 -- Value as sent -> DOUBLE, or NULL when it is not a number written with a decimal point (a source's
--- declared decimal separator is applied at landing, pipelines/source_mapping.py).
+-- declared decimal separator is applied at landing, pipelines/core/source_mapping.py).
 -- Accepts '.3', '-2', '1e5', '1.2E+03', '<5', 'GREATER THAN 2000', and thousands groups that cannot
 -- be a decimal comma ('1,234,567', '12,345.5'); refuses 'hemolyzed', '___', '1.2.3' and a single
 -- comma group ('1,234', '0,425', '12,34'), which value_is_ambiguous names. Plain decimals, nearly
@@ -50,7 +50,7 @@ CREATE OR REPLACE TEMP MACRO value_is_ambiguous(v) AS
 CREATE OR REPLACE TEMP MACRO parse_timestamp(t) AS TRY_CAST(trim(t) AS TIMESTAMPTZ);
 
 -- Compare a value with a threshold using the boundary written in the rule file (which
--- pipelines/rule_set.py validates: one of >, >=, <, <=).
+-- pipelines/features/rule_set.py validates: one of >, >=, <, <=).
 -- A NULL value gives NULL: a missing item is neither normal nor abnormal.
 CREATE OR REPLACE TEMP MACRO meets(v, op, threshold) AS
     CASE op

@@ -177,7 +177,7 @@ CREATE TABLE IF NOT EXISTS meta.run_warnings (
     recorded_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 
--- Every attempt to load a file that failed (pipelines/landing.py): the file's size and modification
+-- Every attempt to load a file that failed (pipelines/ingest/landing.py): the file's size and modification
 -- time when it was tried, so an unchanged file is not tried again (but is named again by every run,
 -- in meta.run_warnings), and a changed one is. A file later loaded has its meta.loads row.
 CREATE TABLE IF NOT EXISTS meta.file_problems (
@@ -191,7 +191,7 @@ CREATE TABLE IF NOT EXISTS meta.file_problems (
     recorded_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 
--- The quality team's adjudications file (setting MASSCREEN_ADJUDICATIONS; pipelines/audit.py):
+-- The quality team's adjudications file (setting MASSCREEN_ADJUDICATIONS; pipelines/audit/quality_audit.py):
 -- each distinct content (sha256 of its bytes) is one load, kept forever. The current version is
 -- the content seen last (a file put back to an earlier content makes that load current again).
 CREATE TABLE IF NOT EXISTS audit.adjudication_files (

@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import stages
-from pipelines.contract import LABS, VITALS
-from pipelines.warehouse import connect
+from pipelines.core.contract import LABS, VITALS
+from pipelines.core.warehouse import connect
+from pipelines.ingest import presets
+from pipelines.staging import staged_tables
 
 SITE_TZ = "America/New_York"
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -47,21 +48,21 @@ def write_vitals(landing: Path, name: str, rows: list[dict]) -> Path:
 def con(tmp_path):
     """An empty warehouse in the site's time zone, reference tables loaded."""
     with connect(tmp_path / "warehouse.duckdb", SITE_TZ) as connection:
-        stages.refresh_reference_tables(connection)
+        staged_tables.refresh_reference_tables(connection)
         yield connection
 
 
 def load_and_stage(con, landing: Path) -> None:
-    stages.land(con, landing, run_id="test")
-    for table in stages.STAGED_TABLES:
-        stages.stage(con, table)
+    presets.land(con, landing, run_id="test")
+    for table in staged_tables.STAGED_TABLES:
+        staged_tables.stage(con, table)
 
 
 @pytest.fixture(autouse=True)
 def own_dagster_home(tmp_path, monkeypatch):
     """Every test's runs go through a Dagster instance of its own in tmp_path (never the project's
     .dagster_home/), and a test's command-line settings (runner.configure) end with it."""
-    from pipelines.settings import use_command_line
+    from pipelines.core.settings import use_command_line
 
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     yield
@@ -95,7 +96,7 @@ def released_hospital(tmp_path_factory):
     from datetime import date, timedelta
 
     from pipelines import runner
-    from pipelines.research import release
+    from pipelines.research.release import release
     from pipelines.synthetic import generate
 
     folder = tmp_path_factory.mktemp("released_hospital")

@@ -1,4 +1,4 @@
-"""The quality audit's tables (pipelines/audit.py, sql/screen/episodes.sql, sql/audit/) on tiny explicit
+"""The quality audit's tables (pipelines/audit/quality_audit.py, sql/screen/episodes.sql, sql/audit/) on tiny explicit
 fixtures: flagged days and evaluations written by hand, diagnoses, orders and encounters through the
 real landing and staging. Windows come from the packaged rule file (audit section): gap 2 days,
 recognition 30 days before the first flag to 7 days after the last, near misses 14 days before to 1
@@ -11,10 +11,10 @@ import pytest
 from zoneinfo import ZoneInfo
 
 from conftest import SITE_TZ, load_and_stage, write_extract
-from pipelines import audit
-from pipelines.contract import DIAGNOSES, ENCOUNTERS, MEDICATIONS, PATIENTS
-from pipelines.stages import active_rule_set
-from pipelines.warehouse import run_script
+from pipelines.audit import quality_audit as audit
+from pipelines.core.contract import DIAGNOSES, ENCOUNTERS, MEDICATIONS, PATIENTS
+from pipelines.core.warehouse import run_script
+from pipelines.features.rule_set import active_rule_set
 
 TZ = ZoneInfo(SITE_TZ)
 RULE_SET = active_rule_set()

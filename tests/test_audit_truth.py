@@ -20,10 +20,10 @@ import polars as pl
 import pytest
 
 from pipelines import runner
-from pipelines.rule_set import load_rule_set
-from pipelines.settings import REFERENCE_DIR
+from pipelines.core.settings import REFERENCE_DIR
+from pipelines.core.warehouse import connect
+from pipelines.features.rule_set import load_rule_set
 from pipelines.synthetic import Scenario, generate
-from pipelines.warehouse import connect
 
 from conftest import SITE_TZ
 

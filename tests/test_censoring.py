@@ -6,7 +6,7 @@ from itertools import product
 
 import pytest
 
-from pipelines import stages
+from pipelines.features import feature_table
 
 from conftest import lab, load_and_stage, write_labs
 
@@ -132,7 +132,7 @@ D = date(2024, 1, 10)  # cutoff: 2024-01-11T00:00 site time
 
 
 def features_for(con, day=D):
-    stages.build_patient_day(con, day, day)
+    feature_table.build_patient_day(con, day, day)
     return con.execute("SELECT * FROM features.patient_day WHERE as_of_date = ?", [day]).pl().to_dicts()[0]
 
 

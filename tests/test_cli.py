@@ -41,7 +41,7 @@ def cli(tmp_path, *arguments, timeout=300):
 
 
 def test_a_failed_run_is_recorded_in_meta_and_an_empty_landing_folder_is_named(tmp_path):
-    from pipelines.warehouse import connect
+    from pipelines.core.warehouse import connect
 
     landing = tmp_path / "landing"
     landing.mkdir()
@@ -59,7 +59,7 @@ def test_a_failed_run_is_recorded_in_meta_and_an_empty_landing_folder_is_named(t
 
 def test_an_unreadable_file_leaves_the_night_incomplete_with_its_own_exit_code(tmp_path):
     from conftest import lab, write_labs
-    from pipelines.warehouse import connect
+    from pipelines.core.warehouse import connect
 
     landing = tmp_path / "landing"
     write_labs(landing, "labs_1.csv", [lab("r1", "2276-4", "900", "ng/mL", "2024-01-02T06:00:00")])

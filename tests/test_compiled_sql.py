@@ -1,14 +1,14 @@
 """sql/compiled/ is the SQL that runs, rendered from sql/ and the shipped rule file by
-pipelines/dialects.py: the checked-in files must match what it renders now, and the DuckDB pipeline
+pipelines/features/dialects.py: the checked-in files must match what it renders now, and the DuckDB pipeline
 must run them."""
 
 import re
 
 import pytest
 
-from pipelines import dialects, stages
-from pipelines.rule_set import load_rule_set
-from pipelines.warehouse import sql_text
+from pipelines.core.warehouse import sql_text
+from pipelines.features import dialects, feature_table
+from pipelines.features.rule_set import load_rule_set
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +20,7 @@ def test_compiled_files_are_current(compiled):
     on_disk = {f"{path.parent.name}/{path.name}": path.read_text()
                for dialect in dialects.DIALECTS for path in (dialects.COMPILED_DIR / dialect).glob("*.sql")}
     stale = sorted(name for name in compiled.keys() | on_disk.keys() if compiled.get(name) != on_disk.get(name))
-    assert not stale, f"sql/compiled/ is stale ({', '.join(stale[:5])}): run `python -m pipelines.dialects`"
+    assert not stale, f"sql/compiled/ is stale ({', '.join(stale[:5])}): run `python -m pipelines.features.dialects`"
 
 
 def test_every_table_has_both_dialects(compiled):
@@ -43,7 +43,7 @@ def test_only_the_block_days_are_parameters(compiled):
 def test_pipeline_runs_the_checked_in_files():
     rule_set = load_rule_set(dialects.SHIPPED_RULE_FILE)
     checked_in = (dialects.COMPILED_DIR / "duckdb" / "features.patient_day.sql").read_text()
-    assert stages.patient_day_query(rule_set) == checked_in
+    assert feature_table.patient_day_query(rule_set) == checked_in
 
 
 def test_another_rule_file_is_rendered_not_read(tmp_path):
@@ -70,7 +70,7 @@ def test_feature_and_screen_sql_ask_no_text_length():
 
 
 def test_spark_forms_of_the_differences():
-    """Each difference named in pipelines/dialects.py takes its Spark form."""
+    """Each difference named in pipelines/features/dialects.py takes its Spark form."""
     spark = dialects.to_spark(
         "SELECT len(list_filter(l, x -> x)), l[2], w['min'], list_has_any(a, b), t - INTERVAL 1 DAY, "
         "t + to_hours(72), datediff('day', d, t), datediff('year', b, d), CAST(x AS ENUM('a', 'b')), "

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.core.warehouse import connect
 from pipelines.synthetic import generate
-from pipelines.warehouse import connect
 
 from conftest import SITE_TZ
 

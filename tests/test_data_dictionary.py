@@ -8,12 +8,12 @@ import duckdb
 import pytest
 
 from pipelines import runner
-from pipelines.data_dictionary import (DICTIONARY_DOC, apply_comments, column_names, load_dictionary, render_packaged,
-                                       research_descriptions, warehouse_descriptions)
-from pipelines.publish import published_folder
-from pipelines.research import RELEASE_TABLE, release
-from pipelines.rule_set import load_rule_set
-from pipelines.settings import REFERENCE_DIR
+from pipelines.core.settings import REFERENCE_DIR
+from pipelines.features.rule_set import load_rule_set
+from pipelines.publish.data_dictionary import (DICTIONARY_DOC, apply_comments, column_names, load_dictionary,
+                                               render_packaged, research_descriptions, warehouse_descriptions)
+from pipelines.publish.snapshot import published_folder
+from pipelines.research.release import RELEASE_TABLE, release
 from pipelines.synthetic import generate
 
 from conftest import SITE_TZ
@@ -139,7 +139,7 @@ def test_the_dictionary_lists_every_column_once():
 
 def test_data_dictionary_page_is_current():
     assert DICTIONARY_DOC.read_text() == render_packaged(), \
-        "docs/DATA_DICTIONARY.md is stale: run `python -m pipelines.data_dictionary`"
+        "docs/DATA_DICTIONARY.md is stale: run `python -m pipelines.publish.data_dictionary`"
 
 
 def test_research_release_orders_tiers_by_severity(built, rule_set):

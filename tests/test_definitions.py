@@ -8,14 +8,14 @@ from datetime import datetime
 import dagster as dg
 import pytest
 
+from pipelines.core.settings import EXPECTATIONS_DIR, PROJECT_DIR, REFERENCE_DIR
+from pipelines.definitions import defs
 from pipelines.defs import checks, features, ingest, publish, screen
 from pipelines.defs.research import RESEARCH
 from pipelines.defs.resources import WarehouseResource
-from pipelines.definitions import defs
-from pipelines.settings import EXPECTATIONS_DIR, PROJECT_DIR, REFERENCE_DIR
 
 from conftest import SITE_TZ, lab, vital, write_extract, write_labs, write_vitals
-from pipelines.contract import DIAGNOSES
+from pipelines.core.contract import DIAGNOSES
 
 EXPECTED_ASSETS = {"raw/extracts", "staging/lab_results", "staging/vital_signs", "staging/diagnoses",
                    "staging/medications", "staging/patients", "staging/encounters", "features/patient_day",

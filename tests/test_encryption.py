@@ -8,8 +8,8 @@ import duckdb
 import pytest
 
 from pipelines import runner
-from pipelines.publish import published_folder
-from pipelines.warehouse import HTTPFS_EXTENSION, attach, connect, encryption_key
+from pipelines.core.warehouse import HTTPFS_EXTENSION, attach, connect, encryption_key
+from pipelines.publish.snapshot import published_folder
 
 from conftest import SITE_TZ, lab, write_labs
 

@@ -6,11 +6,11 @@ from datetime import date, timedelta
 import pytest
 
 from pipelines import runner
-from pipelines.rule_set import load_rule_set
-from pipelines.settings import REFERENCE_DIR
+from pipelines.core.settings import REFERENCE_DIR
+from pipelines.core.warehouse import connect
+from pipelines.features.rule_set import load_rule_set
 from pipelines.summary import episode_detection, flag_breakdown
 from pipelines.synthetic import generate
-from pipelines.warehouse import connect
 
 from conftest import SITE_TZ
 

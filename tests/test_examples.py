@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 import polars as pl
 import pytest
 
-from pipelines import query
 from pipelines.cli import main
-from pipelines.warehouse import connect
+from pipelines.core.warehouse import connect
+from pipelines.research import query
 
 from conftest import SITE_TZ
 

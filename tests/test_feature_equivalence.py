@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import stages
-from pipelines.feature_columns import AGGREGATES, ANALYTES, column_name, longest_window_hours, trend_columns_sql
+from pipelines.core import daily_tables
+from pipelines.core.warehouse import execute
+from pipelines.features import feature_table
+from pipelines.features.feature_columns import (AGGREGATES, ANALYTES, column_name, longest_window_hours,
+                                                trend_columns_sql)
+from pipelines.features.rule_set import active_rule_set
 from pipelines.synthetic import generate
-from pipelines.warehouse import execute
 
 from conftest import lab, load_and_stage, vital, write_labs, write_vitals
 
@@ -91,7 +94,7 @@ def hospital(tmp_path_factory):
 def differences(con, oracle: str, start: date, end: date, memory: int | None = None) -> tuple[int, int, int]:
     """Build features.patient_day for [start, end] (in blocks sized for `memory` bytes) and count
     the rows only it has, the rows only the oracle has, and the oracle's rows."""
-    stages.build_patient_day(con, start, end, memory=memory)
+    feature_table.build_patient_day(con, start, end, memory=memory)
     execute(con, f"CREATE OR REPLACE TEMP TABLE expected AS {oracle}", {"start": start, "end": end})
     execute(con, "CREATE OR REPLACE TEMP TABLE computed AS SELECT * FROM features.patient_day "
                  "WHERE as_of_date BETWEEN $start AND $end", {"start": start, "end": end})
@@ -106,7 +109,7 @@ def differences(con, oracle: str, start: date, end: date, memory: int | None = N
 def test_partial_aggregates_give_the_direct_definitions_table(con, hospital, memory):
     """Whole range in one block (the default memory) and in many (20 MB: a block of a few days)."""
     load_and_stage(con, hospital / "landing")
-    oracle = oracle_query(stages.active_rule_set())
+    oracle = oracle_query(active_rule_set())
     only_computed, only_expected, rows = differences(con, oracle, date(2024, 2, 25), date(2024, 11, 12), memory)
     assert rows > 2000  # the hospital's days and the edge days all have rows
     assert (only_computed, only_expected) == (0, 0)
@@ -123,12 +126,12 @@ def test_blocks_cover_the_range_and_follow_the_memory(con, hospital):
                "GROUP BY ALL")
     total = con.execute("SELECT count(*) FROM staging.lab_results").fetchone()[0]
     for budget, fewest in ((total * 2, 1), (total / 10, 10)):
-        blocks = stages.memory_blocks(con, weights, {}, start, end, budget)
+        blocks = daily_tables.memory_blocks(con, weights, {}, start, end, budget)
         assert blocks[0][0] == start and blocks[-1][1] == end
         assert all(next_first == last + timedelta(days=1) for (_, last), (next_first, _) in zip(blocks, blocks[1:]))
         assert len(blocks) >= fewest
     # the months without data (April to October) are one block with the last hospital days
-    assert len(stages.memory_blocks(con, weights, {}, start, end, total / 10)) <= 14
+    assert len(daily_tables.memory_blocks(con, weights, {}, start, end, total / 10)) <= 14
 
 
 @pytest.mark.parametrize("start, end", [
@@ -139,6 +142,6 @@ def test_blocks_cover_the_range_and_follow_the_memory(con, hospital):
 ])
 def test_a_run_over_some_days_gives_the_direct_definitions_rows(con, hospital, start, end):
     load_and_stage(con, hospital / "landing")
-    only_computed, only_expected, rows = differences(con, oracle_query(stages.active_rule_set()), start, end)
+    only_computed, only_expected, rows = differences(con, oracle_query(active_rule_set()), start, end)
     assert rows > 0
     assert (only_computed, only_expected) == (0, 0)

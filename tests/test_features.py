@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from pipelines import stages
-from pipelines.rule_set import RuleFileError, load_rule_set
-from pipelines.settings import REFERENCE_DIR
+from pipelines.core.settings import REFERENCE_DIR
+from pipelines.features import feature_table
+from pipelines.features.rule_set import RuleFileError, load_rule_set
 
 from conftest import lab, load_and_stage, vital, write_labs, write_vitals
 
@@ -14,7 +14,7 @@ D = date(2024, 1, 10)  # cutoff: 2024-01-11T00:00 site time
 
 
 def features_for(con, day=D):
-    stages.build_patient_day(con, day, day)
+    feature_table.build_patient_day(con, day, day)
     row = con.execute("SELECT * FROM features.patient_day WHERE as_of_date = ?", [day]).pl()
     return row.to_dicts()[0] if row.height else None
 
@@ -99,8 +99,8 @@ def test_only_patients_with_values_in_the_look_back_get_a_row(con, tmp_path):
 def test_rebuilding_a_day_replaces_it_without_duplicates(con, tmp_path):
     write_labs(tmp_path, "labs_1.csv", [lab("a", "777-3", "200", "K/uL", "2024-01-10T06:00:00")])
     load_and_stage(con, tmp_path)
-    stages.build_patient_day(con, date(2024, 1, 9), date(2024, 1, 12))
-    stages.build_patient_day(con, D, D)
+    feature_table.build_patient_day(con, date(2024, 1, 9), date(2024, 1, 12))
+    feature_table.build_patient_day(con, D, D)
     counts = con.execute("SELECT as_of_date, count(*) FROM features.patient_day GROUP BY ALL ORDER BY 1").fetchall()
     assert counts == [(date(2024, 1, d), 1) for d in (10, 11, 12)]
 
@@ -139,7 +139,7 @@ def test_a_rule_set_passed_to_the_stage_sets_its_windows(con, tmp_path):
     rule_set = load_rule_set(rule_file_with(tmp_path, TWELVE_HOURS))
     write_labs(tmp_path, "labs_1.csv", [lab("f1", "2276-4", "400", "ng/mL", "2024-01-10T20:00:00")])
     load_and_stage(con, tmp_path)
-    stages.build_patient_day(con, D, D, rule_set)
+    feature_table.build_patient_day(con, D, D, rule_set)
     assert con.execute("SELECT ferritin__12h__max, ferritin__trend__fold_rise FROM features.patient_day").fetchone() == (
         400, 1.0)
 
@@ -164,10 +164,10 @@ def test_a_malformed_window_is_refused_in_one_line_naming_the_key(tmp_path, old,
 def test_a_change_of_windows_rebuilds_every_stored_day_with_the_new_columns(con, tmp_path):
     write_labs(tmp_path, "labs_1.csv", [lab("f1", "2276-4", ">400", "ng/mL", "2024-01-10T20:00:00")])
     load_and_stage(con, tmp_path)
-    stages.build_patient_day(con, D, date(2024, 1, 11))
+    feature_table.build_patient_day(con, D, date(2024, 1, 11))
     # an older layout of the table: without the censoring columns
     con.execute("ALTER TABLE features.patient_day DROP COLUMN ferritin__24h__max_censoring")
-    rows = stages.build_patient_day(con, date(2024, 1, 11), date(2024, 1, 11),
+    rows = feature_table.build_patient_day(con, date(2024, 1, 11), date(2024, 1, 11),
                                     load_rule_set(rule_file_with(tmp_path, TWELVE_HOURS)))
     assert rows == 1
     assert con.execute("SELECT as_of_date, ferritin__12h__max, ferritin__24h__max_censoring FROM features.patient_day "

@@ -1,5 +1,5 @@
 """GX suites of the four staging tables without plausibility bounds: diagnoses, medications,
-patients, encounters (expectations/<table>.json, run by pipelines/gx_validation.py).
+patients, encounters (expectations/<table>.json, run by pipelines/staging/gx_validation.py).
 
 Each suite gets a good frame (pandas and polars) that passes and one or two specific violations
 that fail with the expected expectation, column and unexpected_count. The suites are also checked
@@ -18,10 +18,11 @@ import polars as pl
 import pytest
 from great_expectations.expectations.registry import get_expectation_impl
 
-from pipelines import stages
-from pipelines.contract import DIAGNOSES, ENCOUNTERS, MEDICATIONS, PATIENTS, FileKind
-from pipelines.gx_validation import ExpectationFailure, ValidationOutcome, validate_frame
-from pipelines.warehouse import connect
+from pipelines.core.contract import DIAGNOSES, ENCOUNTERS, MEDICATIONS, PATIENTS, FileKind
+from pipelines.core.warehouse import connect
+from pipelines.ingest import presets
+from pipelines.staging import staged_tables
+from pipelines.staging.gx_validation import ExpectationFailure, ValidationOutcome, validate_frame
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTATIONS = ROOT / "expectations"
@@ -279,9 +280,9 @@ def warehouse(tmp_path_factory):
             writer.writerow(kind.columns)
             writer.writerows(rows)
     with connect(tmp / "w.duckdb", SITE_TZ) as con:
-        stages.refresh_reference_tables(con)
-        stages.land(con, landing, run_id="t")
-        staged = {table: stages.stage(con, table) for table in TABLES}
+        staged_tables.refresh_reference_tables(con)
+        presets.land(con, landing, run_id="t")
+        staged = {table: staged_tables.stage(con, table) for table in TABLES}
         assert staged == STAGED_ROWS
         rejected = dict(con.execute(
             "SELECT table_name, count(*) FROM quarantine.rejected_rows GROUP BY 1").fetchall())

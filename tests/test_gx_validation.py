@@ -1,4 +1,4 @@
-"""Tests for the in-house GX adapter (pipelines/gx_validation.py).
+"""Tests for the in-house GX adapter (pipelines/staging/gx_validation.py).
 
 Frames are tiny and built from expectations/plausibility.csv, so editing a bound in the CSV
 does not break the tests; GX runs in an ephemeral context, nothing is written to disk except
@@ -17,7 +17,7 @@ import polars as pl
 import pytest
 from great_expectations.expectations.registry import get_expectation_impl
 
-from pipelines.gx_validation import ExpectationFailure, ValidationOutcome, validate_frame
+from pipelines.staging.gx_validation import ExpectationFailure, ValidationOutcome, validate_frame
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTATIONS = ROOT / "expectations"

@@ -4,11 +4,14 @@ patients extract lacks warned about but still screened."""
 
 from datetime import date
 
-from pipelines import stages
-from pipelines.contract import PATIENTS
-from pipelines.rule_set import load_rule_set
-from pipelines.settings import REFERENCE_DIR
-from pipelines.site_config import Source
+from pipelines.core.contract import PATIENTS
+from pipelines.core.settings import REFERENCE_DIR
+from pipelines.core.site_config import Source
+from pipelines.features import feature_table
+from pipelines.features.rule_set import load_rule_set
+from pipelines.ingest import presets
+from pipelines.screen import screening
+from pipelines.staging import patient_checks, staged_tables
 
 from conftest import lab, vital, write_extract, write_labs, write_vitals
 
@@ -18,8 +21,8 @@ RULES = load_rule_set(REFERENCE_DIR / "rules.yaml")
 
 
 def stage_all(con, run_id: str = "run1") -> None:
-    for table in stages.STAGED_TABLES:
-        stages.stage(con, table, run_id)
+    for table in staged_tables.STAGED_TABLES:
+        staged_tables.stage(con, table, run_id)
 
 
 def warnings(con, check: str) -> list[tuple]:
@@ -28,7 +31,7 @@ def warnings(con, check: str) -> list[tuple]:
 
 
 def balanced(con) -> bool:
-    return all(load["balanced"] for load in stages.reconcile(con))
+    return all(load["balanced"] for load in staged_tables.reconcile(con))
 
 
 def test_the_same_result_id_in_two_sources_keeps_both_patients_results(con, tmp_path):
@@ -36,7 +39,7 @@ def test_the_same_result_id_in_two_sources_keeps_both_patients_results(con, tmp_
     write_vitals(tmp_path / "lis", "vitals_1.csv", [vital("7", "39.5", "Cel", T, patient_id="P2")])
     write_labs(tmp_path / "omop", "labs_1.csv", [lab("1000", "2276-4", "300", "ng/mL", T, patient_id="1")])
     write_vitals(tmp_path / "omop", "vitals_1.csv", [vital("7", "37.0", "Cel", T, patient_id="1")])
-    stages.land_sources(con, (Source("omop", "canonical", tmp_path / "omop"),
+    presets.land_sources(con, (Source("omop", "canonical", tmp_path / "omop"),
                               Source("lis", "canonical", tmp_path / "lis")), "run1")
     stage_all(con)
     assert sorted(con.execute("SELECT source, result_id, patient_id, value_num FROM staging.lab_results").fetchall()) == [
@@ -51,10 +54,10 @@ def test_the_same_result_id_in_two_sources_keeps_both_patients_results(con, tmp_
 
 def test_a_second_source_staged_later_does_not_supersede_the_first(con, tmp_path):
     write_labs(tmp_path / "omop", "labs_1.csv", [lab("1000", "2276-4", "300", "ng/mL", T, patient_id="1")])
-    stages.land_sources(con, (Source("omop", "canonical", tmp_path / "omop"),), "run1")
+    presets.land_sources(con, (Source("omop", "canonical", tmp_path / "omop"),), "run1")
     stage_all(con, "run1")
     write_labs(tmp_path / "lis", "labs_1.csv", [lab("1000", "2276-4", "5000", "ng/mL", T, patient_id="P2")])
-    stages.land_sources(con, (Source("lis", "canonical", tmp_path / "lis"),), "run2")
+    presets.land_sources(con, (Source("lis", "canonical", tmp_path / "lis"),), "run2")
     stage_all(con, "run2")
     assert sorted(con.execute("SELECT source, patient_id FROM staging.lab_results").fetchall()) == [
         ("lis", "P2"), ("omop", "1")]
@@ -67,7 +70,7 @@ def test_one_id_for_two_patients_in_one_source_quarantines_both_naming_the_other
         lab("1001", "777-3", "90", "K/uL", T, patient_id="1"),                             # row 2
         lab("1000", "2276-4", "100", "ng/mL", T, "2024-01-10T09:00:00", patient_id="2"),   # row 3
     ])
-    stages.land(con, tmp_path, run_id="run1")
+    presets.land(con, tmp_path, run_id="run1")
     stage_all(con)
     assert con.execute("SELECT result_id, patient_id FROM staging.lab_results").fetchall() == [("1001", "1")]
     load_id = con.execute("SELECT load_id FROM meta.loads").fetchone()[0]
@@ -87,12 +90,12 @@ def test_a_later_load_reusing_an_id_for_another_patient_redecides_the_earlier_ro
     landing = tmp_path / "landing"
     write_labs(landing, "labs_1.csv", [lab("1000", "2276-4", "5000", "ng/mL", T, patient_id="1")])
     write_vitals(landing, "vitals_1.csv", [vital("m1", "39.5", "Cel", T, patient_id="1")])
-    stages.land(con, landing, run_id="run1")
+    presets.land(con, landing, run_id="run1")
     stage_all(con, "run1")
     assert con.execute("SELECT count(*) FROM staging.lab_results").fetchone()[0] == 1
     write_labs(landing, "labs_2.csv", [lab("1000", "2276-4", "100", "ng/mL", T, "2024-01-10T09:00:00", patient_id="2")])
     write_vitals(landing, "vitals_2.csv", [vital("m1", "37.0", "Cel", T, "2024-01-10T07:00:00", patient_id="2 ")])
-    stages.land(con, landing, run_id="run2")
+    presets.land(con, landing, run_id="run2")
     stage_all(con, "run2")
     for table in ("lab_results", "vital_signs"):
         assert con.execute(f"SELECT count(*) FROM staging.{table}").fetchone()[0] == 0
@@ -121,7 +124,7 @@ def test_one_id_for_two_tests_of_one_patient_quarantines_both_and_a_correction_s
         lab("ACC3", "777-3", "150", "K/uL", T, "2024-01-10T08:00:00"),              # row 5
         lab("ACC3", "777-3", "120", "K/uL", T, "2024-01-10T08:00:00", "C"),         # row 6: its correction
     ])
-    stages.land(con, tmp_path, run_id="run1")
+    presets.land(con, tmp_path, run_id="run1")
     stage_all(con)
     assert sorted(con.execute("SELECT result_id, analyte, value_num FROM staging.lab_results").fetchall()) == [
         ("ACC2", "ferritin", 890.0), ("ACC3", "platelets", 120.0)]
@@ -143,11 +146,11 @@ def test_one_id_for_two_tests_of_one_patient_quarantines_both_and_a_correction_s
 
 def test_a_later_load_reusing_an_id_for_another_test_redecides_the_earlier_row(con, tmp_path):
     write_labs(tmp_path, "labs_1.csv", [lab("ACC1", "2276-4", "5000", "ng/mL", T)])
-    stages.land(con, tmp_path, run_id="run1")
+    presets.land(con, tmp_path, run_id="run1")
     stage_all(con, "run1")
     assert con.execute("SELECT result_id, analyte FROM staging.lab_results").fetchall() == [("ACC1", "ferritin")]
     write_labs(tmp_path, "labs_2.csv", [lab("ACC1", "777-3", "90", "K/uL", T, "2024-01-10T09:00:00")])
-    stages.land(con, tmp_path, run_id="run2")
+    presets.land(con, tmp_path, run_id="run2")
     stage_all(con, "run2")
     assert con.execute("SELECT count(*) FROM staging.lab_results").fetchone()[0] == 0
     assert con.execute("SELECT count(*) FROM staging.superseded_rows").fetchone()[0] == 0
@@ -169,12 +172,12 @@ def test_padded_patient_and_result_ids_are_one_patient_and_one_record(con, tmp_p
     write_vitals(tmp_path, "vitals_1.csv", [vital("m1", "39.5", "Cel", T, patient_id="\tP1")])        # a tab
     write_extract(tmp_path / "patients_1.csv", PATIENTS.columns,
                   [{"patient_id": " P1\u00a0", "birth_date": "2012-01-01", "sex": "F"}])                 # a no-break space
-    stages.land(con, tmp_path, run_id="run1")
+    presets.land(con, tmp_path, run_id="run1")
     stage_all(con)
     assert con.execute("SELECT patient_id, result_id FROM staging.lab_results").fetchall() == [("P1", "r1")]
     assert con.execute("SELECT reason FROM staging.superseded_rows").fetchall() == [("duplicate",)]
     assert con.execute("SELECT patient_id FROM staging.patients").fetchall() == [("P1",)]
-    stages.build_patient_day(con, D, D)
+    feature_table.build_patient_day(con, D, D)
     assert con.execute("SELECT patient_id, ferritin__24h__max, temperature__24h__max FROM features.patient_day").fetchall() == [
         ("P1", 5000.0, 39.5)]
     assert warnings(con, "unknown_patients") == []
@@ -193,7 +196,7 @@ def test_a_correction_wins_even_when_resulted_earlier_or_without_a_resulted_time
     ]
     write_labs(tmp_path, "labs_1.csv", rows[0::2])
     write_labs(tmp_path, "labs_2.csv", rows[1::2])
-    stages.land(con, tmp_path, run_id="run1")
+    presets.land(con, tmp_path, run_id="run1")
     stage_all(con)
     assert dict(con.execute("SELECT result_id, value_num FROM staging.lab_results").fetchall()) == {
         "early": 120.0, "tie": 121.0, "none": 122.0, "prelim": 800.0}
@@ -202,7 +205,7 @@ def test_a_correction_wins_even_when_resulted_earlier_or_without_a_resulted_time
     # a correction is still replaced by a later correction, and removed by a later cancellation
     write_labs(tmp_path, "labs_3.csv", [lab("early", "777-3", "119", "K/uL", T, "2024-01-10T13:00:00", "C"),
                                         {**lab("tie", "777-3", "", "", T, "2024-01-10T13:00:00", "X")}])
-    stages.land(con, tmp_path, run_id="run2")
+    presets.land(con, tmp_path, run_id="run2")
     stage_all(con, "run2")
     assert dict(con.execute("SELECT result_id, value_num FROM staging.lab_results").fetchall()) == {
         "early": 119.0, "none": 122.0, "prelim": 800.0}
@@ -214,18 +217,18 @@ def test_a_patient_missing_from_the_patients_extract_is_warned_about_and_still_s
                                         lab("r2", "2276-4", "6000", "ng/mL", T, patient_id="P9")])
     write_vitals(tmp_path, "vitals_1.csv", [vital("m1", "39.5", "Cel", T, patient_id="P9")])
     write_extract(tmp_path / "patients_1.csv", PATIENTS.columns, [{"patient_id": "P1", "birth_date": "2012-01-01", "sex": "F"}])
-    stages.land(con, tmp_path, run_id="run1")
+    presets.land(con, tmp_path, run_id="run1")
     stage_all(con)
-    found = stages.warn_unknown_patients(con, "run1")
+    found = patient_checks.warn_unknown_patients(con, "run1")
     assert (found["patients"], found["records"], found["by_table"], found["examples"]) == (
         1, 2, {"lab_results": 1, "vital_signs": 1}, ["P9"])
     [(run_id, subject, count, detail)] = warnings(con, "unknown_patients")
     assert (run_id, subject, count) == ("run1", None, 1)
     assert detail.startswith("1 patients have records (lab_results 1, vital_signs 1) but no row in staging.patients")
     assert detail.endswith(": P9")
-    assert stages.unknown_patients(con, "another run")["patients"] == 0  # only this run's records count
-    stages.build_patient_day(con, D, D)
-    stages.build_screen(con, D, D, RULES)
+    assert patient_checks.unknown_patients(con, "another run")["patients"] == 0  # only this run's records count
+    feature_table.build_patient_day(con, D, D)
+    screening.build_screen(con, D, D, RULES)
     assert sorted(con.execute("SELECT patient_id FROM features.patient_day").fetchall()) == [("P1",), ("P9",)]
     assert ("P9",) in con.execute("SELECT patient_id FROM screen.rule_evaluations").fetchall()
 
@@ -256,7 +259,7 @@ def test_the_patients_known_check_warns_without_failing_the_run(tmp_path):
 def test_an_encounter_id_carried_by_two_patients_is_quarantined_in_every_source(con, tmp_path):
     """Encounter ids are the site's: one id for two patients (in one source or two) quarantines
     both rows; the same patient's encounter sent again (padded, by another source) is one record."""
-    from pipelines.contract import ENCOUNTERS
+    from pipelines.core.contract import ENCOUNTERS
 
     def encounter(patient_id, encounter_id, admit_at):
         return {"patient_id": patient_id, "encounter_id": encounter_id, "admit_at": admit_at,
@@ -266,7 +269,7 @@ def test_an_encounter_id_carried_by_two_patients_is_quarantined_in_every_source(
                   [encounter("P1", "E1", "2024-01-09T10:00:00"), encounter("P2", "E2", "2024-01-09T11:00:00")])
     write_extract(tmp_path / "icu" / "encounters_1.csv", ENCOUNTERS.columns,
                   [encounter("P3", "E1", "2024-01-09T12:00:00"), encounter(" P2 ", "E2", "2024-01-09T11:00:00")])
-    stages.land_sources(con, (Source("adt", "canonical", tmp_path / "adt"), Source("icu", "canonical", tmp_path / "icu")),
+    presets.land_sources(con, (Source("adt", "canonical", tmp_path / "adt"), Source("icu", "canonical", tmp_path / "icu")),
                         run_id="run1")
     stage_all(con, "run1")
     assert con.execute("SELECT patient_id, encounter_id FROM staging.encounters").fetchall() == [("P2", "E2")]
@@ -286,33 +289,33 @@ def test_two_sources_sending_one_patient_id_with_different_demographics_are_name
     write_extract(tmp_path / "lis" / "patients_1.csv", PATIENTS.columns,
                   [{"patient_id": "1 ", "birth_date": "1950-02-02", "sex": "M"},
                    {"patient_id": "2", "birth_date": "1980-01-01", "sex": "male"}])
-    stages.land_sources(con, (Source("omop", "canonical", tmp_path / "omop"), Source("lis", "canonical", tmp_path / "lis")),
+    presets.land_sources(con, (Source("omop", "canonical", tmp_path / "omop"), Source("lis", "canonical", tmp_path / "lis")),
                         run_id="run1")
     stage_all(con, "run1")
-    assert stages.warn_patient_demographics_disagreements(con, "run1") == 1
+    assert patient_checks.warn_patient_demographics_disagreements(con, "run1") == 1
     [(check, count, detail)] = con.execute("SELECT check_name, count, detail FROM meta.run_warnings "
                                            "WHERE check_name = 'patient_demographics_disagree'").fetchall()
     assert count == 1 and "1: lis 1950-02-02 M | omop 2010-05-01 F" in detail
-    assert stages.warn_patient_demographics_disagreements(con, "run2") == 0  # nothing sent by run2
+    assert patient_checks.warn_patient_demographics_disagreements(con, "run2") == 0  # nothing sent by run2
     write_extract(tmp_path / "lis" / "patients_2.csv", PATIENTS.columns,          # one file, one id, two people
                   [{"patient_id": "7", "birth_date": "2010-06-01", "sex": "F"},
                    {"patient_id": "7", "birth_date": "1950-01-01", "sex": "M"},
                    {"patient_id": "8", "birth_date": "2000-01-01", "sex": "F"}])
-    stages.land_sources(con, (Source("lis", "canonical", tmp_path / "lis"),), run_id="run3")
+    presets.land_sources(con, (Source("lis", "canonical", tmp_path / "lis"),), run_id="run3")
     write_extract(tmp_path / "lis" / "patients_3.csv", PATIENTS.columns,          # a later file correcting 8's birth date
                   [{"patient_id": "8", "birth_date": "2000-01-02", "sex": "F"}])
-    stages.land_sources(con, (Source("lis", "canonical", tmp_path / "lis"),), run_id="run3")
+    presets.land_sources(con, (Source("lis", "canonical", tmp_path / "lis"),), run_id="run3")
     stage_all(con, "run3")
-    assert stages.warn_patient_demographics_disagreements(con, "run3") == 1  # 7, not 8
+    assert patient_checks.warn_patient_demographics_disagreements(con, "run3") == 1  # 7, not 8
 
 
 def test_a_correction_that_cannot_be_read_is_warned_while_the_original_stays(con, tmp_path):
     write_labs(tmp_path, "labs_1.csv", [lab("r1", "2276-4", "8000", "ng/mL", T, "2024-01-10T08:00:00", patient_id="P1")])
-    stages.land(con, tmp_path, run_id="run1")
+    presets.land(con, tmp_path, run_id="run1")
     stage_all(con, "run1")
     write_labs(tmp_path, "labs_2.csv", [lab("r1", "2276-4", "80 (corrected: specimen mislabelled)", "ng/mL", T,
                                             "2024-01-10T12:00:00", status="C", patient_id="P1")])
-    stages.land(con, tmp_path, run_id="run2")
+    presets.land(con, tmp_path, run_id="run2")
     stage_all(con, "run2")
     assert con.execute("SELECT value_num FROM staging.lab_results").fetchall() == [(8000.0,)]
     [(run_id, subject, count, detail)] = warnings(con, "amendment_quarantined")

@@ -7,9 +7,11 @@ import os
 import duckdb
 import pytest
 
-from pipelines import stages
-from pipelines.contract import LABS
-from pipelines.landing import _as_utf8
+from pipelines.core import site_config
+from pipelines.core.contract import LABS
+from pipelines.ingest import presets
+from pipelines.ingest.landing import _as_utf8
+from pipelines.staging import staged_tables
 
 
 HEADER = ",".join(LABS.columns)
@@ -19,7 +21,7 @@ GOOD = (HEADER + "\n" + ROW.format(n=1) + "\n").encode()
 
 def land_text(con, tmp_path, content: bytes, name="labs_1.csv", run_id="t"):
     (tmp_path / name).write_bytes(content)
-    return stages.land(con, tmp_path, run_id=run_id)
+    return presets.land(con, tmp_path, run_id=run_id)
 
 
 def raw_count(con) -> int:
@@ -65,7 +67,7 @@ def test_one_bad_byte_gives_the_same_outcome_wherever_it_sits(con, tmp_path, lin
 
 
 def test_a_large_file_is_decoded_whole_not_only_its_first_kilobytes(con, tmp_path, monkeypatch):
-    monkeypatch.setattr("pipelines.landing._CHUNK_BYTES", 64)  # the bad byte many chunks in
+    monkeypatch.setattr("pipelines.ingest.landing._CHUNK_BYTES", 64)  # the bad byte many chunks in
     lines = [HEADER] + [ROW.format(n=n) for n in range(1, 200)] + [ROW.format(n=200).replace("Ferritin", "Ferrit\xedn")]
     land_text(con, tmp_path, ("\n".join(lines) + "\n").encode("latin-1"))
     assert raw_count(con) == 0
@@ -74,13 +76,13 @@ def test_a_large_file_is_decoded_whole_not_only_its_first_kilobytes(con, tmp_pat
 
 def test_a_refused_file_is_named_every_run_and_tried_again_only_when_it_changes(con, tmp_path):
     land_text(con, tmp_path, b"", run_id="night1")
-    stages.land(con, tmp_path, run_id="night2")             # unchanged: named again, not tried again
+    presets.land(con, tmp_path, run_id="night2")             # unchanged: named again, not tried again
     assert [row[0] for row in problems(con)] == ["night1"]
     assert len(warnings(con, "night2")) == 1
     path = tmp_path / "labs_1.csv"
     path.write_bytes(GOOD)                                   # the transfer finished
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000_000))
-    stages.land(con, tmp_path, run_id="night3")
+    presets.land(con, tmp_path, run_id="night3")
     assert raw_count(con) == 1 and warnings(con, "night3") == []
 
 
@@ -105,7 +107,7 @@ def test_gzip_csv_and_parquet_load_like_csv(con, tmp_path):
     duckdb.sql(f"COPY (FROM read_csv('{tmp_path / 'csv' / 'labs_1.csv'}', all_varchar = true)) "
                f"TO '{tmp_path / 'pq' / 'labs_1.parquet'}' (FORMAT parquet)")
     for folder in ("csv", "gz", "pq"):
-        stages.land_sources(con, (stages.Source(folder, "canonical", tmp_path / folder),), run_id="t")
+        presets.land_sources(con, (site_config.Source(folder, "canonical", tmp_path / folder),), run_id="t")
     rows = con.execute("SELECT l.source, r.patient_id, r.result_id, r.value, r.collected_at, r._source_row "
                        "FROM raw.labs AS r JOIN meta.loads AS l ON l.load_id = r._load_id ORDER BY 1, 3").fetchall()
     assert [row[1:] for row in rows if row[0] == "csv"] == [row[1:] for row in rows if row[0] == "gz"] \
@@ -117,11 +119,11 @@ def test_gzip_csv_and_parquet_load_like_csv(con, tmp_path):
 def test_a_truncated_last_line_is_quarantined_with_its_line_number(con, tmp_path):
     text = "\n".join([HEADER, ROW.format(n=1), ROW.format(n=2), "p1,e1,r3,2276-4,Ferr"])
     land_text(con, tmp_path, text.encode())
-    for table in stages.STAGED_TABLES:
-        stages.stage(con, table)
+    for table in staged_tables.STAGED_TABLES:
+        staged_tables.stage(con, table)
     assert con.execute("SELECT source_line, reason FROM quarantine.rejected_rows").fetchall() == [(4, "malformed_row")]
     assert con.execute("SELECT count(*) FROM staging.lab_results").fetchone()[0] == 2
-    assert all(load["balanced"] for load in stages.reconcile(con))
+    assert all(load["balanced"] for load in staged_tables.reconcile(con))
 
 
 def test_an_extra_column_is_kept_in_raw_and_ignored_after(con, tmp_path):
@@ -137,7 +139,7 @@ def test_a_declared_encoding_reads_a_windows_export(con, tmp_path):
     (feed / "labs_1.csv").write_bytes((HEADER + "\n" + ROW.format(n=1).replace("Ferritin", "Ferritín µg") + "\n")
                                       .encode("cp1252"))
     (tmp_path / "feed.yaml").write_text("encoding: cp1252\n")
-    stages.land_sources(con, (stages.Source("feed", "canonical", feed, mapping=tmp_path / "feed.yaml"),), run_id="t")
+    presets.land_sources(con, (site_config.Source("feed", "canonical", feed, mapping=tmp_path / "feed.yaml"),), run_id="t")
     assert problems(con) == []
     assert con.execute("SELECT name FROM raw.labs").fetchone() == ("Ferritín µg",)
 
@@ -179,20 +181,20 @@ def test_whole_numbers_stored_as_floats_in_parquet_are_the_same_ids(con, tmp_pat
     duckdb.sql(f"""COPY (SELECT 10006.0::DOUBLE AS patient_id, 'e1' AS encounter_id, 77.0 AS result_id,
                                 '2276-4' AS code, 5000.5::DOUBLE AS value, 'ng/mL' AS unit, TIMESTAMP '2024-01-01 06:00:00' AS collected_at)
                    TO '{tmp_path / 'labs_1.parquet'}' (FORMAT parquet)""")
-    stages.land(con, tmp_path, run_id="t")
+    presets.land(con, tmp_path, run_id="t")
     assert con.execute("SELECT patient_id, result_id, value, collected_at FROM raw.labs").fetchone() == (
         "10006", "77", "5000.5", "2024-01-01 06:00:00")
 
 
 def test_a_matching_file_in_a_subfolder_is_named_not_skipped_in_silence(con, tmp_path):
-    from pipelines.landing import review_sources
+    from pipelines.ingest.landing import review_sources
 
     (tmp_path / "lis").mkdir()
     (tmp_path / "lis" / "labs_1.csv").write_bytes(GOOD)
     (tmp_path / "lis" / "2024-03-06").mkdir()
     (tmp_path / "lis" / "2024-03-06" / "labs_2.csv").write_bytes(GOOD)
-    sources = (stages.Source("lis", "canonical", tmp_path / "lis"),)
-    stages.land_sources(con, sources, "t")
+    sources = (site_config.Source("lis", "canonical", tmp_path / "lis"),)
+    presets.land_sources(con, sources, "t")
     review_sources(con, sources, "t", {})
     [(subject, detail)] = con.execute("SELECT subject, detail FROM meta.run_warnings WHERE check_name = 'unrecognised_file'"
                                       ).fetchall()
@@ -216,7 +218,7 @@ def test_a_line_break_in_an_extra_column_refuses_but_a_backslash_n_in_text_does_
 
 @pytest.mark.parametrize("name", ["labs_1.csv", "labs_1.csv.gz"])
 def test_crlf_and_lf_line_ends_mixed_in_one_file_load(con, tmp_path, monkeypatch, name):
-    monkeypatch.setattr("pipelines.landing._CHUNK_BYTES", 7)  # line ends split across chunks
+    monkeypatch.setattr("pipelines.ingest.landing._CHUNK_BYTES", 7)  # line ends split across chunks
     text = ("\r\n".join([HEADER, ROW.format(n=1), ROW.format(n=2)]) + "\r\n" + ROW.format(n=3) + "\n").encode()
     land_text(con, tmp_path, gzip.compress(text) if name.endswith(".gz") else text, name=name)
     assert problems(con) == []
@@ -229,7 +231,7 @@ def test_crlf_and_lf_line_ends_mixed_in_one_file_load(con, tmp_path, monkeypatch
     ("a,b\r\n1,\"x\ry\"\r\n", 3), ("", 0),
 ])
 def test_the_decode_pass_counts_lines_as_the_csv_reader_splits_them(tmp_path, monkeypatch, text, lines):
-    monkeypatch.setattr("pipelines.landing._CHUNK_BYTES", 3)  # CRLF split across chunks
+    monkeypatch.setattr("pipelines.ingest.landing._CHUNK_BYTES", 3)  # CRLF split across chunks
     (tmp_path / "f.csv").write_bytes(text.encode())
     with _as_utf8(tmp_path / "f.csv", "utf-8") as decoded:
         assert decoded.lines == lines

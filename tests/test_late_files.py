@@ -4,8 +4,11 @@ whose look-back it changed, and nothing else."""
 from datetime import date
 
 
-from pipelines import runner, stages
-from pipelines.warehouse import connect
+from pipelines import runner
+from pipelines.core.warehouse import connect
+from pipelines.features import changed_days, feature_table
+from pipelines.ingest import presets
+from pipelines.staging import staged_tables
 
 from conftest import SITE_TZ, lab, vital, write_extract, write_labs, write_vitals
 
@@ -18,7 +21,7 @@ def test_a_late_correction_recomputes_exactly_the_days_it_changed(site):
         lab("r1", "2276-4", "3000", "ng/mL", "2024-01-10T06:00:00", "2024-02-20T09:00:00", status="C")])
     assert runner.run_range(date(2024, 2, 20), date(2024, 2, 20)).success
     with connect(folder / "w.duckdb", SITE_TZ, read_only=True) as con:
-        pending = stages.pending_changed_days(con)
+        pending = changed_days.pending_changed_days(con)
     # resulted 2024-02-20, the correction is known only from that day's cutoff; but it supersedes
     # the original, which leaves the days it was counted in (its 7-day look-back): those change
     assert pending == [(date(2024, 1, 10), date(2024, 1, 16))]
@@ -31,12 +34,12 @@ def test_a_late_correction_recomputes_exactly_the_days_it_changed(site):
         lab("r2", "777-3", "90", "K/uL", "2024-01-12T06:00:00", "2024-01-12T09:00:00")])  # late, not corrected
     assert runner.run_range(date(2024, 2, 21), date(2024, 2, 21)).success
     with connect(folder / "w.duckdb", SITE_TZ, read_only=True) as con:
-        assert stages.pending_changed_days(con) == [(date(2024, 1, 12), date(2024, 1, 18))]
+        assert changed_days.pending_changed_days(con) == [(date(2024, 1, 12), date(2024, 1, 18))]
     follow_ups = runner.run_changed_days()
     assert [(first, last, outcome.success) for first, last, outcome in follow_ups] == [
         (date(2024, 1, 12), date(2024, 1, 18), True)]
     with connect(folder / "w.duckdb", SITE_TZ, read_only=True) as con:
-        assert stages.pending_changed_days(con) == []
+        assert changed_days.pending_changed_days(con) == []
         platelets = con.execute("SELECT as_of_date FROM features.patient_day WHERE platelets__7d__n > 0 "
                                 "ORDER BY 1").fetchall()
     assert [row[0] for row in platelets] == [date(2024, 1, d) for d in range(12, 19)]
@@ -71,7 +74,7 @@ def test_a_late_diagnosis_file_recomputes_the_patients_days_from_its_time_and_fl
     with connect(folder / "w.duckdb", SITE_TZ, read_only=True) as con:
         # p2 has days 2024-01-10..16 (the 7-day look-back of its values); the code counts from the
         # first cutoff after 2024-01-11 10:00
-        assert stages.pending_changed_days(con) == [(date(2024, 1, 11), date(2024, 1, 16))]
+        assert changed_days.pending_changed_days(con) == [(date(2024, 1, 11), date(2024, 1, 16))]
     assert [(first, last, outcome.success) for first, last, outcome in runner.run_changed_days()] == [
         (date(2024, 1, 11), date(2024, 1, 16), True)]
     with connect(folder / "w.duckdb", SITE_TZ, read_only=True) as con:
@@ -87,15 +90,15 @@ def test_a_late_diagnosis_file_recomputes_the_patients_days_from_its_time_and_fl
         sjia("p2", "2024-01-11T10:00:00"), sjia("p3", "2024-01-05T10:00:00")])
     assert runner.run_range(date(2024, 2, 21), date(2024, 2, 21)).success
     with connect(folder / "w.duckdb", SITE_TZ, read_only=True) as con:
-        assert stages.pending_changed_days(con) == []
+        assert changed_days.pending_changed_days(con) == []
 
 
 def load_and_record_changed_days(con, folder, run_id: str) -> list[date]:
     """Land and stage what is in `folder` as run `run_id`; the days it marked changed."""
-    stages.land(con, folder, run_id=run_id)
-    for table in stages.STAGED_TABLES:
-        stages.stage(con, table, run_id)
-    stages.record_changed_days(con, run_id)
+    presets.land(con, folder, run_id=run_id)
+    for table in staged_tables.STAGED_TABLES:
+        staged_tables.stage(con, table, run_id)
+    changed_days.record_changed_days(con, run_id)
     return [row[0] for row in con.execute(
         "SELECT as_of_date FROM meta.changed_days WHERE run_id = ? ORDER BY 1", [run_id]).fetchall()]
 
@@ -103,7 +106,7 @@ def load_and_record_changed_days(con, folder, run_id: str) -> list[date]:
 def test_medication_and_patient_rows_mark_their_patients_computed_days(con, tmp_path):
     """An order marks its patient's computed days from its start on; a changed birth date (age) all
     the patient's days; a row identical to the current version none. Other patients' days stay."""
-    from pipelines.contract import MEDICATIONS, PATIENTS
+    from pipelines.core.contract import MEDICATIONS, PATIENTS
 
     def changed(run_id: str) -> list[date]:
         return load_and_record_changed_days(con, tmp_path, run_id)
@@ -112,7 +115,7 @@ def test_medication_and_patient_rows_mark_their_patients_computed_days(con, tmp_
                                         lab("r2", "2276-4", "300", "ng/mL", "2024-01-20T06:00:00", patient_id="p2")])
     write_extract(tmp_path / "patients_1.csv", PATIENTS.columns, [{"patient_id": "p1", "birth_date": "2012-01-01", "sex": "F"}])
     changed("n1")
-    stages.build_patient_day(con, date(2024, 1, 1), date(2024, 1, 31))
+    feature_table.build_patient_day(con, date(2024, 1, 1), date(2024, 1, 31))
     week = [date(2024, 1, d) for d in range(10, 17)]
 
     order = {"patient_id": "p1", "encounter_id": "e1", "code_system": "RXNORM", "code": "6902",
@@ -142,7 +145,7 @@ def test_a_later_load_quarantining_or_correcting_an_earlier_row_marks_the_earlie
     write_labs(tmp_path, "labs_1.csv", [lab("r1", "2276-4", "900", "ng/mL", "2024-01-10T06:00:00"),
                                         lab("r2", "777-3", "90", "K/uL", "2024-01-03T06:00:00")])
     assert changed("n1") == days(3, 9) + days(10, 16)
-    stages.build_patient_day(con, date(2024, 1, 1), date(2024, 1, 31))
+    feature_table.build_patient_day(con, date(2024, 1, 1), date(2024, 1, 31))
 
     write_labs(tmp_path, "labs_2.csv", [lab("r1", "2276-4", "50", "ng/mL", "2024-01-20T06:00:00", patient_id="p9")])
     assert changed("n2") == days(10, 16) + days(20, 26)
@@ -151,7 +154,7 @@ def test_a_later_load_quarantining_or_correcting_an_earlier_row_marks_the_earlie
     write_labs(tmp_path, "labs_3.csv", [lab("r2", "777-3", "95", "K/uL", "2024-01-05T06:00:00", status="C")])
     assert changed("n3") == days(3, 11)  # the original's days 3..9 and the correction's 5..11
 
-    stages.build_patient_day(con, date(2024, 1, 3), date(2024, 1, 16))
+    feature_table.build_patient_day(con, date(2024, 1, 3), date(2024, 1, 16))
     ferritin = con.execute("SELECT count(*) FROM features.patient_day WHERE ferritin__7d__n > 0").fetchone()[0]
     platelets = con.execute("SELECT as_of_date FROM features.patient_day WHERE platelets__7d__n > 0 ORDER BY 1").fetchall()
     assert ferritin == 0

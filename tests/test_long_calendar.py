@@ -8,8 +8,9 @@ from datetime import date
 import dagster as dg
 import pytest
 
-from pipelines import runner, stages
-from pipelines.warehouse import connect
+from pipelines import runner
+from pipelines.core.warehouse import connect
+from pipelines.features import changed_days
 
 from conftest import SITE_TZ, lab, vital, write_labs, write_vitals
 
@@ -109,7 +110,7 @@ def test_a_late_file_for_a_skipped_day_is_recomputed(configured):
                                               "2024-07-01T09:00:00", patient_id="p4")])
     assert runner.run_range(date(2024, 12, 31), date(2024, 12, 31)).success
     with connect(warehouse, SITE_TZ, read_only=True) as con:
-        assert stages.pending_changed_days(con) == [(date(2024, 7, 1), date(2024, 7, 7))]
+        assert changed_days.pending_changed_days(con) == [(date(2024, 7, 1), date(2024, 7, 7))]
     assert [(first, last, outcome.success) for first, last, outcome in runner.run_changed_days()] == [
         (date(2024, 7, 1), date(2024, 7, 7), True)]
     with connect(warehouse, SITE_TZ, read_only=True) as con:
@@ -153,7 +154,7 @@ def test_a_failed_blocking_check_stops_the_backfill_before_any_block(configured,
     import shutil
 
     from pipelines.defs import checks
-    from pipelines.settings import EXPECTATIONS_DIR
+    from pipelines.core.settings import EXPECTATIONS_DIR
 
     suites = tmp_path / "expectations"
     shutil.copytree(EXPECTATIONS_DIR, suites)

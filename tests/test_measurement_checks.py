@@ -5,7 +5,7 @@ collected_in_future, resulted_in_future, ambiguous_value."""
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from pipelines import stages
+from pipelines.features import feature_table
 
 from conftest import SITE_TZ, lab, load_and_stage, vital, write_labs, write_vitals
 
@@ -99,7 +99,7 @@ def test_a_date_only_resulted_time_means_its_day(con, tmp_path):
     assert con.execute("SELECT measured_at = recorded_at FROM staging.vital_signs").fetchall() == [(True,)]
     assert {key: reason for key, (reason, _) in quarantined(con).items()} == {
         "day before": "resulted_before_collected", "midnight": "resulted_before_collected"}
-    stages.build_patient_day(con, date(2024, 1, 10), date(2024, 1, 11))
+    feature_table.build_patient_day(con, date(2024, 1, 10), date(2024, 1, 11))
     assert con.execute("SELECT as_of_date, ferritin__72h__max, platelets__72h__min, temperature__72h__max "
                        "FROM features.patient_day ORDER BY 1").fetchall() == [
         (date(2024, 1, 10), 5000.0, None, 39.5), (date(2024, 1, 11), 5000.0, 90.0, 39.5)]
@@ -133,4 +133,4 @@ def test_a_measurement_taken_before_1900_is_quarantined_and_the_features_still_b
     assert {key: reason for key, (reason, _) in quarantined(con).items()} == {
         "typo": "collected_before_1900", "default": "collected_before_1900"}
     assert quarantined(con)["typo"][1].startswith("taken at 1300-01-10")
-    assert stages.build_patient_day(con, date(1900, 1, 2), date(1900, 1, 2)) == 1
+    assert feature_table.build_patient_day(con, date(1900, 1, 2), date(1900, 1, 2)) == 1

@@ -7,9 +7,10 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
-from pipelines import runner, stages
+from pipelines import runner
+from pipelines.core.warehouse import connect, execute
+from pipelines.features import feature_table, rule_set
 from pipelines.synthetic import generate
-from pipelines.warehouse import connect, execute
 
 from conftest import SITE_TZ
 
@@ -44,5 +45,5 @@ def test_a_backfill_under_a_small_memory_limit_writes_the_same_tables(tmp_path, 
     with connect(tmp_path / "bounded.duckdb", SITE_TZ) as con:
         assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0].startswith("429")
         with pytest.raises(duckdb.OutOfMemoryException):
-            execute(con, f"CREATE TEMP TABLE whole_range AS {stages.patient_day_query(stages.active_rule_set())}",
+            execute(con, f"CREATE TEMP TABLE whole_range AS {feature_table.patient_day_query(rule_set.active_rule_set())}",
                     {"start": START, "end": END})

@@ -5,10 +5,10 @@ errors are worth retrying."""
 import duckdb
 import pytest
 
-from pipelines import stages
+from pipelines.core.site_config import Source
 from pipelines.defs.retries import is_transient
-from pipelines.landing import NoExtracts, review_sources
-from pipelines.site_config import Source
+from pipelines.ingest import presets
+from pipelines.ingest.landing import NoExtracts, review_sources
 
 from conftest import lab, write_labs
 
@@ -16,7 +16,7 @@ T = "2024-01-01T06:00:00"
 
 
 def night(con, sources, run_id):
-    stages.land_sources(con, sources, run_id)
+    presets.land_sources(con, sources, run_id)
     review_sources(con, sources, run_id, {})
     return con.execute("SELECT check_name, subject, detail FROM meta.run_warnings WHERE run_id = ? ORDER BY 1, 2",
                        [run_id]).fetchall()

@@ -4,7 +4,7 @@ import csv
 
 import pytest
 
-from pipelines.settings import EXPECTATIONS_DIR, REFERENCE_DIR
+from pipelines.core.settings import EXPECTATIONS_DIR, REFERENCE_DIR
 
 
 @pytest.mark.parametrize("sent, number, censoring, ambiguous", [
@@ -79,8 +79,8 @@ def test_value_parsing(con, sent, number, censoring, ambiguous):
     (".", "1,2345", None, True),
 ])
 def test_value_parsing_with_a_declared_decimal_separator(con, separator, sent, number, ambiguous):
-    """A source's declared separator is applied at landing (pipelines/source_mapping.py)."""
-    from pipelines.source_mapping import SourceMapping
+    """A source's declared separator is applied at landing (pipelines/core/source_mapping.py)."""
+    from pipelines.core.source_mapping import SourceMapping
 
     expression, changed = SourceMapping(decimal_separator=separator).expression("value", "v")
     assert changed
@@ -90,7 +90,7 @@ def test_value_parsing_with_a_declared_decimal_separator(con, separator, sent, n
 
 
 def test_an_undeclared_separator_leaves_the_value_as_sent():
-    from pipelines.source_mapping import SourceMapping
+    from pipelines.core.source_mapping import SourceMapping
 
     assert SourceMapping().expression("value", "v") == ('"v"', False)
 

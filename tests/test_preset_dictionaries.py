@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.presets import preset_parameters
+from pipelines.ingest.presets import preset_parameters
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 MIMIC_III = DATA / "mimic-iii-demo"

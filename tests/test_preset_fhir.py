@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import stages
-from pipelines.presets import load_source
-from pipelines.site_config import Source
-from pipelines.warehouse import connect
+from pipelines.core.site_config import Source
+from pipelines.core.warehouse import connect
+from pipelines.ingest.presets import load_source
+from pipelines.staging import staged_tables
 
 TZ = "America/New_York"
 LOINC = "http://loinc.org"
@@ -118,10 +118,10 @@ def export(tmp_path) -> Path:
 
 def load(tmp_path: Path, export: Path, shift_years: int = 0):
     with connect(tmp_path / "w.duckdb", TZ) as con:
-        stages.refresh_reference_tables(con)
+        staged_tables.refresh_reference_tables(con)
         loads = load_source(con, Source("fhir", "fhir_r4_ndjson", export, shift_years), "test")
-        for table in stages.STAGED_TABLES:
-            stages.stage(con, table)
+        for table in staged_tables.STAGED_TABLES:
+            staged_tables.stage(con, table)
         yield con, loads
 
 
@@ -140,7 +140,7 @@ def test_every_kind_loads_and_every_row_is_accounted_for(warehouse):
         "fhir_r4_ndjson:patients": 2,
         "fhir_r4_ndjson:encounters": 1,
     }
-    assert all(row["balanced"] for row in stages.reconcile(con))
+    assert all(row["balanced"] for row in staged_tables.reconcile(con))
 
 
 def test_labs_are_staged_with_values_units_censoring_and_statuses(warehouse):
@@ -224,4 +224,4 @@ def test_shift_years_moves_dates_and_keeps_offsets(tmp_path, export):
                            ).fetchone() == ("1890-05-17",)
         assert con.execute("SELECT admit_at, discharge_at FROM raw.encounters").fetchone() == (
             "1924-02-28T22:15:00-05:00", "1924-03-10T12:00:00-04:00")
-        assert all(row["balanced"] for row in stages.reconcile(con))
+        assert all(row["balanced"] for row in staged_tables.reconcile(con))

@@ -6,9 +6,9 @@ import gzip
 import json
 from pathlib import Path
 
-from pipelines import stages
-from pipelines.presets import load_source
-from pipelines.site_config import Source
+from pipelines.core.site_config import Source
+from pipelines.ingest.presets import load_source
+from pipelines.staging import staged_tables
 
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
@@ -34,8 +34,8 @@ def write(path: Path, resources: list[dict]) -> None:
 
 def load_and_stage(con, folder: Path, run_id: str = "test") -> list:
     loads = load_source(con, Source("fhir", "fhir_r4_ndjson", folder), run_id)
-    for table in stages.STAGED_TABLES:
-        stages.stage(con, table)
+    for table in staged_tables.STAGED_TABLES:
+        staged_tables.stage(con, table)
     return loads
 
 

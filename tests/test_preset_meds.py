@@ -7,10 +7,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines import presets, stages
-from pipelines.presets import load_source
-from pipelines.site_config import Source
-from pipelines.warehouse import connect
+from pipelines.core.site_config import Source
+from pipelines.core.warehouse import connect
+from pipelines.ingest import presets
+from pipelines.ingest.presets import load_source
+from pipelines.staging import staged_tables
 
 TZ = "America/New_York"
 T = datetime(2024, 3, 1, 8, 0)
@@ -57,10 +58,10 @@ def dataset(tmp_path) -> Path:
 
 
 def load(con, dataset: Path, shift_years: int = 0):
-    stages.refresh_reference_tables(con)
+    staged_tables.refresh_reference_tables(con)
     loads = load_source(con, Source("meds", "meds", dataset, shift_years), "test")
-    for table in stages.STAGED_TABLES:
-        stages.stage(con, table)
+    for table in staged_tables.STAGED_TABLES:
+        staged_tables.stage(con, table)
     return loads
 
 
@@ -80,7 +81,7 @@ def test_every_event_lands_and_every_row_is_accounted_for(warehouse):
         "meds:patients": 2,  # one per subject, from its birth and sex events
         "meds:encounters": 1,  # the admission; its discharge only ends it
     }
-    assert all(row["balanced"] for row in stages.reconcile(con))
+    assert all(row["balanced"] for row in staged_tables.reconcile(con))
     assert con.execute("SELECT DISTINCT _source_file FROM raw.labs").fetchall() == [("data/0.parquet",)]
     assert con.execute("SELECT _source_row, _extra->>'$.columns.hadm_id' FROM raw.labs "
                        "WHERE code = '2276-4'").fetchall() == [(6, "7")]

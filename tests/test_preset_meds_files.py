@@ -8,9 +8,9 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines import stages
-from pipelines.presets import load_source
-from pipelines.site_config import Source
+from pipelines.core.site_config import Source
+from pipelines.ingest.presets import load_source
+from pipelines.staging import staged_tables
 
 SCHEMA = {"subject_id": pl.Int64, "time": pl.Datetime("us"), "code": pl.String, "numeric_value": pl.Float32,
           "text_value": pl.String}
@@ -48,8 +48,8 @@ SITE_MAPPING = """measurement_codes:
 
 def load_and_stage(con, folder: Path, mapping: Path | None = None, run_id: str = "test") -> list:
     loads = load_source(con, Source("meds", "meds", folder, 0, mapping), run_id)
-    for table in stages.STAGED_TABLES:
-        stages.stage(con, table)
+    for table in staged_tables.STAGED_TABLES:
+        staged_tables.stage(con, table)
     return loads
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.warehouse import connect
+from pipelines.core.warehouse import connect
 
 MIMIC = Path(__file__).resolve().parents[2] / "shared" / "data" / "mimic-iii-demo"
 pytestmark = pytest.mark.skipif(not (MIMIC / "LABEVENTS.csv.gz").exists(),

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import stages
-from pipelines.presets import load_source
-from pipelines.site_config import Source
-from pipelines.warehouse import connect
+from pipelines.core.site_config import Source
+from pipelines.core.warehouse import connect
+from pipelines.ingest.presets import load_source
+from pipelines.staging import staged_tables
 
 from conftest import SITE_TZ
 
@@ -89,11 +89,11 @@ def mimic_iv(tmp_path) -> Path:
 @pytest.fixture
 def staged(mimic_iv, tmp_path):
     with connect(tmp_path / "w.duckdb", SITE_TZ) as con:
-        stages.refresh_reference_tables(con)
+        staged_tables.refresh_reference_tables(con)
         # shifted into the past as a site loads MIMIC: staging quarantines times after the run (2180)
         loads = load_source(con, Source("mimic-iv", "mimic_iv", mimic_iv, shift_years=-160), "test")
-        for table in stages.STAGED_TABLES:
-            stages.stage(con, table)
+        for table in staged_tables.STAGED_TABLES:
+            staged_tables.stage(con, table)
         yield con, loads
 
 
@@ -102,7 +102,7 @@ def test_every_kind_loads_and_every_load_balances(staged):
     assert {load.source_file: load.rows_in for load in loads} == {
         "mimic_iv:labs": 3, "mimic_iv:vitals": 2, "mimic_iv:diagnoses": 2, "mimic_iv:medications": 2,
         "mimic_iv:patients": 1, "mimic_iv:encounters": 1}
-    reconciliation = stages.reconcile(con)
+    reconciliation = staged_tables.reconcile(con)
     assert len(reconciliation) == 6 and all(load["balanced"] for load in reconciliation)
 
 
@@ -156,7 +156,7 @@ def test_patients_medications_and_encounters(staged):
 
 def test_shift_years_moves_every_date_back(mimic_iv, tmp_path):
     with connect(tmp_path / "shifted.duckdb", SITE_TZ) as con:
-        stages.refresh_reference_tables(con)
+        staged_tables.refresh_reference_tables(con)
         load_source(con, Source("mimic-iv", "mimic_iv", mimic_iv, shift_years=-160), "test")
         assert con.execute("SELECT birth_date FROM raw.patients").fetchone() == ("1980-01-01",)
         assert con.execute("SELECT min(collected_at), min(resulted_at) FROM raw.labs").fetchone() == (

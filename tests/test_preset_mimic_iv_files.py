@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import stages
-from pipelines.presets import load_source
-from pipelines.site_config import Source
+from pipelines.core.site_config import Source
+from pipelines.ingest.presets import load_source
+from pipelines.staging import staged_tables
 
 from test_preset_mimic_iv import (ADMISSIONS, CHARTEVENTS, D_LABITEMS, DIAGNOSES_ICD, LABEVENTS, PATIENTS,
                                   PRESCRIPTIONS, write_gz)
@@ -58,8 +58,8 @@ def hosp_only(tmp_path) -> Path:
 def load_and_stage(con, folder: Path, mapping: Path | None = None, run_id: str = "test") -> list:
     """Load with MIMIC's dates (2180) moved into the past: a time after the run is quarantined."""
     loads = load_source(con, Source("mimic-iv", "mimic_iv", folder, -160, mapping), run_id)
-    for table in stages.STAGED_TABLES:
-        stages.stage(con, table, run_id)
+    for table in staged_tables.STAGED_TABLES:
+        staged_tables.stage(con, table, run_id)
     return loads
 
 
@@ -74,7 +74,7 @@ def test_split_and_uncompressed_labevents_load_with_valuenum_behind_placeholders
     files = dict(con.execute("SELECT result_id, _source_file FROM raw.labs").fetchall())
     assert files["1"] == "hosp/labevents.csv" and files["5"] == "hosp/labevents_2.csv.gz"
     assert con.execute("SELECT _extra->>'value_from_number' FROM raw.labs WHERE result_id = '1'").fetchone() == ("true",)
-    assert all(load["balanced"] for load in stages.reconcile(con))
+    assert all(load["balanced"] for load in staged_tables.reconcile(con))
 
 
 def test_a_missing_icu_folder_is_named_in_the_run_warnings(con, hosp_only):
@@ -141,4 +141,4 @@ def test_a_mapping_changed_back_reloads_the_kind_and_a_version_it_quarantines_is
     [(subject, count)] = con.execute("SELECT subject, count FROM meta.run_warnings WHERE run_id = 'r3' "
                                      "AND check_name = 'amendment_quarantined'").fetchall()
     assert (subject, count) == ("lab_results", 1)
-    assert all(row["balanced"] for row in stages.reconcile(con))
+    assert all(row["balanced"] for row in staged_tables.reconcile(con))

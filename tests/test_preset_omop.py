@@ -87,7 +87,7 @@ def omop_run(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def omop_con(omop_run):
-    from pipelines.warehouse import connect
+    from pipelines.core.warehouse import connect
 
     result, warehouse = omop_run
     assert result.returncode == 0, result.stderr[-4000:]
@@ -176,10 +176,10 @@ HEADERS = {
 
 
 def test_operators_prefix_the_value_and_concept_ids_stand_in_for_empty_source_values(tmp_path):
-    from pipelines import stages
-    from pipelines.presets import load_source
-    from pipelines.site_config import Source
-    from pipelines.warehouse import connect
+    from pipelines.staging import staged_tables
+    from pipelines.ingest.presets import load_source
+    from pipelines.core.site_config import Source
+    from pipelines.core.warehouse import connect
 
     folder = tmp_path / "cdm"
     folder.mkdir()
@@ -201,23 +201,23 @@ def test_operators_prefix_the_value_and_concept_ids_stand_in_for_empty_source_va
     for table, header in HEADERS.items():
         (folder / f"{table}.csv").write_text(header + "\n")
     with connect(tmp_path / "w.duckdb", SITE_TZ) as con:
-        stages.refresh_reference_tables(con)
+        staged_tables.refresh_reference_tables(con)
         load_source(con, Source("cdm", "omop_cdm_54", folder), "test")
-        for table in stages.STAGED_TABLES:
-            stages.stage(con, table)
+        for table in staged_tables.STAGED_TABLES:
+            staged_tables.stage(con, table)
         labs = con.execute("SELECT result_id, code, value_text, value_num, censoring, unit_as_sent, ref_low, ref_high"
                            " FROM staging.lab_results ORDER BY result_id").fetchall()
         assert labs == [("1", "2276-4", ">2000", 2000.0, ">", "ng/mL", None, None),
                         ("2", "777-3", "<=5", 5.0, "<=", "10*3/uL", 150.0, 450.0)]
         assert con.execute("SELECT measurement_id, code, value_num, unit FROM staging.vital_signs").fetchall() == [
             ("3", "8310-5", 38.6, "Cel")]
-        assert all(load["balanced"] for load in stages.reconcile(con))
+        assert all(load["balanced"] for load in staged_tables.reconcile(con))
 
 
 if __name__ == "__main__":
     import tempfile
 
-    from pipelines.warehouse import connect
+    from pipelines.core.warehouse import connect
 
     workdir = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp(prefix="omop-run-"))
     workdir.mkdir(parents=True, exist_ok=True)

@@ -5,9 +5,9 @@ concept beside a display string, and tables as gzip or numbered parts."""
 import csv
 import gzip
 
-from pipelines import stages
-from pipelines.presets import load_source
-from pipelines.site_config import Source
+from pipelines.core.site_config import Source
+from pipelines.ingest.presets import load_source
+from pipelines.staging import staged_tables
 
 from test_preset_omop import CONCEPTS, HEADERS, MEASUREMENT_COLUMNS
 
@@ -37,8 +37,8 @@ def test_local_labels_placeholders_unit_codes_and_split_tables(con, tmp_path):
     for table, header in HEADERS.items():
         (folder / f"{table}.csv").write_text(header + "\n")
     load_source(con, Source("cdm", "omop_cdm_54", folder), "test")
-    for table in stages.STAGED_TABLES:
-        stages.stage(con, table)
+    for table in staged_tables.STAGED_TABLES:
+        staged_tables.stage(con, table)
     labs = con.execute("SELECT result_id, code, analyte, value_num, unit_as_sent FROM staging.lab_results "
                        "ORDER BY result_id").fetchall()
     assert labs == [("1", "2276-4", "ferritin", 5000.0, "ng/mL"), ("2", "777-3", "platelets", 90.0, "10*3/uL")]
@@ -49,4 +49,4 @@ def test_local_labels_placeholders_unit_codes_and_split_tables(con, tmp_path):
                                         ("3", "MEASUREMENT_2.csv", "false")]
     assert con.execute("SELECT _extra->>'value_from_number' FROM raw.labs WHERE result_id = '1'").fetchone() == (
         "true",)
-    assert all(load["balanced"] for load in stages.reconcile(con))
+    assert all(load["balanced"] for load in staged_tables.reconcile(con))

@@ -1,4 +1,4 @@
-"""Each step of a run logs one progress line when it ends (pipelines.run_log.log_step): the step,
+"""Each step of a run logs one progress line when it ends (pipelines.core.run_log.log_step): the step,
 its rows and its seconds, on the pipelines.progress logger (and in the run's Dagster log)."""
 
 import logging

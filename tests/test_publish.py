@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from pipelines import runner
-from pipelines.publish import published_folder
+from pipelines.publish.snapshot import published_folder
 
 from conftest import lab, write_labs
 
@@ -100,14 +100,15 @@ def _night(con, landing, warehouse, night: int) -> dict:
     """Land and stage one more lab file, publish, and record the publish as the runner does."""
     from datetime import datetime, timezone
 
-    from pipelines import stages
-    from pipelines.publish import publish
-    from pipelines.run_log import record_step
+    from pipelines.ingest import presets
+    from pipelines.staging import staged_tables
+    from pipelines.publish.snapshot import publish
+    from pipelines.core.run_log import record_step
 
     write_labs(landing, f"labs_{night}.csv", [lab(f"r{night}", "777-3", str(100 + night), "K/uL",
                                                   f"2024-01-{10 + night}T06:00:00")])
-    stages.land(con, landing, run_id=f"night{night}")
-    stages.stage(con, "lab_results", run_id=f"night{night}")
+    presets.land(con, landing, run_id=f"night{night}")
+    staged_tables.stage(con, "lab_results", run_id=f"night{night}")
     started = datetime.now(timezone.utc)
     plan = publish(con, warehouse, f"night{night}")
     record_step(con, f"night{night}", "publish.snapshot", started, len(plan), detail=plan)

@@ -1,4 +1,4 @@
-"""`masscreen query`: read-only SQL on a published DuckDB file (pipelines/query.py).
+"""`masscreen query`: read-only SQL on a published DuckDB file (pipelines/research/query.py).
 
 The fixture is a small DuckDB file made here with two tables of the warehouse's shape; it stands
 for a published snapshot. Nothing a query does may change it or write beside it, and every user
@@ -16,8 +16,8 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipelines import query
 from pipelines.cli import main
+from pipelines.research import query
 
 from conftest import SITE_TZ
 
@@ -171,7 +171,7 @@ def test_the_examples_are_listed_with_their_questions(capsys):
 
 
 def test_an_encrypted_snapshot_is_read_with_the_site_key(tmp_path, monkeypatch, capsys):
-    from pipelines.warehouse import connect
+    from pipelines.core.warehouse import connect
 
     monkeypatch.setenv("MASSCREEN_ENCRYPTION_KEY", "an encryption key for tests only")
     path = tmp_path / "published" / "warehouse.duckdb"
@@ -190,7 +190,7 @@ def test_a_short_encryption_key_is_one_line(snapshot, monkeypatch, capsys):
     monkeypatch.setenv("MASSCREEN_ENCRYPTION_KEY", "short")
     path = snapshot.parent / "locked.duckdb"
     with duckdb.connect() as con:  # an encrypted file, made with DuckDB's own encryption
-        from pipelines.warehouse import HTTPFS_EXTENSION
+        from pipelines.core.warehouse import HTTPFS_EXTENSION
 
         con.execute(f"LOAD '{HTTPFS_EXTENSION}'")
         con.execute(f"ATTACH '{path}' AS locked (ENCRYPTION_KEY 'a key of sixteen+ characters')")

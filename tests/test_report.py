@@ -17,12 +17,12 @@ import pytest
 
 from pipelines import runner
 from pipelines.cli import main
-from pipelines.report import (CHART_ANALYTES, CHROMIUM, neutralise_formulas, open_in_chromium, threshold_items,
-                              write_report)
-from pipelines.rule_set import load_rule_set
-from pipelines.settings import load_settings
+from pipelines.core.settings import load_settings
+from pipelines.core.warehouse import connect
+from pipelines.features.rule_set import load_rule_set
+from pipelines.publish.report import (CHART_ANALYTES, CHROMIUM, neutralise_formulas, open_in_chromium, threshold_items,
+                                      write_report)
 from pipelines.synthetic import generate
-from pipelines.warehouse import connect
 
 from conftest import SITE_TZ
 

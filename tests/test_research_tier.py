@@ -13,12 +13,12 @@ import pytest
 
 from pipelines import runner
 from pipelines.cli import main
-from pipelines.contract import DIAGNOSES, ENCOUNTERS, MEDICATIONS, PATIENTS
+from pipelines.core.contract import DIAGNOSES, ENCOUNTERS, MEDICATIONS, PATIENTS
+from pipelines.core.settings import REFERENCE_DIR
 from pipelines.defs.research import research as research_asset
 from pipelines.defs.resources import WarehouseResource
-from pipelines.publish import published_folder
-from pipelines.research import AGE_CAP_DAYS, RELEASE_TABLE, RESEARCH_TABLES, release
-from pipelines.settings import REFERENCE_DIR
+from pipelines.publish.snapshot import published_folder
+from pipelines.research.release import AGE_CAP_DAYS, RELEASE_TABLE, RESEARCH_TABLES, release
 
 from conftest import SITE_TZ, lab, vital, write_extract, write_labs, write_vitals
 

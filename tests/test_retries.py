@@ -6,8 +6,9 @@ from datetime import date
 import duckdb
 import pytest
 
-from pipelines import runner, stages
+from pipelines import runner
 from pipelines.defs.retries import MAX_RETRIES, backoff_seconds
+from pipelines.features import feature_table
 
 
 @pytest.fixture
@@ -16,7 +17,7 @@ def flaky(monkeypatch):
     calls = []
 
     def install(error: Exception, times: int):
-        real = stages.build_patient_day
+        real = feature_table.build_patient_day
 
         def build(*args, **kwargs):
             calls.append(1)
@@ -24,7 +25,7 @@ def flaky(monkeypatch):
                 raise error
             return real(*args, **kwargs)
 
-        monkeypatch.setattr(stages, "build_patient_day", build)
+        monkeypatch.setattr(feature_table, "build_patient_day", build)
         return calls
 
     monkeypatch.setenv("MASSCREEN_RETRY_SECONDS", "0.01")

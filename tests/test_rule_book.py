@@ -1,8 +1,8 @@
 """docs/RULES.md is generated from the rule file and must match it."""
 
+from pipelines.core.settings import REFERENCE_DIR
+from pipelines.features.rule_set import load_rule_set
 from pipelines.rule_book import RULE_BOOK, render
-from pipelines.rule_set import load_rule_set
-from pipelines.settings import REFERENCE_DIR
 
 
 def test_rule_book_is_current():

@@ -7,9 +7,10 @@ from datetime import date
 
 import pytest
 
-from pipelines import stages
-from pipelines.rule_set import RuleFileError, load_rule_set
-from pipelines.settings import REFERENCE_DIR
+from pipelines.core.settings import REFERENCE_DIR
+from pipelines.features import feature_table
+from pipelines.features.rule_set import RuleFileError, load_rule_set
+from pipelines.screen import screening
 
 from conftest import lab, load_and_stage, vital, write_extract, write_labs, write_vitals
 
@@ -43,8 +44,8 @@ def evaluate(con, tmp_path, labs: dict, temperature=("39.0", "Cel"), units: dict
     write_extract(tmp_path / "patients_1.csv", ("patient_id", "birth_date", "sex"),
                   [{"patient_id": "p1", "birth_date": birth_date, "sex": "F"}])
     load_and_stage(con, tmp_path)
-    stages.build_patient_day(con, D, D)
-    stages.build_screen(con, D, D, RULES, keep_rule_tables=True)
+    feature_table.build_patient_day(con, D, D)
+    screening.build_screen(con, D, D, RULES, keep_rule_tables=True)
     rows = con.execute(f"SELECT * FROM {table}").pl().to_dicts()
     if rows and table == "screen.rule_evaluations":
         # each rule's evidence, kept for every patient-day by keep_rule_tables (written with flagged rows only)
@@ -592,7 +593,7 @@ def test_a_warehouse_written_by_an_older_rule_file_takes_the_new_layout(con, tmp
     con.execute("CREATE OR REPLACE TABLE screen.at_risk_daily AS SELECT * EXCLUDE (tier, alert), "
                 "CAST(tier AS VARCHAR)::ENUM('watch', 'criteria_met') AS tier, 1.0 AS retired_column "
                 "FROM screen.at_risk_daily")
-    stages.build_screen(con, D, D, RULES)
+    screening.build_screen(con, D, D, RULES)
     row = con.execute("SELECT tier, alert, retired_column FROM screen.at_risk_daily").fetchone()
     assert row == ("criteria_met", True, None)
     assert "pattern_context_unknown" in con.execute(
@@ -605,7 +606,7 @@ def test_tiers_of_an_older_rule_file_stay_readable_below_the_current_ones(con, t
     con.execute("CREATE OR REPLACE TABLE screen.at_risk_daily AS SELECT * EXCLUDE (tier), "
                 "'trend_alarming'::ENUM('watch', 'trend_alarming', 'criteria_met') AS tier FROM screen.at_risk_daily")
     con.execute("UPDATE screen.at_risk_daily SET as_of_date = as_of_date - 1")  # an older day, not rewritten
-    stages.build_screen(con, D, D, RULES)
+    screening.build_screen(con, D, D, RULES)
     rows = con.execute("SELECT as_of_date, tier FROM screen.at_risk_daily ORDER BY tier").fetchall()
     assert rows == [(date(2024, 1, 9), "trend_alarming"), (date(2024, 1, 10), "criteria_met")]
     assert con.execute("SELECT max(tier) FROM screen.at_risk_daily").fetchone()[0] == "criteria_met"
@@ -682,6 +683,6 @@ def test_a_text_tier_of_an_earlier_release_becomes_the_ordered_enum(con, tmp_pat
     con.execute("CREATE OR REPLACE TABLE screen.at_risk_daily AS SELECT * EXCLUDE (tier), "
                 "'trend_alarming' AS tier FROM screen.at_risk_daily")
     con.execute("UPDATE screen.at_risk_daily SET as_of_date = as_of_date - 1")
-    stages.build_screen(con, D, D, RULES)
+    screening.build_screen(con, D, D, RULES)
     assert con.execute("SELECT list(CAST(tier AS VARCHAR) ORDER BY tier DESC) FROM screen.at_risk_daily").fetchone()[0] == [
         "criteria_met", "trend_alarming"]

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import stages
+from pipelines.core.warehouse import connect
+from pipelines.staging import staged_tables
 from pipelines.synthetic import generate
 from pipelines.synthetic.scale import ID_FIELDS, tile
-from pipelines.warehouse import connect
 from conftest import SITE_TZ, load_and_stage
 
 COPIES = 3
@@ -73,14 +73,14 @@ def test_tiled_files_land_and_stage_like_the_base_times_the_copies(hospitals, tm
     figures = {}
     for name, landing in (("base", base), ("tiled", tiled)):
         with connect(tmp_path / f"{name}.duckdb", SITE_TZ) as con:
-            stages.refresh_reference_tables(con)
+            staged_tables.refresh_reference_tables(con)
             load_and_stage(con, landing)
             figures[name] = {
                 "problems": con.execute("SELECT count(*) FROM meta.file_problems").fetchone()[0],
                 "quarantined": dict(con.execute("SELECT table_name || ':' || reason, count(*) "
                                                 "FROM quarantine.rejected_rows GROUP BY ALL").fetchall()),
                 "staged": {t: con.execute(f"SELECT count(*) FROM staging.{t}").fetchone()[0]
-                           for t in stages.STAGED_TABLES},
+                           for t in staged_tables.STAGED_TABLES},
             }
     assert figures["base"]["problems"] == figures["tiled"]["problems"] == 0
     assert figures["base"]["quarantined"]  # the base has defects to multiply

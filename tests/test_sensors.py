@@ -5,11 +5,11 @@ from datetime import date
 
 import dagster as dg
 
+from pipelines.core.settings import REFERENCE_DIR
+from pipelines.core.warehouse import connect
 from pipelines.defs.resources import WarehouseResource
 from pipelines.defs.sensors import changed_days_sensor, new_files_sensor
 from pipelines.partition_runs import within_partitions
-from pipelines.settings import REFERENCE_DIR
-from pipelines.warehouse import connect
 
 from conftest import SITE_TZ, lab, write_labs
 
@@ -53,17 +53,19 @@ def test_a_second_late_file_touching_the_same_days_gets_its_own_run(tmp_path):
     """Two late files, each loaded by its own run, change the same days: two distinct run keys (the
     first was launched and its days are still pending when the second arrives), and asking again
     for the same pending change repeats its key (Dagster then starts it once)."""
-    from pipelines import stages
+    from pipelines.features import changed_days
+    from pipelines.ingest import presets
+    from pipelines.staging import staged_tables
 
     warehouse = resource(tmp_path)
     landing = tmp_path / "landing"
     with connect(tmp_path / "w.duckdb", SITE_TZ) as con:
-        stages.refresh_reference_tables(con)
+        staged_tables.refresh_reference_tables(con)
         con.execute("INSERT INTO meta.runs VALUES ('r0', 'features.patient_day', now(), now(), NULL, NULL, "
                     "DATE '2024-01-01', DATE '2024-01-31', 0, NULL)")
         write_labs(landing, "labs_late_1.csv", [lab("r1", "2276-4", "300", "ng/mL", "2024-01-10T06:00:00")])
-        stages.land(con, landing, run_id="late1")
-        stages.record_changed_days(con, "late1")
+        presets.land(con, landing, run_id="late1")
+        changed_days.record_changed_days(con, "late1")
     keys = []
     with dg.build_sensor_context(resources={"warehouse": warehouse}) as context:
         first = changed_days_sensor(context)
@@ -71,8 +73,8 @@ def test_a_second_late_file_touching_the_same_days_gets_its_own_run(tmp_path):
         keys += [r.run_key for r in first]
     with connect(tmp_path / "w.duckdb", SITE_TZ) as con:
         write_labs(landing, "labs_late_2.csv", [lab("r2", "777-3", "90", "K/uL", "2024-01-10T07:00:00")])
-        stages.land(con, landing, run_id="late2")
-        stages.record_changed_days(con, "late2")
+        presets.land(con, landing, run_id="late2")
+        changed_days.record_changed_days(con, "late2")
     with dg.build_sensor_context(resources={"warehouse": warehouse}) as context:
         second = changed_days_sensor(context)
     assert [(r.tags["dagster/asset_partition_range_start"], r.tags["dagster/asset_partition_range_end"])

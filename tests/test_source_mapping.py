@@ -2,10 +2,11 @@
 
 import pytest
 
-from pipelines import stages
-from pipelines.presets import load_source
-from pipelines.site_config import SiteConfigError, Source, load_site_config
-from pipelines.source_mapping import MappingError
+from pipelines.core.site_config import SiteConfigError, Source, load_site_config
+from pipelines.core.source_mapping import MappingError
+from pipelines.ingest import presets
+from pipelines.ingest.presets import load_source
+from pipelines.staging import staged_tables
 
 from conftest import lab, vital, write_labs, write_vitals
 
@@ -38,8 +39,8 @@ def test_a_mapped_layout_stages_like_the_canonical_contract(con, tmp_path):
         "timezone: America/New_York\nsources:\n  - {name: feed-b, preset: canonical, path: feed, mapping: feed.yaml}\n")
     source = load_site_config(tmp_path / "site.yaml").sources[0]
     load_source(con, source, run_id="t")
-    for table in stages.STAGED_TABLES:
-        stages.stage(con, table)
+    for table in staged_tables.STAGED_TABLES:
+        staged_tables.stage(con, table)
     labs = con.execute("SELECT result_id, analyte, value_num, unit, strftime(collected_at, '%Y-%m-%d %H:%M') "
                        "FROM staging.lab_results ORDER BY 1").fetchall()
     # 14:30 in Amsterdam is 08:30 in New York
@@ -51,7 +52,7 @@ def test_a_mapped_layout_stages_like_the_canonical_contract(con, tmp_path):
     extra = con.execute("SELECT _extra->>'BENCH', _extra->'as_sent'->>'code', _extra->'as_sent'->>'collected_at' "
                         "FROM raw.labs WHERE result_id = 'A1'").fetchone()
     assert extra == ("north", "FERR", "05/03/2024 14:30")
-    assert all(load["balanced"] for load in stages.reconcile(con))
+    assert all(load["balanced"] for load in staged_tables.reconcile(con))
 
 
 def test_a_mapping_that_names_a_missing_column_refuses_the_file(con, tmp_path):
@@ -81,7 +82,7 @@ def test_a_mapping_that_names_a_missing_column_refuses_the_file(con, tmp_path):
     ("- delimiter", "must be a mapping"),
 ])
 def test_a_malformed_mapping_is_named(tmp_path, mapping, message):
-    from pipelines.source_mapping import SourceMapping
+    from pipelines.core.source_mapping import SourceMapping
 
     (tmp_path / "m.yaml").write_text(mapping)
     with pytest.raises(MappingError, match=message):
@@ -96,7 +97,7 @@ def test_a_mapping_must_exist(tmp_path):
 
 
 def test_encoding_and_decimal_separator_are_read_and_default(tmp_path):
-    from pipelines.source_mapping import SourceMapping
+    from pipelines.core.source_mapping import SourceMapping
 
     (tmp_path / "m.yaml").write_text("encoding: cp1252\ndecimal_separator: ','\n"
                                      "codes: {FERR: ferritin, TEMP: {analyte: temperature, unit: '[degF]'}}\n")
@@ -158,10 +159,10 @@ def test_a_mapping_option_applies_only_to_the_files_that_have_its_column(con, tm
     assert sorted(load.source_file for load in loads) == [
         "diagnoses.csv", "encounters.csv", "labs_2024-03-05.csv", "medications.csv", "patients.csv",
         "vitals_2024-03-05.csv"]
-    for table in stages.STAGED_TABLES:
-        stages.stage(con, table)
-    staged = {table: con.execute(f"SELECT count(*) FROM staging.{table}").fetchone()[0] for table in stages.STAGED_TABLES}
-    assert staged == dict.fromkeys(stages.STAGED_TABLES, 1)
+    for table in staged_tables.STAGED_TABLES:
+        staged_tables.stage(con, table)
+    staged = {table: con.execute(f"SELECT count(*) FROM staging.{table}").fetchone()[0] for table in staged_tables.STAGED_TABLES}
+    assert staged == dict.fromkeys(staged_tables.STAGED_TABLES, 1)
     assert con.execute("SELECT count(*) FROM quarantine.rejected_rows").fetchone()[0] == 0
     assert con.execute("SELECT value_num FROM staging.lab_results").fetchone()[0] == 5000.0
 
@@ -180,14 +181,14 @@ def test_a_unit_sent_empty_or_unk_is_the_unit_its_code_declares(con, tmp_path):
         "codes: {TEMP: {analyte: temperature, unit: '[degF]'}, TEMPC: temperature}\n"
         "timestamp_format: '%d/%m/%Y %H:%M'\n")
     load_source(con, Source("feed", "canonical", tmp_path / "feed", mapping=tmp_path / "feed.yaml"), "t")
-    for table in stages.STAGED_TABLES:
-        stages.stage(con, table)
+    for table in staged_tables.STAGED_TABLES:
+        staged_tables.stage(con, table)
     assert con.execute("SELECT measurement_id, value_num FROM staging.vital_signs ORDER BY 1").fetchall() == [
         ("V1", 38.5), ("V2", 38.5), ("V3", 38.1)]
     assert con.execute("SELECT reason FROM quarantine.rejected_rows").fetchall() == [("unknown_unit",)]
     assert con.execute("SELECT _extra->'as_sent'->>'unit', unit FROM raw.vitals WHERE measurement_id = 'V1'"
                        ).fetchone() == ("UNK", "[degF]")
-    assert all(load["balanced"] for load in stages.reconcile(con))
+    assert all(load["balanced"] for load in staged_tables.reconcile(con))
 
 
 DECIMAL_COMMA_MAPPING = """
@@ -221,8 +222,8 @@ def test_a_declared_decimal_comma_reads_0_425_as_0_425(con, tmp_path):
     decimal_comma_feed(tmp_path / "feed")
     (tmp_path / "feed.yaml").write_text(DECIMAL_COMMA_MAPPING + 'decimal_separator: ","\n')
     load_source(con, Source("lis", "canonical", tmp_path / "feed", mapping=tmp_path / "feed.yaml"), "t")
-    for table in stages.STAGED_TABLES:
-        stages.stage(con, table)
+    for table in staged_tables.STAGED_TABLES:
+        staged_tables.stage(con, table)
     labs = dict(con.execute("SELECT result_id, value_num FROM staging.lab_results").fetchall())
     assert labs == {"A1": 25.5, "A2": pytest.approx(106.284), "A3": 350.0, "A5": 1234.5, "A6": 150.0}
     assert con.execute("SELECT ref_low, ref_high FROM staging.lab_results WHERE result_id = 'A1'").fetchone() == (
@@ -232,15 +233,15 @@ def test_a_declared_decimal_comma_reads_0_425_as_0_425(con, tmp_path):
     assert (reason, detail.split(" depending")[0]) == ("ambiguous_value", "value 5,000 reads as 5.0 or 5000.0")
     assert con.execute("SELECT _extra->'as_sent'->>'value', value FROM raw.labs WHERE result_id = 'A1'"
                        ).fetchone() == ("0,425", "0.425")
-    assert all(load["balanced"] for load in stages.reconcile(con))
+    assert all(load["balanced"] for load in staged_tables.reconcile(con))
 
 
 def test_without_a_declared_separator_a_decimal_comma_is_quarantined_never_read_x1000(con, tmp_path):
     decimal_comma_feed(tmp_path / "feed")
     (tmp_path / "feed.yaml").write_text(DECIMAL_COMMA_MAPPING)
     load_source(con, Source("lis", "canonical", tmp_path / "feed", mapping=tmp_path / "feed.yaml"), "t")
-    for table in stages.STAGED_TABLES:
-        stages.stage(con, table)
+    for table in staged_tables.STAGED_TABLES:
+        staged_tables.stage(con, table)
     # 5.000 and 1.234,5 without a declared separator: a point decimal, and not a number
     assert dict(con.execute("SELECT result_id, value_num FROM staging.lab_results").fetchall()) == {
         "A4": 5.0, "A6": 150.0}
@@ -248,7 +249,7 @@ def test_without_a_declared_separator_a_decimal_comma_is_quarantined_never_read_
                                    "reason FROM quarantine.rejected_rows").fetchall())
     assert quarantined == {"A1": "ambiguous_value", "A2": "ambiguous_value", "A3": "ambiguous_value",
                            "A5": "unparseable_value", "V1": "ambiguous_value"}
-    assert all(load["balanced"] for load in stages.reconcile(con))
+    assert all(load["balanced"] for load in staged_tables.reconcile(con))
 
 
 def test_a_declared_decimal_point_reads_thousands_groups_and_still_refuses_a_decimal_comma(con, tmp_path):
@@ -260,8 +261,8 @@ def test_a_declared_decimal_point_reads_thousands_groups_and_still_refuses_a_dec
     ])
     (tmp_path / "feed.yaml").write_text('decimal_separator: "."\n')
     load_source(con, Source("feed", "canonical", tmp_path / "feed", mapping=tmp_path / "feed.yaml"), "t")
-    for table in stages.STAGED_TABLES:
-        stages.stage(con, table)
+    for table in staged_tables.STAGED_TABLES:
+        staged_tables.stage(con, table)
     assert con.execute("SELECT result_id, value_num FROM staging.lab_results ORDER BY 1").fetchall() == [
         ("R1", 12345.0), ("R2", 150.0)]
     assert con.execute("SELECT reason FROM quarantine.rejected_rows").fetchall() == [("ambiguous_value",)]
@@ -277,7 +278,7 @@ def test_a_source_time_zone_leaves_times_sent_with_their_own_offset_alone(con, t
         "p1,A3,2276-4,900,ng/mL,2024-03-05T07:00:00-05:00\n")
     (tmp_path / "feed.yaml").write_text("timezone: Europe/Amsterdam\n")
     load_source(con, Source("feed", "canonical", tmp_path / "feed", mapping=tmp_path / "feed.yaml"), run_id="t")
-    stages.stage(con, "lab_results")
+    staged_tables.stage(con, "lab_results")
     times = dict(con.execute("SELECT result_id, strftime(collected_at AT TIME ZONE 'UTC', '%H:%M') "
                              "FROM staging.lab_results").fetchall())
     assert times == {"A1": "06:00", "A2": "07:00", "A3": "12:00"}
@@ -285,7 +286,7 @@ def test_a_source_time_zone_leaves_times_sent_with_their_own_offset_alone(con, t
 
 @pytest.mark.parametrize("delimiter", ['""', '";;"', "'\"'"])
 def test_a_delimiter_must_be_one_character(tmp_path, delimiter):
-    from pipelines.source_mapping import SourceMapping
+    from pipelines.core.source_mapping import SourceMapping
 
     (tmp_path / "m.yaml").write_text(f"delimiter: {delimiter}\n")
     with pytest.raises(MappingError, match="must be one character"):
@@ -308,9 +309,9 @@ def test_a_corrected_mapping_reads_the_files_already_loaded_again(con, tmp_path)
     source = Source("feed", "canonical", tmp_path / "feed", mapping=tmp_path / "feed.yaml")
 
     def load_with_mapping():
-        loads = stages.land_sources(con, (source,), run_id="t")
-        for table in stages.STAGED_TABLES:
-            stages.stage(con, table)
+        loads = presets.land_sources(con, (source,), run_id="t")
+        for table in staged_tables.STAGED_TABLES:
+            staged_tables.stage(con, table)
         return loads
 
     load_with_mapping()
@@ -319,4 +320,4 @@ def test_a_corrected_mapping_reads_the_files_already_loaded_again(con, tmp_path)
     (tmp_path / "feed.yaml").write_text("codes: {FERR: ferritin}\n")
     assert len(load_with_mapping()) == 1                   # the mapping corrected: the file is read again
     assert con.execute("SELECT analyte, value_num FROM staging.lab_results").fetchall() == [("ferritin", 900.0)]
-    assert all(row["balanced"] for row in stages.reconcile(con))
+    assert all(row["balanced"] for row in staged_tables.reconcile(con))

@@ -15,11 +15,13 @@ from datetime import date
 
 import pytest
 
-from pipelines import spark_stages, stages
-from pipelines.rule_set import load_rule_set
-from pipelines.dialects import SHIPPED_RULE_FILE
+from pipelines.core.warehouse import connect
+from pipelines.features import feature_table
+from pipelines.features.dialects import SHIPPED_RULE_FILE
+from pipelines.features.rule_set import load_rule_set
+from pipelines.screen import screening, spark_stages
+from pipelines.staging import staged_tables
 from pipelines.synthetic import generate
-from pipelines.warehouse import connect
 
 from conftest import SITE_TZ, load_and_stage, write_labs, write_vitals
 from test_feature_equivalence import edge_rows
@@ -49,10 +51,10 @@ def both(spark_or_skip, tmp_path_factory):
     write_vitals(folder / "landing", "vitals_edges.csv", [row for row in vitals if row["measured_at"] < "2024-04"])
     rule_set = load_rule_set(SHIPPED_RULE_FILE)
     with connect(folder / "warehouse.duckdb", SITE_TZ) as con:
-        stages.refresh_reference_tables(con)
+        staged_tables.refresh_reference_tables(con)
         load_and_stage(con, folder / "landing")
-        stages.build_patient_day(con, START, END, rule_set)
-        stages.build_screen(con, START, END, rule_set)
+        feature_table.build_patient_day(con, START, END, rule_set)
+        screening.build_screen(con, START, END, rule_set)
         staging = spark_stages.export_staging(con, folder / "exchange")
         out = folder / "spark-out"
         with spark_stages.spark_session(SITE_TZ, folder / "spark") as spark:
@@ -109,7 +111,7 @@ def test_rule_evaluations_are_the_same_on_spark(both):
 def test_at_risk_daily_is_the_same_on_spark(both):
     """Every column equal; the tier compared as text (Spark has no ENUM), and the evidence JSON as
     JSON values: Spark writes a number under 0.001 or from 10^7 in exponent form (1.0E-4 where
-    DuckDB writes 0.0001), the same number (pipelines/dialects.py, to_json)."""
+    DuckDB writes 0.0001), the same number (pipelines/features/dialects.py, to_json)."""
     columns = _same_columns(both, "screen.at_risk_daily")
     compared = [f'CAST("{c}" AS VARCHAR) AS "{c}"' if c == "tier" else f'"{c}"' for c in columns if c != "evidence"]
     rows, only_duckdb, only_spark = _compare(both, "screen.at_risk_daily", ", ".join(compared))

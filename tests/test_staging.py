@@ -2,7 +2,8 @@
 
 import pytest
 
-from pipelines import stages
+from pipelines.ingest import presets
+from pipelines.staging import staged_tables
 
 from conftest import lab, load_and_stage, vital, write_labs, write_vitals
 
@@ -72,14 +73,14 @@ def test_versions_duplicates_and_cancellations_supersede(con, tmp_path):
     superseded = sorted(con.execute("SELECT record_id, reason FROM staging.superseded_rows").fetchall())
     assert superseded == [("cancel", "cancelled"), ("cancel", "cancelled"), ("corr", "older_version"),
                           ("dup", "duplicate"), ("prelim", "older_version")]
-    assert all(load["balanced"] for load in stages.reconcile(con))
+    assert all(load["balanced"] for load in staged_tables.reconcile(con))
 
 
 def test_reconciliation_detects_a_lost_row(con, tmp_path):
     write_labs(tmp_path, "labs_1.csv", [lab("r1", "2276-4", "900", "ng/mL", T), lab("r2", "2276-4", "9", "ng/mL", T)])
     load_and_stage(con, tmp_path)
     con.execute("DELETE FROM staging.lab_results WHERE result_id = 'r2'")
-    loads = stages.reconcile(con)
+    loads = staged_tables.reconcile(con)
     assert [(l["rows_in"], l["staged"], l["balanced"]) for l in loads] == [(2, 1, False)]
 
 
@@ -88,14 +89,14 @@ def test_a_file_is_loaded_once_even_under_another_name(con, tmp_path):
     write_labs(tmp_path, "labs_a.csv", rows)
     load_and_stage(con, tmp_path)
     write_labs(tmp_path, "labs_copy.csv", rows)
-    assert stages.land(con, tmp_path, run_id="again") == []
+    assert presets.land(con, tmp_path, run_id="again") == []
     assert con.execute("SELECT count(*) FROM raw.labs").fetchone()[0] == 1
 
 
 def test_a_file_missing_a_required_column_is_refused_whole(con, tmp_path):
     path = tmp_path / "labs_bad.csv"
     path.write_text("patient_id,result_id,code,value\np1,r1,2276-4,900\n")
-    assert stages.land(con, tmp_path, run_id="test") == []
+    assert presets.land(con, tmp_path, run_id="test") == []
     [(reason,)] = con.execute("SELECT reason FROM meta.file_problems WHERE source_file = 'labs_bad.csv'").fetchall()
     assert "labs_bad.csv: missing required column(s) collected_at" in reason
     assert con.execute("SELECT count(*) FROM raw.labs").fetchone()[0] == 0
@@ -121,7 +122,7 @@ def test_timestamps_without_offset_are_site_local_and_offsets_are_honoured(con, 
 
 def test_diagnoses_patients_encounters_and_medications_are_staged_or_quarantined(con, tmp_path):
     from conftest import write_extract
-    from pipelines.contract import DIAGNOSES, ENCOUNTERS, MEDICATIONS, PATIENTS
+    from pipelines.core.contract import DIAGNOSES, ENCOUNTERS, MEDICATIONS, PATIENTS
 
     dx = {"patient_id": "p1", "encounter_id": "e1", "code_system": "ICD10CM", "code": "M08.20",
           "recorded_at": "2024-01-02T10:00:00"}
@@ -150,7 +151,7 @@ def test_diagnoses_patients_encounters_and_medications_are_staged_or_quarantined
                            ("encounters", "discharge_before_admit"), ("patients", "invalid_date")]
     superseded = sorted(con.execute("SELECT table_name, reason FROM staging.superseded_rows").fetchall())
     assert superseded == [("diagnoses", "duplicate"), ("patients", "older_version")]
-    assert all(load["balanced"] for load in stages.reconcile(con))
+    assert all(load["balanced"] for load in staged_tables.reconcile(con))
 
 
 def test_a_fahrenheit_reading_sent_as_celsius_is_quarantined_not_converted(con, tmp_path):
@@ -178,23 +179,23 @@ def test_staging_load_by_load_equals_staging_everything_at_once(con, tmp_path):
 
     for number, rows in enumerate(batches):  # one load per run, staged incrementally
         write_labs(tmp_path / "one_by_one", f"labs_{number}.csv", rows)
-        stages.land(con, tmp_path / "one_by_one", run_id=f"run{number}")
-        stages.stage(con, "lab_results", f"run{number}")
+        presets.land(con, tmp_path / "one_by_one", run_id=f"run{number}")
+        staged_tables.stage(con, "lab_results", f"run{number}")
     assert con.execute("SELECT count(DISTINCT run_id) FROM meta.staged_loads").fetchone()[0] == 3
     incremental = contents()
     con.execute("DELETE FROM meta.staging_state")  # forces a full restage of the same raw rows
-    stages.stage(con, "lab_results", "full")
+    staged_tables.stage(con, "lab_results", "full")
     assert contents() == incremental
     assert dict(con.execute("SELECT result_id, value_num FROM staging.lab_results").fetchall()) == {
         "a": 120.0, "b": 800.0, "e": 300.0, "f": 99.0}
-    for table in stages.STAGED_TABLES:
-        stages.stage(con, table)
-    assert all(load["balanced"] for load in stages.reconcile(con))
+    for table in staged_tables.STAGED_TABLES:
+        staged_tables.stage(con, table)
+    assert all(load["balanced"] for load in staged_tables.reconcile(con))
 
 
 def test_small_tables_staged_load_by_load_equal_staging_everything_at_once(con, tmp_path):
     from conftest import write_extract
-    from pipelines.contract import DIAGNOSES, PATIENTS
+    from pipelines.core.contract import DIAGNOSES, PATIENTS
 
     dx = {"patient_id": "p1", "encounter_id": "e1", "code_system": "ICD10CM", "code": "M08.20",
           "recorded_at": "2024-01-02T10:00:00"}
@@ -214,9 +215,9 @@ def test_small_tables_staged_load_by_load_equal_staging_everything_at_once(con, 
     for number, batch in enumerate(batches):  # one load per kind and run, staged incrementally
         write_extract(tmp_path / "one_by_one" / f"patients_{number}.csv", PATIENTS.columns, batch["patients"])
         write_extract(tmp_path / "one_by_one" / f"diagnoses_{number}.csv", DIAGNOSES.columns, batch["diagnoses"])
-        stages.land(con, tmp_path / "one_by_one", run_id=f"run{number}")
-        stages.stage(con, "patients", f"run{number}")
-        stages.stage(con, "diagnoses", f"run{number}")
+        presets.land(con, tmp_path / "one_by_one", run_id=f"run{number}")
+        staged_tables.stage(con, "patients", f"run{number}")
+        staged_tables.stage(con, "diagnoses", f"run{number}")
     changes = con.execute("SELECT run_id, table_name, count(*) FROM meta.staging_changes GROUP BY ALL").fetchall()
     assert ("run1", "patients", 1) in changes  # a new patient touches only its own load
     assert ("run2", "patients", 2) in changes  # a corrected patient also touches the load it corrects
@@ -224,6 +225,6 @@ def test_small_tables_staged_load_by_load_equal_staging_everything_at_once(con, 
     assert con.execute("SELECT CAST(birth_date AS VARCHAR) FROM staging.patients WHERE patient_id = 'p1'"
                        ).fetchall() == [("2012-05-02",)]
     con.execute("DELETE FROM meta.staging_state")  # forces a full restage of the same raw rows
-    stages.stage(con, "patients", "full")
-    stages.stage(con, "diagnoses", "full")
+    staged_tables.stage(con, "patients", "full")
+    staged_tables.stage(con, "diagnoses", "full")
     assert contents() == incremental

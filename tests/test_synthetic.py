@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.contract import MEDICATIONS
+from pipelines.core.contract import MEDICATIONS
 from pipelines.synthetic import GenerationSummary, generate
 from pipelines.synthetic.criteria import first_met
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipelines.warehouse import connect
+from pipelines.core.warehouse import connect
 
 from conftest import SITE_TZ, lab, vital, write_labs, write_vitals
 

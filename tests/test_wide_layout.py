@@ -3,10 +3,10 @@ the header or the mapping) load as one canonical lab row per test cell."""
 
 import pytest
 
-from pipelines import stages
-from pipelines.presets import load_source
-from pipelines.site_config import Source
-from pipelines.source_mapping import MappingError, SourceMapping
+from pipelines.core.site_config import Source
+from pipelines.core.source_mapping import MappingError, SourceMapping
+from pipelines.ingest.presets import load_source
+from pipelines.staging import staged_tables
 
 MAPPING = """
 files: {labs: "CHEM_*.csv"}
@@ -35,8 +35,8 @@ def load(con, tmp_path, mapping=MAPPING, text=WIDE):
     (tmp_path / "feed.yaml").write_text(mapping)
     source = Source("chem", "canonical", tmp_path / "feed", mapping=tmp_path / "feed.yaml")
     loads = load_source(con, source, run_id="t")
-    for table in stages.STAGED_TABLES:
-        stages.stage(con, table)
+    for table in staged_tables.STAGED_TABLES:
+        staged_tables.stage(con, table)
     return loads
 
 
@@ -56,7 +56,7 @@ def test_test_columns_unpivot_with_the_patient_filled_down_and_units_from_header
     ]
     assert con.execute("SELECT _extra->>'COMMENT', _extra->>'wide_test', _extra->>'line' FROM raw.labs "
                        "WHERE result_id = 'S1:FERRITIN'").fetchone() == ("first", "FERRITIN", "1")
-    assert all(row["balanced"] for row in stages.reconcile(con))
+    assert all(row["balanced"] for row in staged_tables.reconcile(con))
 
 
 def test_a_resent_specimen_supersedes_its_results_test_by_test(con, tmp_path):
@@ -64,7 +64,7 @@ def test_a_resent_specimen_supersedes_its_results_test_by_test(con, tmp_path):
     (tmp_path / "feed" / "CHEM_2.csv").write_text(
         "MRN,VISIT,SPECIMEN,DRAWN,FERRITIN,PLT (10*3/uL),AST,COMMENT\np1,e1,S2,2024-03-06T06:00:00,15500,,,corrected\n")
     load_source(con, Source("chem", "canonical", tmp_path / "feed", mapping=tmp_path / "feed.yaml"), run_id="t2")
-    stages.stage(con, "lab_results")
+    staged_tables.stage(con, "lab_results")
     assert con.execute("SELECT value_num FROM staging.lab_results WHERE result_id = 'S2:FERRITIN'").fetchone() == (15500.0,)
     assert con.execute("SELECT value_num FROM staging.lab_results WHERE result_id = 'S2:AST'").fetchone() == (310.0,)
 

@@ -1,4 +1,4 @@
-"""The quality audit's assets (pipelines/audit.py): screen.episodes, audit.recognition,
+"""The quality audit's assets (pipelines/audit/quality_audit.py): screen.episodes, audit.recognition,
 audit.adjudications, audit.missed_cases and audit.screen_performance.
 
 They are not partitioned: each is rebuilt whole after the screen, in the same run, from tables
@@ -13,13 +13,13 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines import audit
+from pipelines.audit import quality_audit as audit
+from pipelines.core.run_log import log_step, record_step, record_warning
 from pipelines.defs.features import PATIENT_DAY
 from pipelines.defs.ingest import STAGING
 from pipelines.defs.resources import WarehouseResource
 from pipelines.defs.retries import retry_transient
 from pipelines.defs.screen import AT_RISK_DAILY
-from pipelines.run_log import log_step, record_step, record_warning
 
 EPISODES = dg.AssetKey(["screen", "episodes"])
 RECOGNITION = dg.AssetKey(["audit", "recognition"])

@@ -6,11 +6,11 @@ import json
 
 import dagster as dg
 
-from pipelines import stages
+from pipelines.core.settings import EXPECTATIONS_DIR
 from pipelines.defs.ingest import LAB_RESULTS, STAGING
 from pipelines.defs.resources import WarehouseResource
-from pipelines.gx_validation import validate_frame
-from pipelines.settings import EXPECTATIONS_DIR
+from pipelines.staging import patient_checks, staged_tables
+from pipelines.staging.gx_validation import validate_frame
 
 
 # Tables whose rows carry an analyte and a canonical unit: plausibility.csv applies to them.
@@ -59,7 +59,7 @@ contract_checks = [_contract_check(table, key) for table, key in STAGING.items()
                 description="Every load: rows in = staged + quarantined + superseded")
 def rows_reconcile(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.connect() as con:
-        loads = stages.reconcile(con)
+        loads = staged_tables.reconcile(con)
     unbalanced = [load for load in loads if not load["balanced"]]
     return dg.AssetCheckResult(
         passed=not unbalanced,
@@ -80,7 +80,7 @@ def rows_reconcile(warehouse: WarehouseResource) -> dg.AssetCheckResult:
                             "(warns: the records are screened all the same)")
 def patients_known(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.connect() as con:
-        found = stages.unknown_patients(con, context.run.run_id)
+        found = patient_checks.unknown_patients(con, context.run.run_id)
     return dg.AssetCheckResult(
         passed=found["patients"] == 0,
         severity=dg.AssetCheckSeverity.WARN,

@@ -4,12 +4,12 @@ from datetime import date, datetime, timezone
 
 import dagster as dg
 
-from pipelines import stages
+from pipelines.core.run_log import log_step, record_step
 from pipelines.defs.ingest import LAB_RESULTS, VITAL_SIGNS
 from pipelines.defs.partitions import daily_partitions
 from pipelines.defs.resources import WarehouseResource
 from pipelines.defs.retries import retry_transient
-from pipelines.run_log import log_step, record_step
+from pipelines.features import feature_table
 
 PATIENT_DAY = dg.AssetKey(["features", "patient_day"])
 
@@ -35,7 +35,7 @@ def patient_day(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
     start, end = partition_dates(context)
     started = datetime.now(timezone.utc)
     with warehouse.connect() as con:
-        rows = stages.build_patient_day(con, start, end, warehouse.rule_set())
+        rows = feature_table.build_patient_day(con, start, end, warehouse.rule_set())
         record_step(con, context.run_id, "features.patient_day", started, rows,
                     partition_start=start, partition_end=end)
         log_step(context, "features.patient_day", started, rows)

@@ -5,12 +5,14 @@ from datetime import datetime, timezone
 
 import dagster as dg
 
-from pipelines import stages
+from pipelines.core.run_log import log_step, record_step
+from pipelines.core.source_mapping import SourceMapping
 from pipelines.defs.resources import WarehouseResource
 from pipelines.defs.retries import retry_transient
-from pipelines.landing import review_sources
-from pipelines.source_mapping import SourceMapping
-from pipelines.run_log import log_step, record_step
+from pipelines.features import changed_days
+from pipelines.ingest import presets
+from pipelines.ingest.landing import review_sources
+from pipelines.staging import patient_checks, staged_tables
 
 RAW_EXTRACTS = dg.AssetKey(["raw", "extracts"])
 STAGING_DESCRIPTIONS = {
@@ -48,8 +50,8 @@ def raw_extracts(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     sources = warehouse.sources()
     mappings = {s.name: SourceMapping.load(s.mapping) for s in sources if s.preset == "canonical" and s.mapping}
     with warehouse.connect() as con:
-        stages.refresh_reference_tables(con)
-        loads = stages.land_sources(con, sources, context.run_id)
+        staged_tables.refresh_reference_tables(con)
+        loads = presets.land_sources(con, sources, context.run_id)
         review_sources(con, sources, context.run_id, mappings)
         warnings = con.execute("SELECT check_name, subject, detail FROM meta.run_warnings WHERE run_id = ? "
                                "ORDER BY check_name, subject", [context.run_id]).fetchall()
@@ -88,7 +90,7 @@ def staging_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     with warehouse.connect() as con:
         for table, key in STAGING.items():
             started = datetime.now(timezone.utc)
-            rows = stages.stage(con, table, context.run_id)
+            rows = staged_tables.stage(con, table, context.run_id)
             quarantined = dict(con.execute(
                 "SELECT reason, count(*) FROM quarantine.rejected_rows WHERE table_name = ? GROUP BY ALL",
                 [table]).fetchall())
@@ -99,12 +101,12 @@ def staging_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResour
                 "quarantined": sum(quarantined.values()),
                 **{f"quarantined_{reason}": n for reason, n in sorted(quarantined.items())},
             })
-        unknown = stages.warn_unknown_patients(con, context.run_id)
+        unknown = patient_checks.warn_unknown_patients(con, context.run_id)
         if unknown["patients"]:
             context.log.warning(f"{unknown['patients']} patients have records but no row in staging.patients "
                                 f"(meta.run_warnings 'unknown_patients'): {', '.join(unknown['examples'])}")
-        if disagreeing := stages.warn_patient_demographics_disagreements(con, context.run_id):
+        if disagreeing := patient_checks.warn_patient_demographics_disagreements(con, context.run_id):
             context.log.warning(f"{disagreeing} patient ids have different demographics in different sources "
                                 "(meta.run_warnings 'patient_demographics_disagree')")
-        changed = stages.record_changed_days(con, context.run_id, warehouse.rule_set())
+        changed = changed_days.record_changed_days(con, context.run_id, warehouse.rule_set())
         context.log.info(f"{changed} as-of days changed by this run's loads (meta.changed_days)")

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from pipelines.settings import load_settings
+from pipelines.core.settings import load_settings
 
 _settings = load_settings()
 

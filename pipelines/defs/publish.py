@@ -5,12 +5,12 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipelines.core.run_log import log_step, record_step
 from pipelines.defs.audit import AUDIT_ASSETS
-from pipelines.defs.screen import AT_RISK_DAILY
 from pipelines.defs.resources import WarehouseResource
 from pipelines.defs.retries import retry_transient
-from pipelines.publish import publish, published_folder
-from pipelines.run_log import log_step, record_step
+from pipelines.defs.screen import AT_RISK_DAILY
+from pipelines.publish.snapshot import publish, published_folder
 
 
 @dg.asset(key=dg.AssetKey(["publish", "snapshot"]), deps=[AT_RISK_DAILY, *AUDIT_ASSETS], group_name="publish", pool="duckdb",

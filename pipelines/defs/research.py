@@ -1,4 +1,4 @@
-"""publish/research: the de-identified research release (pipelines/research.py), its job and a
+"""publish/research: the de-identified research release (pipelines/research/release.py), its job and a
 weekly schedule. It reads the published snapshot only, so it is outside the `duckdb` pool (in its
 own) and outside the nightly job: the nightly run never needs the research key."""
 
@@ -6,10 +6,10 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipelines.core.settings import load_settings, nightly_hour
 from pipelines.defs.resources import WarehouseResource
 from pipelines.defs.retries import retry_transient
-from pipelines.research import release, research_file
-from pipelines.settings import load_settings, nightly_hour
+from pipelines.research.release import release, research_file
 
 RESEARCH = dg.AssetKey(["publish", "research"])
 SNAPSHOT = dg.AssetKey(["publish", "snapshot"])

@@ -7,10 +7,10 @@ from typing import Iterator
 import dagster as dg
 import duckdb
 
-from pipelines.rule_set import RuleSet, load_rule_set
-from pipelines.settings import Settings, from_environment, load_settings
-from pipelines.site_config import Source, load_site_config
-from pipelines.warehouse import connect
+from pipelines.core.settings import Settings, from_environment, load_settings
+from pipelines.core.site_config import Source, load_site_config
+from pipelines.core.warehouse import connect
+from pipelines.features.rule_set import RuleSet, load_rule_set
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -53,7 +53,7 @@ def environment_or(name: str, default: str) -> str | dg.EnvVar:
 @dg.definitions
 def resources() -> dg.Definitions:
     """The warehouse resource of the code location (UI, daemon): each field from its MASSCREEN_
-    variable (pipelines/settings.py). A `masscreen run` passes the command line's values as the
+    variable (pipelines/core/settings.py). A `masscreen run` passes the command line's values as the
     resource's run config (pipelines.runner.run_config), which replaces these."""
     settings = load_settings()
     return dg.Definitions(resources={"warehouse": WarehouseResource(

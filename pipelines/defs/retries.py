@@ -14,7 +14,7 @@ import inspect
 import dagster as dg
 import duckdb
 
-from pipelines.settings import seconds_setting
+from pipelines.core.settings import seconds_setting
 
 MAX_RETRIES = 3
 TRANSIENT_ERRORS = (duckdb.IOException, OSError)

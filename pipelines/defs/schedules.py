@@ -2,8 +2,8 @@
 
 import dagster as dg
 
+from pipelines.core.settings import nightly_hour
 from pipelines.defs.research import RESEARCH
-from pipelines.settings import nightly_hour
 
 mas_screen_job = dg.define_asset_job(
     "mas_screen",

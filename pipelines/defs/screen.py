@@ -7,16 +7,17 @@ from datetime import datetime, timezone
 
 import dagster as dg
 
-from pipelines import stages
+from pipelines.core.run_log import log_step, record_step
 from pipelines.defs.features import PATIENT_DAY, partition_dates
 from pipelines.defs.ingest import STAGING
 from pipelines.defs.partitions import daily_partitions
 from pipelines.defs.resources import WarehouseResource
 from pipelines.defs.retries import retry_transient
-from pipelines.run_log import log_step, record_step
+from pipelines.features import changed_days
+from pipelines.screen import screening
 
 AT_RISK_DAILY = dg.AssetKey(["screen", "at_risk_daily"])
-# What stages.build_screen reads: values per patient and day, and the staged tables for contexts
+# What screening.build_screen reads: values per patient and day, and the staged tables for contexts
 # (diagnoses), therapies (medications), age (patients) and care unit (encounters).
 SCREEN_INPUTS = [PATIENT_DAY, *(STAGING[table] for table in ("diagnoses", "medications", "patients", "encounters"))]
 
@@ -37,8 +38,8 @@ def at_risk_daily(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     rule_set = warehouse.rule_set()
     started = datetime.now(timezone.utc)
     with warehouse.connect() as con:
-        rows = stages.build_screen(con, start, end, rule_set)
-        stages.mark_recomputed(con, start, end, context.run_id)
+        rows = screening.build_screen(con, start, end, rule_set)
+        changed_days.mark_recomputed(con, start, end, context.run_id)
         patients = con.execute(
             "SELECT count(DISTINCT patient_id) FROM screen.at_risk_daily WHERE as_of_date BETWEEN ? AND ?",
             [start, end]).fetchone()[0]

@@ -11,8 +11,8 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 
-from pipelines.rule_set import UnitTable, load_rule_set, normalize_unit
-from pipelines.settings import REFERENCE_DIR
+from pipelines.core.settings import REFERENCE_DIR
+from pipelines.features.rule_set import UnitTable, load_rule_set, normalize_unit
 
 
 def _load_codes() -> dict[str, str]:

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.rule_set import load_rule_set
-from pipelines.settings import REFERENCE_DIR
+from pipelines.core.settings import REFERENCE_DIR
+from pipelines.features.rule_set import load_rule_set
 
 _RULES = load_rule_set(REFERENCE_DIR / "rules.yaml")
 _E16 = _RULES.rules["eular_acr_2016"]

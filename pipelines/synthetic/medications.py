@@ -1,5 +1,5 @@
 """Medication orders of the synthetic hospital: landing/medications.csv in the canonical contract
-(pipelines/contract.py MEDICATIONS; staged by sql/staging/medication_parse.sql).
+(pipelines/core/contract.py MEDICATIONS; staged by sql/staging/medication_parse.sql).
 
 Who gets what (every share is a field of generator.Scenario, drawn per patient or per stay):
   long-term IL-1 blockade (anakinra, subcutaneous) or IL-6 blockade (tocilizumab, intravenous)
@@ -28,9 +28,8 @@ import numpy as np
 import polars as pl
 
 from pipelines.synthetic import writer
-from pipelines.synthetic.population import (
-    AOSD, CHEMO, HEME_CHEMO, MAS, ORD, P_RHEUM, SJIA, SLE_DISEASE, Encounters, Patients,
-)
+from pipelines.synthetic.population import (AOSD, CHEMO, HEME_CHEMO, MAS, ORD, P_RHEUM, SJIA, SLE_DISEASE, Encounters,
+                                            Patients)
 from pipelines.synthetic.timeline import DAY, HOUR, clear_of_dst_gap, iso
 
 MEDICATION_COLUMNS = ("patient_id", "encounter_id", "code_system", "code", "name", "dose", "dose_unit", "route",

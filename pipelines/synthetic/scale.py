@@ -49,7 +49,7 @@ from pipelines.synthetic.generator import generate
 SIZES = {"S": 1, "M": 10, "L": 100}
 
 # Leading fields of each landed file kind that are identifiers, rewritten per copy (the canonical
-# contract's column order, pipelines/contract.py: ids come first in every kind).
+# contract's column order, pipelines/core/contract.py: ids come first in every kind).
 ID_FIELDS = {"labs": 3, "vitals": 3, "diagnoses": 2, "medications": 2, "encounters": 2, "patients": 1}
 DAILY_KINDS = ("labs", "vitals")
 SINGLE_FILES = ("patients.csv", "encounters.csv", "diagnoses.csv", "medications.csv")

@@ -1,6 +1,6 @@
 -- audit.adjudications: the quality team's verdict per episode, from the current version of the
 -- adjudications file. One row per adjudicated episode; key episode_id. Run whole by
--- pipelines/audit.py build_adjudications after the file's new content, if any, was loaded.
+-- pipelines/audit/quality_audit.py build_adjudications after the file's new content, if any, was loaded.
 --
 -- Reads: audit.adjudication_files, audit.adjudication_history (every version, as sent),
 -- screen.episodes. Writes: audit.adjudications (replaced), the outcome, reason and

@@ -1,10 +1,10 @@
 -- audit.missed_cases: every episode and every recognised case the screen never flagged, with a
--- category. One row per case; key case_id. Built whole by pipelines/audit.py build_missed_cases.
+-- category. One row per case; key case_id. Built whole by pipelines/audit/quality_audit.py build_missed_cases.
 --
 -- Reads: screen.episodes, recognition_events (temporary, sql/audit/recognition_events.sql),
 -- screen.rule_evaluations (last computed day; why each rule did not fire), features.patient_day
 -- (near misses: placeholder pairing_extremes, one SELECT per analyte of the rule items, rendered by
--- pipelines/audit.py from the rule file's pairing window).
+-- pipelines/audit/quality_audit.py from the rule file's pairing window).
 -- Parameters (rule file `audit`): $recognition_before_flag_days, $recognition_after_flag_days,
 -- $near_miss_days_before, $near_miss_days_after; $near_miss_items: [{rule, item, analyte, operator,
 -- threshold, unit}], every rule item with an operator, threshold in the analyte's canonical unit.

@@ -1,5 +1,5 @@
 -- audit.recognition: per patient, the first evidence that clinicians recognised MAS/HLH, by kind.
--- One row per (patient_id, recognised_by, strength); built whole by pipelines/audit.py build_recognition.
+-- One row per (patient_id, recognised_by, strength); built whole by pipelines/audit/quality_audit.py build_recognition.
 --
 -- Reads: recognition_events (temporary table, sql/audit/recognition_events.sql: the matching
 -- diagnosis codes and directed therapies, with the rule file's lists and caveats).

@@ -2,7 +2,7 @@
 -- every staged event that tells clinicians recognised MAS/HLH, one row per event.
 --
 -- Reads: staging.diagnoses, staging.medications, staging.encounters.
--- Parameters (rule file `audit`, pipelines/rule_set.py RuleSet.audit_parameters):
+-- Parameters (rule file `audit`, pipelines/features/rule_set.py RuleSet.audit_parameters):
 --   $recognition_codes       [{code_system, code, exact}]: a diagnosis matches on code_compact
 --                            (upper case, no dot), by prefix or exactly as context_code_match says
 --   $recognition_therapies   [{therapy, ingredient, strength, routes, outside_oncology_regimen}]:

@@ -1,5 +1,5 @@
 -- audit.screen_performance: what the screen flagged and how it fared, by month and by level.
--- One row per (month, level_kind, level). Built whole by pipelines/audit.py build_screen_performance.
+-- One row per (month, level_kind, level). Built whole by pipelines/audit/quality_audit.py build_screen_performance.
 --
 -- Reads: screen.rule_evaluations (patient-days screened), screen.at_risk_daily (flagged days),
 -- screen.episodes, audit.adjudications, audit.missed_cases.

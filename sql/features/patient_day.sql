@@ -8,12 +8,12 @@
 -- daylight-saving change a 72 h window starts an hour before or after a local midnight.
 --
 -- Reads staging.lab_results and staging.vital_signs (patient_id, analyte, value_num, censoring,
--- taken and known times); pipelines/stages.py (build_patient_day) writes the rows into
+-- taken and known times); pipelines/features/feature_table.py (build_patient_day) writes the rows into
 -- features.patient_day block by block, [$start, $end] being one block of the run's days, so a
 -- run's memory follows the size of a block, not of the whole range (blocks are sized from the
--- memory limit: stages.memory_blocks). Keys: (patient_id, as_of_date).
+-- memory limit: daily_tables.memory_blocks). Keys: (patient_id, as_of_date).
 --
--- The double-brace placeholders are rendered from the rule set by pipelines/feature_columns.py:
+-- The double-brace placeholders are rendered from the rule set by pipelines/features/feature_columns.py:
 -- windows from the rule file's look_back_windows (last_as_of_dates, last_as_of_date_columns,
 -- latest_last_as_of_date, window_picks, window_summary, analyte_summaries, longest_window_hours);
 -- windowed_aggregates, for every analyte, window and aggregate (last, last_at, last_censoring,
@@ -132,6 +132,6 @@ aggregated AS (
 SELECT
     *,
     -- Trends relative to the patient's own recent values: rendered from
-    -- pipelines/feature_columns.py TRENDS (placeholder trend_columns)
+    -- pipelines/features/feature_columns.py TRENDS (placeholder trend_columns)
     {{trend_columns}}
 FROM aggregated

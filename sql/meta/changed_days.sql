@@ -13,7 +13,7 @@
 -- quarantine (conflicting_record_id) an earlier row, which then leaves the days it was counted in.
 -- Staged, superseded or quarantined alike, by the same bounds as sql/features/patient_day.sql:
 -- taken in (cutoff - longest window, cutoff), known before the cutoff. Days not computed yet are
--- marked too (stages.pending_changed_days skips them).
+-- marked too (changed_days.pending_changed_days skips them).
 --
 -- Diagnoses, medications, patients, encounters (sql/screen/screen_day.sql reads them: contexts,
 -- immunosuppression, age, intensive care stays): for every row of this run's loads that staging made the current
@@ -65,7 +65,7 @@ measurement_days AS (
 SELECT DISTINCT $run_id, as_of_date, NULL
 FROM measurement_days;
 
--- The days of changed diagnoses, medications, patients and encounters (stages.record_changed_days runs this
+-- The days of changed diagnoses, medications, patients and encounters (changed_days.record_changed_days runs this
 -- only once features.patient_day and those staging tables exist: before, no day has been computed).
 INSERT INTO meta.changed_days
 WITH this_run AS (

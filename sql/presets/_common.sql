@@ -1,4 +1,4 @@
--- Macros every preset shares (run by pipelines/presets.py before each kind, before the preset's own
+-- Macros every preset shares (run by pipelines/ingest/presets.py before each kind, before the preset's own
 -- _shared.sql). Reads and writes no table.
 
 -- preset_rows(dir, files): CSV inputs of a kind (the list $inputs gives for one declared name: plain

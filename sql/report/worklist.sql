@@ -3,7 +3,7 @@
 -- Reads: screen.at_risk_daily (the day's flags and their evidence), screen.episodes (the episode
 -- holding the day: first_flag_date <= $date <= last_flag_date). Writes nothing.
 -- Parameters: $date (DATE, the as-of day), $key_items (VARCHAR[]: JSON paths of evidence items,
---   such as '$.eular_acr_2016.items.ferritin', from the rule file; pipelines/report.py).
+--   such as '$.eular_acr_2016.items.ferritin', from the rule file; pipelines/publish/report.py).
 -- Columns:
 --   status         'new' when $date is the first flag day of its episode, else 'continuing'
 --   tier           the day's tier (text), tier_rank (1 = highest), alert

@@ -2,7 +2,7 @@
 -- whose rule evaluations (screen.rule_evaluations) reach a tier of the rule file.
 --
 -- Reads: screen.rule_evaluations, and each rule's evidence from the temporary tables rule_<rule id>
--- of the same build (sql/screen/rules/; pipelines/stages.py build_screen). Key: (patient_id, as_of_date).
+-- of the same build (sql/screen/rules/; pipelines/screen/screening.py build_screen). Key: (patient_id, as_of_date).
 --   tier         the first (highest) tier whose `when` holds, an ENUM ordered by severity, lowest
 --                first: max(tier) is the most severe, ORDER BY tier DESC lists the most severe first
 --   tier_rank    1 for the highest tier of the rule file, 2 for the next...
@@ -14,7 +14,7 @@
 --                censoring, unit, time taken, operator, threshold and result; and the contexts
 --                with what made them known or suspected
 -- The placeholders tier, tier_enum, tier_rank, alert, rules_fired, evidence and evidence_tables
--- are rendered from the rule file (pipelines/rule_set.py).
+-- are rendered from the rule file (pipelines/features/rule_set.py).
 WITH tiered AS (
     SELECT *, {{tier}} AS tier_name
     FROM screen.rule_evaluations

@@ -1,7 +1,7 @@
 -- screen.episodes: runs of flagged days per patient. One row per episode; key episode_id.
 --
 -- Reads: screen.at_risk_daily (every flagged day), screen.rule_evaluations (the last computed day).
--- Writes: the rows of screen.episodes (pipelines/audit.py build_episodes replaces the whole table).
+-- Writes: the rows of screen.episodes (pipelines/audit/quality_audit.py build_episodes replaces the whole table).
 -- Parameters: $episode_gap_days (rule file audit.episode_gap_days): flagged days separated by at
 -- most that many unflagged days belong to one episode (gap 2: flags on the 1st and the 4th join,
 -- on the 1st and the 5th do not).

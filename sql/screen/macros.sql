@@ -1,4 +1,4 @@
--- Macros of the rule family files (sql/screen/rules/*.sql), loaded by pipelines/stages.py
+-- Macros of the rule family files (sql/screen/rules/*.sql), loaded by pipelines/screen/screening.py
 -- build_screen before them. They build on sql/macros.sql (meets, most_abnormal, censored_meets,
 -- censored_band_points). A window's values come as one struct per analyte from screen_day:
 -- {last, last_at, last_censoring, min, min_at, min_censoring, max, max_at, max_censoring}.

@@ -3,7 +3,7 @@
 -- close a patient came and researchers can study the rules themselves.
 --
 -- Reads: screen_day (sql/screen/screen_day.sql) and one temporary table rule_<rule id> per rule
--- (placeholder rule_tables; sql/screen/rules/<rule>.sql, rendered and run first by pipelines/stages.py).
+-- (placeholder rule_tables; sql/screen/rules/<rule>.sql, rendered and run first by pipelines/screen/screening.py).
 -- Key: (patient_id, as_of_date). Per rule, the columns:
 --   <rule>__met          its items are met (lower bound: unknown items count as not met)
 --   <rule>__possible     it could be met if every unknown item were abnormal

@@ -23,7 +23,7 @@
 --                          canonical encounters extract has care_unit)
 --   <analyte>              for every analyte, its pairing-window values as one struct: last,
 --                          last_at, last_censoring, min, min_at, min_censoring, max, max_at,
---                          max_censoring (the placeholder pairing_window_values, rendered by pipelines/rule_set.py)
+--                          max_censoring (the placeholder pairing_window_values, rendered by pipelines/features/rule_set.py)
 --   <analyte>__trend__*    the trend columns of features.patient_day, with the baseline values
 WITH day_features AS (
     SELECT * FROM features.patient_day WHERE as_of_date BETWEEN $start AND $end

@@ -7,7 +7,7 @@
 --
 -- A record is (scope, record_id): the scope is the source of the row's load for the tables whose
 -- ids a source issues (lab results, vital signs: a result id is unique only within its source),
--- one scope for the others (temp table record_scopes, built by pipelines/stages.py).
+-- one scope for the others (temp table record_scopes, built by pipelines/staging/staged_tables.py).
 --
 -- Versions of one record: an amendment (status_rank 3 and up: for labs corrected C and cancelled
 -- X) always beats what it amends (final F, rank 2), and a final a preliminary (P, rank 1),

@@ -1,6 +1,6 @@
 -- Raw labs in the shape every measurement shares, for sql/staging/measurement_parse.sql.
 -- Reads raw.labs and the temp tables stage_scope (the loads being staged) and earlier_loads (the
--- other loads of the kind, already staged; empty on a full restage), built by pipelines/stages.py.
+-- other loads of the kind, already staged; empty on a full restage), built by pipelines/staging/staged_tables.py.
 -- Ids are compared trimmed: patient_id and result_id lose surrounding whitespace here, so 'P1  '
 -- (a CHAR column or fixed-width export) and 'P1' are one patient everywhere downstream.
 CREATE OR REPLACE TEMP VIEW measurement_source AS

@@ -28,7 +28,7 @@
 --   ambiguous_value    value with one comma group and no point ('1,234', '0,425'): 1.234 or 1234
 --                      depends on the decimal separator, so it is never guessed (macros.sql,
 --                      value_is_ambiguous). The separator is resolved at landing, where the source's
---                      mapping file declares it (pipelines/source_mapping.py): with ",", '.' and ','
+--                      mapping file declares it (pipelines/core/source_mapping.py): with ",", '.' and ','
 --                      are swapped, so '0,425' arrives here as '0.425' and '5.000' (5 or 5000?) as
 --                      '5,000', ambiguous again; with ".", thousands commas are dropped ('1,234' ->
 --                      '1234'). The value as sent is in raw._extra.as_sent.

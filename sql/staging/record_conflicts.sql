@@ -3,8 +3,8 @@
 -- test's). Reads the temp table `parsed` of a measurement table (shape:
 -- sql/staging/measurement_parse.sql, ids already trimmed) or of encounters
 -- (sql/staging/encounter_parse.sql) and the temp table record_scopes (the scope of each load: its
--- source for measurements, one scope for encounters; built by pipelines/stages.py). Rendered by
--- pipelines/stages.py from stages.CONFLICT_CHECKED_TABLES:
+-- source for measurements, one scope for encounters; built by pipelines/staging/staged_tables.py). Rendered by
+-- pipelines/staging/staged_tables.py from staged_tables.CONFLICT_CHECKED_TABLES:
 --   {{record_identity}}       a struct of the columns every row of one record must agree on, over
 --                             `p`: the patient, and for measurements the parsed analyte (two local
 --                             codes of one analyte are one test, so a re-sent result recoded is

@@ -13,10 +13,10 @@
 -- later results arrive (no look-ahead).
 --
 -- Reads staging.lab_results and staging.vital_signs; the stage writes the rows into
--- features.patient_day (pipelines/stages.py, build_patient_day).
+-- features.patient_day (pipelines/features/feature_table.py, build_patient_day).
 --
--- The double-brace placeholders are rendered from the rule set by pipelines/feature_columns.py
--- and stages.patient_day_query: windows and longest_window_hours from the rule file's
+-- The double-brace placeholders are rendered from the rule set by pipelines/features/feature_columns.py
+-- and feature_table.patient_day_query: windows and longest_window_hours from the rule file's
 -- look_back_windows; windowed_aggregates, for every analyte, window and aggregate (last, last_at,
 -- last_censoring, min, min_at, min_censoring, max, max_at, max_censoring, n), a column
 -- <analyte>__<window>__<agg> in the analyte's canonical unit; current and baseline from
@@ -96,6 +96,6 @@ aggregated AS (
 SELECT
     *,
     -- Trends relative to the patient's own recent values: rendered from
-    -- pipelines/feature_columns.py TRENDS (placeholder trend_columns)
+    -- pipelines/features/feature_columns.py TRENDS (placeholder trend_columns)
     {{trend_columns}}
 FROM aggregated

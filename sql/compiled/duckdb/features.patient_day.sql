@@ -1,5 +1,5 @@
--- features.patient_day (duckdb), compiled by pipelines/dialects.py from sql/features/patient_day.sql (windows: pipelines/feature_columns.py) and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
--- Do not edit: `python -m pipelines.dialects` rewrites it. rule set digest: 402265ea873d4145
+-- features.patient_day (duckdb), compiled by pipelines/features/dialects.py from sql/features/patient_day.sql (windows: pipelines/features/feature_columns.py) and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
+-- Do not edit: `python -m pipelines.features.dialects` rewrites it. rule set digest: 402265ea873d4145
 -- Parameters bound at run time: $start and $end (DATE, the first and last as-of day of the block).
 -- features.patient_day: one row per patient and as-of day D in [$start, $end], for every patient
 -- with at least one value in D's longest look-back window.
@@ -11,12 +11,12 @@
 -- daylight-saving change a 72 h window starts an hour before or after a local midnight.
 --
 -- Reads staging.lab_results and staging.vital_signs (patient_id, analyte, value_num, censoring,
--- taken and known times); pipelines/stages.py (build_patient_day) writes the rows into
+-- taken and known times); pipelines/features/feature_table.py (build_patient_day) writes the rows into
 -- features.patient_day block by block, [$start, $end] being one block of the run's days, so a
 -- run's memory follows the size of a block, not of the whole range (blocks are sized from the
--- memory limit: stages.memory_blocks). Keys: (patient_id, as_of_date).
+-- memory limit: daily_tables.memory_blocks). Keys: (patient_id, as_of_date).
 --
--- The double-brace placeholders are rendered from the rule set by pipelines/feature_columns.py:
+-- The double-brace placeholders are rendered from the rule set by pipelines/features/feature_columns.py:
 -- windows from the rule file's look_back_windows (last_as_of_dates, last_as_of_date_columns,
 -- latest_last_as_of_date, window_picks, window_summary, analyte_summaries, longest_window_hours);
 -- windowed_aggregates, for every analyte, window and aggregate (last, last_at, last_censoring,
@@ -753,7 +753,7 @@ aggregated AS (
 SELECT
     *,
     -- Trends relative to the patient's own recent values: rendered from
-    -- pipelines/feature_columns.py TRENDS (placeholder trend_columns)
+    -- pipelines/features/feature_columns.py TRENDS (placeholder trend_columns)
     ferritin__72h__last / nullif(ferritin__7d__min, 0) AS ferritin__trend__fold_rise,
     100 * (platelets__7d__max - platelets__72h__last) / nullif(platelets__7d__max, 0) AS platelets__trend__pct_drop,
     100 * (fibrinogen__7d__max - fibrinogen__72h__last) / nullif(fibrinogen__7d__max, 0) AS fibrinogen__trend__pct_drop,

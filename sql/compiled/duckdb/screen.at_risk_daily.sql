@@ -1,11 +1,11 @@
--- screen.at_risk_daily (duckdb), compiled by pipelines/dialects.py from sql/screen/at_risk_daily.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
--- Do not edit: `python -m pipelines.dialects` rewrites it. rule set digest: 402265ea873d4145
+-- screen.at_risk_daily (duckdb), compiled by pipelines/features/dialects.py from sql/screen/at_risk_daily.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
+-- Do not edit: `python -m pipelines.features.dialects` rewrites it. rule set digest: 402265ea873d4145
 -- Parameters bound at run time: $start and $end (DATE, the first and last as-of day of the block).
 -- screen.at_risk_daily: the patients flagged on day D in [$start, $end]: one row per patient and day
 -- whose rule evaluations (screen.rule_evaluations) reach a tier of the rule file.
 --
 -- Reads: screen.rule_evaluations, and each rule's evidence from the temporary tables rule_<rule id>
--- of the same build (sql/screen/rules/; pipelines/stages.py build_screen). Key: (patient_id, as_of_date).
+-- of the same build (sql/screen/rules/; pipelines/screen/screening.py build_screen). Key: (patient_id, as_of_date).
 --   tier         the first (highest) tier whose `when` holds, an ENUM ordered by severity, lowest
 --                first: max(tier) is the most severe, ORDER BY tier DESC lists the most severe first
 --   tier_rank    1 for the highest tier of the rule file, 2 for the next...
@@ -17,7 +17,7 @@
 --                censoring, unit, time taken, operator, threshold and result; and the contexts
 --                with what made them known or suspected
 -- The placeholders tier, tier_enum, tier_rank, alert, rules_fired, evidence and evidence_tables
--- are rendered from the rule file (pipelines/rule_set.py).
+-- are rendered from the rule file (pipelines/features/rule_set.py).
 WITH tiered AS (
     SELECT *, CASE WHEN (eular_acr_2016__met AND eular_acr_2016__context IN ('known', 'suspected') AND eular_acr_2016__population IN ('in')) OR (ms_score__met AND ms_score__context IN ('known', 'suspected') AND ms_score__population IN ('in')) OR (hlh_2004__met AND hlh_2004__population IN ('in')) OR (hlh_2004_icu__met AND hlh_2004_icu__population IN ('in')) THEN 'criteria_met' WHEN (hscore__met AND hscore__context IN ('known', 'suspected') AND hscore__population IN ('in')) OR (hscore_icu__met AND hscore_icu__context IN ('known', 'suspected') AND hscore_icu__population IN ('in')) OR (ohi__met AND ohi__population IN ('in')) THEN 'score_high' WHEN (ferritin_above_10000__met AND ferritin_above_10000__population IN ('in')) THEN 'marker_in_children' WHEN (dynamic_ferritin_platelets__met AND dynamic_ferritin_platelets__context IN ('known', 'suspected')) THEN 'trend_in_context' WHEN (eular_acr_2016__met AND eular_acr_2016__context IN ('known', 'suspected') AND eular_acr_2016__population IN ('unknown')) OR (ms_score__met AND ms_score__context IN ('known', 'suspected') AND ms_score__population IN ('unknown')) THEN 'criteria_met_if_febrile' WHEN (eular_acr_2016__met AND eular_acr_2016__context IN ('unknown') AND eular_acr_2016__population IN ('in')) OR (ms_score__met AND ms_score__context IN ('unknown') AND ms_score__population IN ('in')) OR (hscore__met AND hscore__context IN ('unknown') AND hscore__population IN ('in')) OR (hscore_icu__met AND hscore_icu__context IN ('unknown') AND hscore_icu__population IN ('in')) OR (dynamic_ferritin_platelets__met AND dynamic_ferritin_platelets__context IN ('unknown')) THEN 'pattern_context_unknown' WHEN (eular_acr_2016__met AND eular_acr_2016__population IN ('outside', 'unknown')) OR (ms_score__met AND ms_score__population IN ('outside', 'unknown')) OR (hlh_2004__met AND hlh_2004__population IN ('outside', 'unknown')) OR (hlh_2004_icu__met AND hlh_2004_icu__population IN ('outside', 'unknown')) OR (hscore__met AND hscore__population IN ('outside', 'unknown')) OR (hscore_icu__met AND hscore_icu__population IN ('outside', 'unknown')) OR (ohi__met AND ohi__population IN ('outside', 'unknown')) OR (ferritin_esr_ratio__met AND ferritin_esr_ratio__population IN ('outside', 'unknown')) THEN 'outside_population' WHEN (ferritin_above_10000__met AND ferritin_above_10000__population IN ('outside', 'unknown')) OR (dynamic_other__met) OR (ferritin_esr_ratio__met AND ferritin_esr_ratio__context IN ('known', 'suspected')) THEN 'watch' END AS tier_name
     FROM screen.rule_evaluations

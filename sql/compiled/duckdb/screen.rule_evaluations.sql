@@ -1,12 +1,12 @@
--- screen.rule_evaluations (duckdb), compiled by pipelines/dialects.py from sql/screen/rule_evaluations.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
--- Do not edit: `python -m pipelines.dialects` rewrites it. rule set digest: 402265ea873d4145
+-- screen.rule_evaluations (duckdb), compiled by pipelines/features/dialects.py from sql/screen/rule_evaluations.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
+-- Do not edit: `python -m pipelines.features.dialects` rewrites it. rule set digest: 402265ea873d4145
 -- Parameters bound at run time: $start and $end (DATE, the first and last as-of day of the block).
 -- screen.rule_evaluations: every rule of the rule file evaluated for every patient and as-of day in
 -- [$start, $end] that has a features.patient_day row, flagged or not, so quality teams can see how
 -- close a patient came and researchers can study the rules themselves.
 --
 -- Reads: screen_day (sql/screen/screen_day.sql) and one temporary table rule_<rule id> per rule
--- (placeholder rule_tables; sql/screen/rules/<rule>.sql, rendered and run first by pipelines/stages.py).
+-- (placeholder rule_tables; sql/screen/rules/<rule>.sql, rendered and run first by pipelines/screen/screening.py).
 -- Key: (patient_id, as_of_date). Per rule, the columns:
 --   <rule>__met          its items are met (lower bound: unknown items count as not met)
 --   <rule>__possible     it could be met if every unknown item were abnormal

@@ -1,5 +1,5 @@
--- temp.rule_dynamic_ferritin_platelets (duckdb), compiled by pipelines/dialects.py from sql/screen/rules/dynamic_ferritin_platelets.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
--- Do not edit: `python -m pipelines.dialects` rewrites it. rule set digest: 402265ea873d4145
+-- temp.rule_dynamic_ferritin_platelets (duckdb), compiled by pipelines/features/dialects.py from sql/screen/rules/dynamic_ferritin_platelets.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
+-- Do not edit: `python -m pipelines.features.dialects` rewrites it. rule set digest: 402265ea873d4145
 -- Parameters bound at run time: $start and $end (DATE, the first and last as-of day of the block).
 -- rule_dynamic_ferritin_platelets (temporary table): ferritin rising while platelets fall, against the
 -- patient's own baseline window (rule file `trend_windows`), each with its latest value past its floor.

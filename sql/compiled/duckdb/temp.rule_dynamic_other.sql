@@ -1,5 +1,5 @@
--- temp.rule_dynamic_other (duckdb), compiled by pipelines/dialects.py from sql/screen/rules/dynamic_other.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
--- Do not edit: `python -m pipelines.dialects` rewrites it. rule set digest: 402265ea873d4145
+-- temp.rule_dynamic_other (duckdb), compiled by pipelines/features/dialects.py from sql/screen/rules/dynamic_other.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
+-- Do not edit: `python -m pipelines.features.dialects` rewrites it. rule set digest: 402265ea873d4145
 -- Parameters bound at run time: $start and $end (DATE, the first and last as-of day of the block).
 -- rule_dynamic_other (temporary table): other trends against the patient's own baseline window (rule
 -- file `trend_windows`): fibrinogen falling, AST or LDH rising, ESR falling while CRP stays high. A

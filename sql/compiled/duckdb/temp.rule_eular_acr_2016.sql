@@ -1,5 +1,5 @@
--- temp.rule_eular_acr_2016 (duckdb), compiled by pipelines/dialects.py from sql/screen/rules/eular_acr_2016.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
--- Do not edit: `python -m pipelines.dialects` rewrites it. rule set digest: 402265ea873d4145
+-- temp.rule_eular_acr_2016 (duckdb), compiled by pipelines/features/dialects.py from sql/screen/rules/eular_acr_2016.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
+-- Do not edit: `python -m pipelines.features.dialects` rewrites it. rule set digest: 402265ea873d4145
 -- Parameters bound at run time: $start and $end (DATE, the first and last as-of day of the block).
 -- rule_eular_acr_2016 (temporary table): the 2016 EULAR/ACR/PRINTO classification criteria for MAS
 -- in systemic JIA (Ravelli A et al. Arthritis Rheumatol 2016;68:566-576, doi:10.1002/art.39332).

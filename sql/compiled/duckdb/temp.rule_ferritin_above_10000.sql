@@ -1,5 +1,5 @@
--- temp.rule_ferritin_above_10000 (duckdb), compiled by pipelines/dialects.py from sql/screen/rules/ferritin_above_10000.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
--- Do not edit: `python -m pipelines.dialects` rewrites it. rule set digest: 402265ea873d4145
+-- temp.rule_ferritin_above_10000 (duckdb), compiled by pipelines/features/dialects.py from sql/screen/rules/ferritin_above_10000.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
+-- Do not edit: `python -m pipelines.features.dialects` rewrites it. rule set digest: 402265ea873d4145
 -- Parameters bound at run time: $start and $end (DATE, the first and last as-of day of the block).
 -- rule_ferritin_above_10000 (temporary table): ferritin above 10,000 ug/L in the pairing window
 -- (Allen CE et al. Pediatr Blood Cancer 2008;50:1227-1235). Reads: screen_day.

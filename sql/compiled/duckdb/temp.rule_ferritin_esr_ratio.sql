@@ -1,5 +1,5 @@
--- temp.rule_ferritin_esr_ratio (duckdb), compiled by pipelines/dialects.py from sql/screen/rules/ferritin_esr_ratio.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
--- Do not edit: `python -m pipelines.dialects` rewrites it. rule set digest: 402265ea873d4145
+-- temp.rule_ferritin_esr_ratio (duckdb), compiled by pipelines/features/dialects.py from sql/screen/rules/ferritin_esr_ratio.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
+-- Do not edit: `python -m pipelines.features.dialects` rewrites it. rule set digest: 402265ea873d4145
 -- Parameters bound at run time: $start and $end (DATE, the first and last as-of day of the block).
 -- rule_ferritin_esr_ratio (temporary table): ferritin (ng/mL) / ESR (mm/h) on the latest values in the
 -- pairing window (Eloseily EMA et al. ACR Open Rheumatol 2019;1:345-349, doi:10.1002/acr2.11048).

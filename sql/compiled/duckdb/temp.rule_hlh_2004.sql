@@ -1,5 +1,5 @@
--- temp.rule_hlh_2004 (duckdb), compiled by pipelines/dialects.py from sql/screen/rules/hlh_2004.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
--- Do not edit: `python -m pipelines.dialects` rewrites it. rule set digest: 402265ea873d4145
+-- temp.rule_hlh_2004 (duckdb), compiled by pipelines/features/dialects.py from sql/screen/rules/hlh_2004.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
+-- Do not edit: `python -m pipelines.features.dialects` rewrites it. rule set digest: 402265ea873d4145
 -- Parameters bound at run time: $start and $end (DATE, the first and last as-of day of the block).
 -- rule_hlh_2004 (temporary table): HLH-2004 diagnostic guidelines, the criteria computable from labs
 -- and vitals (Henter JI et al. Pediatr Blood Cancer 2007;48:124-131, doi:10.1002/pbc.21039). The

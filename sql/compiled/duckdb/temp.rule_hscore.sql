@@ -1,5 +1,5 @@
--- temp.rule_hscore (duckdb), compiled by pipelines/dialects.py from sql/screen/rules/hscore.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
--- Do not edit: `python -m pipelines.dialects` rewrites it. rule set digest: 402265ea873d4145
+-- temp.rule_hscore (duckdb), compiled by pipelines/features/dialects.py from sql/screen/rules/hscore.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
+-- Do not edit: `python -m pipelines.features.dialects` rewrites it. rule set digest: 402265ea873d4145
 -- Parameters bound at run time: $start and $end (DATE, the first and last as-of day of the block).
 -- rule_hscore (temporary table): the HScore for reactive haemophagocytic syndrome, its labs-and-vitals
 -- part with bounds (Fardet L et al. Arthritis Rheumatol 2014;66:2613-2620, doi:10.1002/art.38690).

@@ -1,5 +1,5 @@
--- temp.rule_ms_score (duckdb), compiled by pipelines/dialects.py from sql/screen/rules/ms_score.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
--- Do not edit: `python -m pipelines.dialects` rewrites it. rule set digest: 402265ea873d4145
+-- temp.rule_ms_score (duckdb), compiled by pipelines/features/dialects.py from sql/screen/rules/ms_score.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
+-- Do not edit: `python -m pipelines.features.dialects` rewrites it. rule set digest: 402265ea873d4145
 -- Parameters bound at run time: $start and $end (DATE, the first and last as-of day of the block).
 -- rule_ms_score (temporary table): the MS score for MAS in systemic JIA, laboratory part with the
 -- interval its clinical items allow (Minoia F et al. Ann Rheum Dis 2019;78:1357-1362,

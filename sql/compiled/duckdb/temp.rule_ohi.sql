@@ -1,5 +1,5 @@
--- temp.rule_ohi (duckdb), compiled by pipelines/dialects.py from sql/screen/rules/ohi.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
--- Do not edit: `python -m pipelines.dialects` rewrites it. rule set digest: 402265ea873d4145
+-- temp.rule_ohi (duckdb), compiled by pipelines/features/dialects.py from sql/screen/rules/ohi.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
+-- Do not edit: `python -m pipelines.features.dialects` rewrites it. rule set digest: 402265ea873d4145
 -- Parameters bound at run time: $start and $end (DATE, the first and last as-of day of the block).
 -- rule_ohi (temporary table): the optimized HLH inflammatory index, sCD25 and ferritin both above
 -- their cut-offs in the pairing window (Zoref-Lorenz A et al. Blood 2022;139:1098-1110,

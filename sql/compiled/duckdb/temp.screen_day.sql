@@ -1,5 +1,5 @@
--- temp.screen_day (duckdb), compiled by pipelines/dialects.py from sql/screen/screen_day.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
--- Do not edit: `python -m pipelines.dialects` rewrites it. rule set digest: 402265ea873d4145
+-- temp.screen_day (duckdb), compiled by pipelines/features/dialects.py from sql/screen/screen_day.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
+-- Do not edit: `python -m pipelines.features.dialects` rewrites it. rule set digest: 402265ea873d4145
 -- Parameters bound at run time: $start and $end (DATE, the first and last as-of day of the block).
 -- screen_day (temporary table, the one input of every rule family file in sql/screen/rules/):
 -- one row per patient and as-of day D in [$start, $end] that has a features.patient_day row.
@@ -26,7 +26,7 @@
 --                          canonical encounters extract has care_unit)
 --   <analyte>              for every analyte, its pairing-window values as one struct: last,
 --                          last_at, last_censoring, min, min_at, min_censoring, max, max_at,
---                          max_censoring (the placeholder pairing_window_values, rendered by pipelines/rule_set.py)
+--                          max_censoring (the placeholder pairing_window_values, rendered by pipelines/features/rule_set.py)
 --   <analyte>__trend__*    the trend columns of features.patient_day, with the baseline values
 WITH day_features AS (
     SELECT * FROM features.patient_day WHERE as_of_date BETWEEN $start AND $end

@@ -1,5 +1,5 @@
--- screen.at_risk_daily (spark), compiled by pipelines/dialects.py from sql/compiled/duckdb/screen.at_risk_daily.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
--- Do not edit: `python -m pipelines.dialects` rewrites it. rule set digest: 402265ea873d4145
+-- screen.at_risk_daily (spark), compiled by pipelines/features/dialects.py from sql/compiled/duckdb/screen.at_risk_daily.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
+-- Do not edit: `python -m pipelines.features.dialects` rewrites it. rule set digest: 402265ea873d4145
 -- Parameters bound at run time: :start and :end (DATE, the first and last as-of day of the block).
 WITH tiered AS (
   SELECT

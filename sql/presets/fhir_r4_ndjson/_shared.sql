@@ -1,6 +1,6 @@
 -- FHIR R4 bulk export: macros the kinds share (run before each kind).
 -- fhir_resources(dir, files): the lines of a resource type's NDJSON files ($inputs gives every
--- .ndjson or .ndjson.gz file whose first line is that type, whatever its name: pipelines/presets.py),
+-- .ndjson or .ndjson.gz file whose first line is that type, whatever its name: pipelines/ingest/presets.py),
 -- each read as one JSON value (r; a line that is not JSON is an empty row, a line over 128 MB refuses
 -- the kind: see labs.sql), with its file relative to the export folder (_source_file) and its line
 -- in that file (_source_row).

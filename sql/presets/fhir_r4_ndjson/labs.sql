@@ -1,6 +1,6 @@
 -- inputs: Observation.ndjson
 -- FHIR R4 bulk export: Observations as canonical labs, from every NDJSON file of Observations
--- whatever its name (1.Observation.ndjson, Observation.2.ndjson...: pipelines/presets.py). subject
+-- whatever its name (1.Observation.ndjson, Observation.2.ndjson...: pipelines/ingest/presets.py). subject
 -- and encounter references are read in every form FHIR allows (fhir_reference_id, _shared.sql).
 -- Each line is read as one JSON value (read_json_objects, by the macros of _shared.sql) and its
 -- fields taken by path, so a field no resource carries cannot break a schema, and a line that is

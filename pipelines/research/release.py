@@ -17,7 +17,7 @@ The files are owner-only and not encrypted with the site's MASSCREEN_ENCRYPTION_
 opens the identified warehouse, so it must never be needed to read the research tier.
 
 Every table and column of research.duckdb carries its description from the data dictionary
-(pipelines/data_dictionary.py) as a DuckDB comment, with the release's changes (pseudonyms, shifted
+(pipelines/publish/data_dictionary.py) as a DuckDB comment, with the release's changes (pseudonyms, shifted
 dates, capped ages).
 """
 
@@ -28,11 +28,11 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipelines.data_dictionary import comment_research_release
-from pipelines.publish import published_folder, remove_stale, swap_in
-from pipelines.settings import research_key, research_max_shift_days
-from pipelines.stages import active_rule_set
-from pipelines.warehouse import connect, run_script
+from pipelines.core.settings import research_key, research_max_shift_days
+from pipelines.core.warehouse import connect, run_script
+from pipelines.features.rule_set import active_rule_set
+from pipelines.publish.data_dictionary import comment_research_release
+from pipelines.publish.snapshot import published_folder, remove_stale, swap_in
 
 RESEARCH_TABLES = ("staging.patients", "staging.encounters", "staging.lab_results", "staging.vital_signs",
                    "staging.diagnoses", "staging.medications", "features.patient_day",

@@ -7,15 +7,15 @@
 | MASSCREEN_TIMEZONE | the site's IANA time zone; a day partition is a local calendar day | America/New_York |
 | MASSCREEN_PARTITION_START | first day partition (YYYY-MM-DD) | 2024-01-01 |
 | MASSCREEN_RULES | rule file (YAML) | the packaged pipelines/reference/rules.yaml |
-| MASSCREEN_CONFIG | site configuration (YAML, pipelines/site_config.py): its sources replace the landing folder, its time zone and first day replace the two above | none |
+| MASSCREEN_CONFIG | site configuration (YAML, pipelines/core/site_config.py): its sources replace the landing folder, its time zone and first day replace the two above | none |
 | MASSCREEN_RETRY_SECONDS | first wait before a step is retried after a transient failure, doubling per retry (pipelines/defs/retries.py) | 30 |
-| MASSCREEN_ENCRYPTION_KEY | key (16 characters or more) encrypting the warehouse, the snapshot and its Parquet (used by pipelines/warehouse.py) | none: not encrypted |
+| MASSCREEN_ENCRYPTION_KEY | key (16 characters or more) encrypting the warehouse, the snapshot and its Parquet (used by pipelines/core/warehouse.py) | none: not encrypted |
 | MASSCREEN_RESEARCH_KEY | secret (32 characters or more) keying the research tier's pseudonyms and date shifts (docs/RESEARCH.md); never in the repo | none: the research release refuses to run |
 | MASSCREEN_DUCKDB_MEMORY | DuckDB's memory limit (e.g. 12GB, 5000MB; at least 450MB); the feature and screen stages size their blocks of days from it, and DuckDB spills to disk beyond it | 12GB |
 | MASSCREEN_DUCKDB_TEMP_DIRECTORY | the folder DuckDB spills to beyond its memory limit (created owner-only) | `<warehouse file>.tmp` |
 | MASSCREEN_ADJUDICATIONS | the quality team's adjudications file (CSV: episode_id, patient_id, as_of_date, verdict, reviewer, reviewed_at, note; sql/audit/adjudications.sql); absent: no verdicts | `adjudications.csv` beside the warehouse file |
 | MASSCREEN_RESEARCH_MAX_SHIFT_DAYS | bound S of the research tier's per-patient date shift, in days: shifts are whole days in [-S, +S] | 182 |
-| MASSCREEN_LOCK_WAIT_SECONDS | how long opening the warehouse waits for another process's write lock (pipelines/warehouse.py) | 600 |
+| MASSCREEN_LOCK_WAIT_SECONDS | how long opening the warehouse waits for another process's write lock (pipelines/core/warehouse.py) | 600 |
 | MASSCREEN_NIGHTLY_HOUR | hour (site time, 0-23) of the nightly schedule and the weekly research release | 2 |
 | DAGSTER_HOME | the Dagster instance every run goes through | the project's .dagster_home/ |
 
@@ -33,7 +33,7 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # pipelines/, above pipelines/core/
 PROJECT_DIR = PACKAGE_DIR.parent
 SQL_DIR = PROJECT_DIR / "sql"
 EXPECTATIONS_DIR = PROJECT_DIR / "expectations"
@@ -89,7 +89,7 @@ def load_settings() -> Settings:
     partition_start = _setting("MASSCREEN_PARTITION_START", "2024-01-01")
     config = Path(_setting("MASSCREEN_CONFIG")) if _setting("MASSCREEN_CONFIG") else None
     if config is not None:
-        from pipelines.site_config import load_site_config
+        from pipelines.core.site_config import load_site_config
 
         site = load_site_config(config)
         timezone, partition_start = site.timezone, site.partition_start or partition_start
@@ -201,7 +201,7 @@ def memory_bytes() -> int:
 
 def spill_directory() -> Path | None:
     """The folder DuckDB spills intermediate results to beyond its memory limit, from
-    MASSCREEN_DUCKDB_TEMP_DIRECTORY (None: pipelines/warehouse.py uses `<warehouse file>.tmp`
+    MASSCREEN_DUCKDB_TEMP_DIRECTORY (None: pipelines/core/warehouse.py uses `<warehouse file>.tmp`
     beside the warehouse). ValueError naming the variable when it names a file or a folder this
     user cannot create or write."""
     text = os.environ.get("MASSCREEN_DUCKDB_TEMP_DIRECTORY", "").strip()
@@ -216,16 +216,3 @@ def spill_directory() -> Path | None:
         raise ValueError(f"MASSCREEN_DUCKDB_TEMP_DIRECTORY={text!r} cannot be created or written ({existing} is "
                          "not a folder this user can write); name a writable folder (or leave it unset)")
     return path
-
-
-def check_environment() -> None:
-    """Read every setting a run needs, so that a malformed one stops the run before it starts
-    (ValueError, one line naming the variable, or the rule file's key)."""
-    from pipelines.rule_set import load_rule_set  # here: pipelines.rule_set imports this module
-
-    load_rule_set(load_settings().rules)
-    seconds_setting("MASSCREEN_LOCK_WAIT_SECONDS", 600)
-    seconds_setting("MASSCREEN_RETRY_SECONDS", 30)
-    memory_setting()
-    spill_directory()
-    encryption_key()

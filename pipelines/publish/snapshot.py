@@ -25,7 +25,7 @@ a reader in another process still holds it open (DuckDB's file lock; that reader
 it undisturbed).
 
 Every table and column of the warehouse and of the snapshot carries its description from the data
-dictionary (pipelines/data_dictionary.py) as a DuckDB comment: a table copied whole is a new table
+dictionary (pipelines/publish/data_dictionary.py) as a DuckDB comment: a table copied whole is a new table
 without comments, so the comments are applied to both after the copy (only those that differ).
 """
 
@@ -35,10 +35,10 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.data_dictionary import comment_warehouse
-from pipelines.rule_set import RuleSet
-from pipelines.stages import STAGED_TABLES, active_rule_set
-from pipelines.warehouse import attach, parquet_options, threads_for_writing
+from pipelines.core.warehouse import attach, parquet_options, threads_for_writing
+from pipelines.features.rule_set import RuleSet, active_rule_set
+from pipelines.publish.data_dictionary import comment_warehouse
+from pipelines.staging.staged_tables import STAGED_TABLES
 
 PUBLISHED_SCHEMAS = ("quarantine", "staging", "features", "screen", "audit", "meta")
 DAILY_TABLES = ("features.patient_day", "screen.rule_evaluations", "screen.at_risk_daily")

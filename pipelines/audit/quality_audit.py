@@ -15,8 +15,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.rule_set import RuleSet
-from pipelines.warehouse import execute, run_script, sql_text, statements, transaction
+from pipelines.core.warehouse import execute, run_script, sql_text, statements, transaction
+from pipelines.features.rule_set import RuleSet
 
 ADJUDICATION_COLUMNS = ("episode_id", "patient_id", "as_of_date", "verdict", "reviewer", "reviewed_at", "note")
 # A file must name its verdict, reviewer and time, and a way to its episode (an id, or a patient and a day).

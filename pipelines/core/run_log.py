@@ -9,7 +9,7 @@ from functools import cache
 import duckdb
 
 from pipelines import __version__
-from pipelines.settings import PROJECT_DIR
+from pipelines.core.settings import PROJECT_DIR
 
 # Progress lines of finished steps, for a console that asks for them (`make bench` does); silent by
 # default (no handler, so Python's last-resort handler shows warnings only).

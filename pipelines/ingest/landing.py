@@ -30,11 +30,11 @@ from typing import BinaryIO, Iterator, NamedTuple
 
 import duckdb
 
-from pipelines.contract import CONTRACT_KINDS, FileKind
-from pipelines.run_log import record_warning
-from pipelines.source_mapping import SourceMapping
-from pipelines.warehouse import transaction
-from pipelines.wide_layout import FROM_TESTS
+from pipelines.core.contract import CONTRACT_KINDS, FileKind
+from pipelines.core.run_log import record_warning
+from pipelines.core.source_mapping import SourceMapping
+from pipelines.core.warehouse import transaction
+from pipelines.core.wide_layout import FROM_TESTS
 
 
 # Files are read with the delimiter of their mapping (',' for the canonical contract) and double

@@ -13,7 +13,7 @@ units: {"k/mcl": "k/ul"}            # unit as sent (normalised): a spelling unit
 timestamp_format: "%d/%m/%Y %H:%M"  # strptime format of every time column
 timezone: Europe/Amsterdam          # zone of times without an offset, if not the site's
 wide: {labs: {tests: {FERRITIN: {code: 2276-4, unit: ng/mL}}, fill_down: [patient_id]}}
-                                    # labs exported one column per test (pipelines/wide_layout.py)
+                                    # labs exported one column per test (pipelines/core/wide_layout.py)
 encoding: cp1252                    # Python codec of the files (default utf-8); landing reads with it
 decimal_separator: ","              # of value, ref_low, ref_high: "." or ","; default undeclared
 ```
@@ -43,9 +43,9 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from pipelines.contract import CONTRACT_KINDS, LABS, FileKind
-from pipelines.settings import REFERENCE_DIR
-from pipelines.wide_layout import WideLayout
+from pipelines.core.contract import CONTRACT_KINDS, LABS, FileKind
+from pipelines.core.settings import REFERENCE_DIR
+from pipelines.core.wide_layout import WideLayout
 
 TIME_COLUMNS = ("collected_at", "resulted_at", "measured_at", "recorded_at", "started_at", "ended_at",
                 "admit_at", "discharge_at")

@@ -1,14 +1,14 @@
 """The data dictionary: table and column descriptions, applied as database comments and rendered
 into docs/DATA_DICTIONARY.md, from one source (pipelines/reference/data_dictionary.yaml).
 
-`python -m pipelines.data_dictionary` rewrites docs/DATA_DICTIONARY.md; a test fails when it is out
+`python -m pipelines.publish.data_dictionary` rewrites docs/DATA_DICTIONARY.md; a test fails when it is out
 of date. apply_comments() writes the descriptions as `COMMENT ON TABLE` / `COMMENT ON VIEW` /
 `COMMENT ON COLUMN` into one attached database (the warehouse and the snapshot at publish, the
 research release when it is built), so `duckdb_tables()` and `duckdb_columns()` show them in any
 client.
 
 Columns generated from the rule set are described by patterns (`<analyte>__<window>__max`,
-`<rule>__met`) expanded here with the active rule set and pipelines/feature_columns.py, so a site's
+`<rule>__met`) expanded here with the active rule set and pipelines/features/feature_columns.py, so a site's
 own rule file gets comments naming its own windows and rules. A column without a description gets
 no comment (tests/test_data_dictionary.py fails on the packaged pipeline when one is missing).
 """
@@ -22,10 +22,10 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from pipelines.feature_columns import ANALYTES
-from pipelines.rule_set import RuleSet, load_rule_set
-from pipelines.settings import PROJECT_DIR, REFERENCE_DIR
-from pipelines.warehouse import transaction
+from pipelines.core.settings import PROJECT_DIR, REFERENCE_DIR
+from pipelines.core.warehouse import transaction
+from pipelines.features.feature_columns import ANALYTES
+from pipelines.features.rule_set import RuleSet, load_rule_set
 
 DICTIONARY_FILE = REFERENCE_DIR / "data_dictionary.yaml"
 DICTIONARY_DOC = PROJECT_DIR / "docs" / "DATA_DICTIONARY.md"
@@ -243,7 +243,7 @@ def render(dictionary: dict, rule_set: RuleSet) -> str:
     described = warehouse_descriptions(dictionary, rule_set)
     research = dictionary["research"]
     lines = [f"# {dictionary['title']}", "",
-             "Generated from `pipelines/reference/data_dictionary.yaml` by `python -m pipelines.data_dictionary`;",
+             "Generated from `pipelines/reference/data_dictionary.yaml` by `python -m pipelines.publish.data_dictionary`;",
              "edit that file, not this page (a test fails when they differ). Rule-file facts (windows, tiers)",
              "are those of the packaged `pipelines/reference/rules.yaml`.", "",
              _fill(dictionary["intro"], facts), ""]

@@ -21,7 +21,8 @@ from typing import Iterator, Mapping
 import duckdb
 import duckdb_extension_httpfs
 
-from pipelines.settings import SQL_DIR, encryption_key, memory_bytes, memory_setting, seconds_setting, spill_directory
+from pipelines.core.settings import (SQL_DIR, encryption_key, memory_bytes, memory_setting, seconds_setting,
+                                     spill_directory)
 
 HTTPFS_EXTENSION = (Path(duckdb_extension_httpfs.__file__).parent / "extensions" / f"v{duckdb.__version__}"
                     / "httpfs.duckdb_extension")

@@ -10,7 +10,7 @@ The data work is in sql/report/*.sql; charts are Altair specifications rendered 
 vl-convert (no browser, no network); tables are great-tables built from polars frames. The page
 loads nothing: no script, font or image from anywhere, and its Content-Security-Policy forbids it.
 
-`python -m pipelines.report screenshot REPORT.html PNG` opens a report in headless Chromium
+`python -m pipelines.publish.report screenshot REPORT.html PNG` opens a report in headless Chromium
 (Playwright driving the system's /usr/bin/chromium), prints what it saw (charts, console errors,
 requests) and saves a screenshot (docs/report.png: the demo's report of its last day).
 """
@@ -30,8 +30,8 @@ import polars as pl
 import vl_convert
 from great_tables import GT
 
-from pipelines.rule_set import RuleSet
-from pipelines.warehouse import execute, sql_text
+from pipelines.core.warehouse import execute, sql_text
+from pipelines.features.rule_set import RuleSet
 
 TIMELINE_DAYS = 14  # the timelines' length in days (a display choice, not a clinical number)
 # Charted analytes, in the order of the panels; the key values of the worklist are the same.
@@ -357,9 +357,9 @@ def write_report(warehouse: Path, day: date, out: Path, month: date | None = Non
     rule file of the settings) for `day` and `month` (default: day's month) and write it to `out`
     (folders created), and the worklist to `csv_path` when given. Raises ReportError (no such
     warehouse, a table missing, the day not screened)."""
-    from pipelines.rule_set import load_rule_set
-    from pipelines.settings import load_settings
-    from pipelines.warehouse import connect
+    from pipelines.features.rule_set import load_rule_set
+    from pipelines.core.settings import load_settings
+    from pipelines.core.warehouse import connect
 
     if not Path(warehouse).is_file():
         raise ReportError(f"no warehouse at {warehouse}: give the file `masscreen run` writes "

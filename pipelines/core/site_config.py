@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from pipelines.source_mapping import SourceMapping, unknown_key
+from pipelines.core.source_mapping import SourceMapping, unknown_key
 
 PRESETS = ("canonical", "mimic_iii", "mimic_iv", "omop_cdm_54", "fhir_r4_ndjson", "meds")
 KEYS = ("timezone", "partition_start", "sources")
@@ -88,8 +88,8 @@ def load_site_config(path: Path) -> SiteConfig:
         if mapping is not None and entry["preset"] == "canonical":
             SourceMapping.load(mapping)  # a malformed mapping file stops the run before it starts (MappingError)
         elif mapping is not None:  # the site's overlay of the preset's code mapping, checked now too
-            from pipelines.landing import FileRefused
-            from pipelines.presets import preset_parameters, site_mapping
+            from pipelines.ingest.landing import FileRefused
+            from pipelines.ingest.presets import preset_parameters, site_mapping
 
             try:
                 site_mapping(preset_parameters(entry["preset"]), mapping)

@@ -5,11 +5,11 @@ Every analyte gets every look-back window of the rule set and every aggregate, n
 holds the values taken in (cutoff - W, cutoff) and known (resulted/recorded) before the cutoff,
 where the cutoff is the start of D+1 local time: a value taken exactly W before the cutoff is
 outside the window. The windows (names and hours) and the two windows the trend columns compare
-come from the rule file (`look_back_windows`, `trend_windows`; pipelines/rule_set.py validates
+come from the rule file (`look_back_windows`, `trend_windows`; pipelines/features/rule_set.py validates
 them).
 """
 
-from pipelines.rule_set import RuleSet
+from pipelines.features.rule_set import RuleSet
 
 ANALYTES = (
     "ferritin", "platelets", "wbc", "anc", "hemoglobin", "ast", "alt", "ldh",

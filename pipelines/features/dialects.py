@@ -18,7 +18,7 @@ loads; the Spark files are produced from the DuckDB files by sqlglot (`to_spark`
 expanded in place and the differences below rewritten. The DuckDB pipeline runs the checked-in
 DuckDB files when the active rule file is the one they were compiled from (the digest in their
 header), and renders the same text in memory for a site's own rule file
-(`compiled_query`). `python -m pipelines.dialects` rewrites the files; tests/test_compiled_sql.py
+(`compiled_query`). `python -m pipelines.features.dialects` rewrites the files; tests/test_compiled_sql.py
 fails when they are stale.
 
 Every difference between the two engines that the SQL meets is handled here, in `to_spark` and
@@ -36,12 +36,13 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.duckdb import DuckDB
 
-from pipelines.feature_columns import (analyte_summaries_sql, last_as_of_date_columns_sql, last_as_of_dates_sql,
-                                       latest_last_as_of_date_sql, longest_window_hours, trend_columns_sql,
-                                       window_picks_sql, window_summary_sql, windowed_aggregates_sql)
-from pipelines.rule_set import RuleSet, load_rule_set
-from pipelines.settings import REFERENCE_DIR, SQL_DIR
-from pipelines.warehouse import sql_text, statements
+from pipelines.core.settings import REFERENCE_DIR, SQL_DIR
+from pipelines.core.warehouse import sql_text, statements
+from pipelines.features.feature_columns import (analyte_summaries_sql, last_as_of_date_columns_sql,
+                                                last_as_of_dates_sql, latest_last_as_of_date_sql, longest_window_hours,
+                                                trend_columns_sql, window_picks_sql, window_summary_sql,
+                                                windowed_aggregates_sql)
+from pipelines.features.rule_set import RuleSet, load_rule_set
 
 COMPILED_DIR = SQL_DIR / "compiled"
 DIALECTS = ("duckdb", "spark")
@@ -65,7 +66,7 @@ SPARK_CONF = {
 
 def patient_day_template(rule_set: RuleSet) -> str:
     """sql/features/patient_day.sql with the rule set's look-back and trend windows rendered in
-    (pipelines/feature_columns.py). Parameters: $start, $end (DATE, the block's first and last day)."""
+    (pipelines/features/feature_columns.py). Parameters: $start, $end (DATE, the block's first and last day)."""
     return (sql_text("features/patient_day.sql")
             .replace("{{windowed_aggregates}}", windowed_aggregates_sql(rule_set))
             .replace("{{last_as_of_dates}}", last_as_of_dates_sql(rule_set))
@@ -144,7 +145,7 @@ def render_duckdb(rule_set: RuleSet) -> dict[str, str]:
     return {table: inline_parameters(query, parameters).strip() + "\n" for table, query in queries.items()}
 
 
-SOURCES = {"features.patient_day": "sql/features/patient_day.sql (windows: pipelines/feature_columns.py)",
+SOURCES = {"features.patient_day": "sql/features/patient_day.sql (windows: pipelines/features/feature_columns.py)",
            "temp.screen_day": "sql/screen/screen_day.sql",
            "screen.rule_evaluations": "sql/screen/rule_evaluations.sql",
            "screen.at_risk_daily": "sql/screen/at_risk_daily.sql"}
@@ -152,9 +153,9 @@ SOURCES = {"features.patient_day": "sql/features/patient_day.sql (windows: pipel
 
 def _header(table: str, dialect: str, rule_set: RuleSet, source: str) -> str:
     marker = "$start and $end" if dialect == "duckdb" else ":start and :end"
-    return (f"-- {table} ({dialect}), compiled by pipelines/dialects.py from {source} and the rule file "
+    return (f"-- {table} ({dialect}), compiled by pipelines/features/dialects.py from {source} and the rule file "
             f"{rule_set.name} {rule_set.version}.\n"
-            f"-- Do not edit: `python -m pipelines.dialects` rewrites it. rule set digest: {rule_set_digest(rule_set)}\n"
+            f"-- Do not edit: `python -m pipelines.features.dialects` rewrites it. rule set digest: {rule_set_digest(rule_set)}\n"
             f"-- Parameters bound at run time: {marker} (DATE, the first and last as-of day of the block).\n")
 
 

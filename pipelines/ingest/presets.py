@@ -1,6 +1,6 @@
 """Loading a configured source into `raw`, by its format preset.
 
-`canonical` sources are folders of landed files in the canonical contract (pipelines/landing.py).
+`canonical` sources are folders of landed files in the canonical contract (pipelines/ingest/landing.py).
 Every other preset is a folder of SQL files, `sql/presets/<preset>/<kind>.sql`, one per contract
 kind the format carries. Each projects the source's own tables onto the canonical columns, as
 text, keeping the source's identifiers, values and units as sent (the source's extra fields go to
@@ -44,14 +44,14 @@ from typing import Iterator
 import duckdb
 import yaml
 
-from pipelines.contract import CONTRACT_KINDS
-from pipelines.landing import (IDENTITY, FileProblem, FileRefused, Load, file_sha256, latest_load_is, load_new_files,
-                               next_load_id, record_file_problem)
-from pipelines.run_log import record_warning
-from pipelines.settings import REFERENCE_DIR, SQL_DIR
-from pipelines.site_config import Source
-from pipelines.source_mapping import SourceMapping
-from pipelines.warehouse import execute, statements, transaction
+from pipelines.core.contract import CONTRACT_KINDS
+from pipelines.core.run_log import record_warning
+from pipelines.core.settings import REFERENCE_DIR, SQL_DIR
+from pipelines.core.site_config import Source
+from pipelines.core.source_mapping import SourceMapping
+from pipelines.core.warehouse import execute, statements, transaction
+from pipelines.ingest.landing import (IDENTITY, FileProblem, FileRefused, Load, file_sha256, latest_load_is,
+                                      load_new_files, next_load_id, record_file_problem)
 
 _INPUTS = re.compile(r"^--\s*inputs:\s*(.+)$", re.MULTILINE)
 # the field that names a mapping entry, so that a site's entry replaces the preset's of that name
@@ -284,3 +284,20 @@ def _load_preset_kind(con: duckdb.DuckDBPyConnection, source: Source, folder: Pa
              sum(path.stat().st_size for path in files), rows, 0, [], run_id],
         )
     return Load(load_id, f"{source.preset}:{kind}", rows, 0)
+
+
+def land(con: duckdb.DuckDBPyConnection, landing: Path, run_id: str) -> list[Load]:
+    """Load every new file of every contract kind from a landing folder (each in its own transaction)."""
+    return load_source(con, Source("landing", "canonical", landing), run_id)
+
+
+def land_sources(con: duckdb.DuckDBPyConnection, sources: tuple[Source, ...], run_id: str) -> list[Load]:
+    """Load every source's new files. A source that cannot be read at all (a zip that is not one)
+    is recorded in meta.file_problems and the other sources still load."""
+    loads = []
+    for source in sources:
+        try:
+            loads += load_source(con, source, run_id)
+        except FileRefused as error:
+            record_file_problem(con, run_id, FileProblem(source.name, "source", source.path.name, str(error)))
+    return loads

@@ -1,5 +1,5 @@
 """The feature and screen stages on Apache Spark, from the same SQL as DuckDB (sql/compiled/spark/,
-produced from sql/compiled/duckdb/ by pipelines/dialects.py).
+produced from sql/compiled/duckdb/ by pipelines/features/dialects.py).
 
 In: the staging tables the two stages read, as Parquet (export_staging writes them from the
 warehouse: one file per table, times as UTC instants). Out: Parquet folders under the output
@@ -20,9 +20,9 @@ from typing import Iterator
 
 import duckdb
 
-from pipelines.dialects import SPARK_CONF, compiled_query
-from pipelines.rule_set import RuleSet
-from pipelines.warehouse import parquet_options
+from pipelines.core.warehouse import parquet_options
+from pipelines.features.dialects import SPARK_CONF, compiled_query
+from pipelines.features.rule_set import RuleSet
 
 # The staging tables sql/features/patient_day.sql and sql/screen/*.sql read.
 STAGING_INPUTS = ("lab_results", "vital_signs", "diagnoses", "medications", "patients", "encounters")

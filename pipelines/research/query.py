@@ -32,7 +32,7 @@ from typing import Iterator
 
 import duckdb
 
-from pipelines.settings import SQL_DIR
+from pipelines.core.settings import SQL_DIR
 
 EXAMPLES_DIR = SQL_DIR / "examples"
 OUTPUT_SUFFIXES = (".csv", ".parquet")
@@ -131,8 +131,8 @@ def check_reads_only(sql: str) -> str:
 def default_database() -> Path:
     """The published snapshot beside the warehouse the settings name (MASSCREEN_WAREHOUSE, else
     var/warehouse.duckdb): <warehouse folder>/published/warehouse.duckdb."""
-    from pipelines.publish import published_folder
-    from pipelines.settings import load_settings
+    from pipelines.publish.snapshot import published_folder
+    from pipelines.core.settings import load_settings
 
     return published_folder(load_settings().warehouse) / "warehouse.duckdb"
 
@@ -141,10 +141,10 @@ def default_database() -> Path:
 def open_read_only(path: Path, timezone: str) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection to a published file, in the site's time zone, with file access
     forbidden and settings locked. An encrypted snapshot is opened with MASSCREEN_ENCRYPTION_KEY
-    (pipelines/warehouse.py); the research release, never encrypted, without it. QueryError when
+    (pipelines/core/warehouse.py); the research release, never encrypted, without it. QueryError when
     the file is missing, is not a DuckDB file, or is encrypted and no key is set."""
-    from pipelines.settings import encryption_key
-    from pipelines.warehouse import connect
+    from pipelines.core.settings import encryption_key
+    from pipelines.core.warehouse import connect
 
     path = Path(path)
     if not path.is_file():
@@ -183,8 +183,8 @@ def _is_encrypted(path: Path) -> bool:
 
 
 def is_release(con: duckdb.DuckDBPyConnection) -> bool:
-    """The open file is a research release (it has the `release` table of pipelines/research.py)."""
-    from pipelines.research import RELEASE_TABLE
+    """The open file is a research release (it has the `release` table of pipelines/research/release.py)."""
+    from pipelines.research.release import RELEASE_TABLE
 
     schema, table = RELEASE_TABLE.split(".")
     return con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
@@ -198,7 +198,7 @@ def duckdb_errors(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     try:
         yield
     except duckdb.CatalogException as error:
-        from pipelines.research import RESEARCH_TABLES
+        from pipelines.research.release import RESEARCH_TABLES
 
         where = (f"a research release holds {', '.join(RESEARCH_TABLES)} and release (docs/RESEARCH.md)"
                  if is_release(con) else "`SHOW ALL TABLES` lists what this file holds")
@@ -251,7 +251,7 @@ def write(relation: duckdb.DuckDBPyRelation, out: Path) -> int:
     old_umask = os.umask(0o077)
     try:
         if suffix == ".csv":
-            from pipelines.report import neutralise_formulas
+            from pipelines.publish.report import neutralise_formulas
 
             neutralise_formulas(frame).write_csv(out)
         else:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from pipelines.settings import REFERENCE_DIR
+from pipelines.core.settings import REFERENCE_DIR, load_settings
 
 OPERATORS = (">", ">=", "<", "<=")
 STATUSES = ("V", "S", "U", "engineering")
@@ -169,7 +169,7 @@ class RuleSet:
         return sql
 
     def _pairing_window_values(self) -> str:
-        from pipelines.feature_columns import ANALYTES  # feature_columns imports this module
+        from pipelines.features.feature_columns import ANALYTES  # feature_columns imports this module
 
         window = self.pairing_window
         return ",\n    ".join(
@@ -177,7 +177,7 @@ class RuleSet:
             + f"}} AS {analyte}" for analyte in ANALYTES)
 
     def _trend_columns(self) -> str:
-        from pipelines.feature_columns import TREND_BASELINE, TRENDS  # feature_columns imports this module
+        from pipelines.features.feature_columns import TRENDS, TREND_BASELINE  # feature_columns imports this module
 
         baseline = self.trend_windows[1]
         columns = []
@@ -475,3 +475,8 @@ def load_rule_set(path: Path) -> RuleSet:
     rule_set = RuleSet(name=document["name"], version=f"{document['name']}@{digest}", document=document, units=units)
     rule_set.parameters()  # fail on load, not mid-run, if a threshold cannot be converted
     return rule_set
+
+
+def active_rule_set() -> RuleSet:
+    """The rule set of the site's settings (MASSCREEN_RULES), as the Dagster resource loads it."""
+    return load_rule_set(load_settings().rules)

@@ -1,0 +1,1 @@
+"""Audit: the quality audit of the screen (sql/audit/)."""

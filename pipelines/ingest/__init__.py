@@ -1,0 +1,1 @@
+"""Ingest: loading landed files and configured sources into raw.* (sql/presets/)."""

@@ -1,0 +1,1 @@
+"""Research: the de-identified release (sql/research/) and `masscreen query`."""
