@@ -1,4 +1,5 @@
 -- Parsing helpers shared by every staging table. Loaded on each warehouse connection (temp macros).
+-- Reads: no table. Writes: no table (temporary macros only).
 
 -- An identifier as compared everywhere (patient, encounter, result, measurement ids): without the
 -- blanks a CHAR column, a fixed-width export or a spreadsheet pads it with (spaces, tabs, line ends,

@@ -1,5 +1,10 @@
 -- Schemas (one per stage) and the tables that persist across runs. Idempotent; run on every
 -- writing connection. Tables rebuilt by a stage are defined in that stage's SQL file.
+-- Reads: no table. Writes: the schemas, and (if absent) meta.loads, raw.labs, raw.vitals, raw.diagnoses,
+-- raw.medications, raw.patients, raw.encounters, raw.malformed_lines, quarantine.rejected_rows,
+-- staging.superseded_rows, meta.runs, meta.validation_results, meta.changed_days, meta.staged_loads,
+-- meta.staging_changes, meta.staging_state, meta.run_warnings, meta.file_problems,
+-- audit.adjudication_files, audit.adjudication_history.
 CREATE SCHEMA IF NOT EXISTS raw;
 CREATE SCHEMA IF NOT EXISTS quarantine;
 CREATE SCHEMA IF NOT EXISTS staging;

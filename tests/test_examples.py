@@ -68,7 +68,7 @@ def test_there_are_at_least_eight_examples_each_with_its_header():
     assert len(EXAMPLES) >= 8
     for example in EXAMPLES:
         header = query.parse_header(example.sql)
-        assert set(header) == {"Question", "Reads", "Runs on", "Columns", "Caveats"}, example.name
+        assert set(header) == {"Question", "Reads", "Writes", "Runs on", "Columns", "Caveats"}, example.name
         assert all(header.values()), example.name
         assert example.question.endswith("?"), example.name
         assert "snapshot" in example.runs_on, example.name

@@ -15,7 +15,7 @@ another file through SQL, or to the session's settings:
    configuration, which read-only mode alone would not.
 
 The examples are the files of sql/examples/: each one's header says its question (`-- Question:`),
-the tables it reads (`-- Reads:`), where it runs (`-- Runs on: snapshot, release`, or `snapshot`
+the tables it reads (`-- Reads:`), that it writes nothing (`-- Writes:`), where it runs (`-- Runs on: snapshot, release`, or `snapshot`
 with the reason), its columns and its caveats.
 
 Errors a user can fix (no such file, SQL DuckDB rejects, a refused statement, an unknown example,
@@ -37,7 +37,7 @@ from pipelines.core.settings import SQL_DIR
 EXAMPLES_DIR = SQL_DIR / "examples"
 OUTPUT_SUFFIXES = (".csv", ".parquet")
 READING_STATEMENTS = "SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN, or a PRAGMA that reads"
-_HEADER_FIELD = re.compile(r"^--\s*(Question|Reads|Runs on|Columns|Caveats):\s*(.*)$")
+_HEADER_FIELD = re.compile(r"^--\s*(Question|Reads|Writes|Runs on|Columns|Caveats):\s*(.*)$")
 _EXPLAIN = re.compile(r"^\s*EXPLAIN\s+(?:ANALYZE\s+|\([^)]*\)\s*)?", re.IGNORECASE)
 
 
@@ -61,7 +61,7 @@ class Example:
 
 
 def parse_header(text: str) -> dict[str, str]:
-    """The header fields of an example (Question, Reads, Runs on, Columns, Caveats) as one line
+    """The header fields of an example (Question, Reads, Writes, Runs on, Columns, Caveats) as one line
     each: a field runs from its label to the next label or to the first line that is not a comment."""
     fields: dict[str, list[str]] = {}
     current = None

@@ -1,7 +1,7 @@
 -- audit.missed_cases: every episode and every recognised case the screen never flagged, with a
 -- category. One row per case; key case_id. Built whole by pipelines/audit/quality_audit.py build_missed_cases.
 --
--- Reads: screen.episodes, recognition_events (temporary, sql/audit/recognition_events.sql),
+-- Reads: screen.episodes, temp.recognition_events (temporary, sql/audit/recognition_events.sql),
 -- screen.rule_evaluations (last computed day; why each rule did not fire), features.patient_day
 -- (near misses: placeholder pairing_extremes, one SELECT per analyte of the rule items, rendered by
 -- pipelines/audit/quality_audit.py from the rule file's pairing window).
@@ -37,6 +37,8 @@
 -- the first that holds of: no_values (no screen.rule_evaluations row), met_without_flag (met on some
 -- day, in no flagging tier), outside_context (its values met, the context was not there),
 -- items_missing (it could have been met had the unknown items been abnormal), thresholds_not_reached.
+-- Writes: temp.missed_case_rows, temp.near_miss_days, temp.near_misses, temp.rules_not_fired, and
+-- audit.missed_cases (the rows the last statement returns, by pipelines/audit/quality_audit.py).
 CREATE OR REPLACE TEMP TABLE missed_case_rows AS
 WITH counted AS (
     SELECT * FROM recognition_events WHERE counts_as_recognition

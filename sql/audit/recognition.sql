@@ -1,7 +1,7 @@
 -- audit.recognition: per patient, the first evidence that clinicians recognised MAS/HLH, by kind.
 -- One row per (patient_id, recognised_by, strength); built whole by pipelines/audit/quality_audit.py build_recognition.
 --
--- Reads: recognition_events (temporary table, sql/audit/recognition_events.sql: the matching
+-- Reads: temp.recognition_events (temporary table, sql/audit/recognition_events.sql: the matching
 -- diagnosis codes and directed therapies, with the rule file's lists and caveats).
 -- Columns:
 --   recognised_by, strength, counts_as_recognition  as in recognition_events (weak therapies are
@@ -11,6 +11,7 @@
 --                        first event (therapy: the rule file's name; code_or_name: as sent)
 --   events               how many such events the patient has
 --   event_times          every event's time, sorted (a patient may have several episodes)
+-- Writes: audit.recognition (the rows this returns, by pipelines/audit/quality_audit.py).
 SELECT patient_id, recognised_by, strength,
        arg_min(therapy, (event_at, _load_id, _source_row)) AS therapy,
        bool_or(counts_as_recognition) AS counts_as_recognition,

@@ -22,6 +22,7 @@
 -- 'anakinra'; NULL for a diagnosis), counts_as_recognition, event_at (recorded_at or started_at),
 -- code_system, code_or_name (the code as sent, or the order's name as sent), encounter_id,
 -- _load_id, _source_file, _source_row (the staged row it comes from).
+-- Writes: temp.recognition_events.
 CREATE OR REPLACE TEMP TABLE recognition_events AS
 WITH codes AS (
     SELECT unnest($recognition_codes, recursive := true)

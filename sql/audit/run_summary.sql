@@ -1,4 +1,8 @@
 -- Rows per stage of the warehouse, for the run summary (pipelines/summary.py).
+-- Reads: raw.labs, raw.vitals, raw.diagnoses, raw.medications, raw.patients, raw.encounters,
+-- raw.malformed_lines, staging.lab_results, staging.vital_signs, staging.diagnoses, staging.medications,
+-- staging.patients, staging.encounters, staging.superseded_rows, quarantine.rejected_rows,
+-- features.patient_day, screen.at_risk_daily. Writes nothing.
 SELECT 'raw' AS stage, 'labs' AS table_name, count(*) AS rows FROM raw.labs
 UNION ALL SELECT 'raw', 'vitals', count(*) FROM raw.vitals
 UNION ALL SELECT 'raw', 'diagnoses', count(*) FROM raw.diagnoses

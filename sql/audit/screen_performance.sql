@@ -23,6 +23,7 @@
 --   recognised_cases_flagged_first  of those, flagged before the recognition (lead time > 0)
 --   lead_time_cases, lead_time_hours_median, _q1, _q3   over the month's episodes at this level
 --                            with a recognition: (recognised_at - first_flag_at) in hours
+-- Writes: audit.screen_performance (the rows this returns, by pipelines/audit/quality_audit.py).
 WITH levels AS (
     SELECT 'all' AS level_kind, 'all' AS level, 0 AS level_order, NULL::INTEGER AS highest_rank, NULL AS rule
     UNION ALL

@@ -2,6 +2,7 @@
 -- The first flag of an episode is the earliest at-risk day whose cutoff (start of the next local
 -- day, when the flag could first be known) falls within 7 days before onset and 7 days after
 -- diagnosis. Lead time = diagnosis time - that cutoff; positive means flagged before diagnosis.
+-- Reads: screen.at_risk_daily and the generator's truth file $truth_csv. Writes nothing (pipelines/summary.py).
 WITH episodes AS (
     SELECT patient_id, encounter_id, underlying,
            parse_timestamp(onset_at) AS onset_at, parse_timestamp(diagnosis_at) AS diagnosis_at

@@ -1,6 +1,7 @@
 -- Who the screen flagged, by their highest tier and by what a generator's truth says they had:
 -- a MAS episode, a confounder (sepsis, liver injury, haematological malignancy, chemotherapy), or
 -- neither. Tier order follows the rule file ($tiers, highest first).
+-- Reads: screen.at_risk_daily and the generator's truth files. Writes nothing (pipelines/summary.py).
 WITH flagged AS (
     SELECT patient_id, min(list_position($tiers, tier)) AS tier_rank
     FROM screen.at_risk_daily

@@ -19,6 +19,7 @@
 --                           least one flag on a day that overlaps such a stay (the day's cutoff after
 --                           admission, the day's start before discharge). median_lead_hours is NULL.
 -- percent = 100 * flagged / total, one decimal.
+-- Writes nothing (returns the table for the summary).
 WITH levels AS (
     SELECT k AS level_order, $tiers[k] AS level, list_slice($tiers, 1, k) AS counted_tiers
     FROM range(1, len($tiers) + 1) AS r(k)

@@ -20,6 +20,7 @@
 --   ruxolitinib) are not counted: they are given for many other reasons. Intervals within a patient
 --   are kept exactly by de-identification: the release gives the same hours as its snapshot, only
 --   first_met_date is shifted.
+-- Writes: nothing (a read-only query).
 WITH met AS (
     SELECT r.patient_id, min(r.as_of_date) AS first_met_date, count(*) AS met_days
     FROM screen.rule_evaluations AS r

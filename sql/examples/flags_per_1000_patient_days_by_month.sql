@@ -14,6 +14,7 @@
 --   (patient-days, flagged days, their ratio) equal the snapshot's; monthly rates do not.
 --   A patient-day is screened when the patient has a value in the longest look-back window, so
 --   the denominator is patients with recent labs or vitals, not the census.
+-- Writes: nothing (a read-only query).
 WITH screened AS (
     SELECT strftime(as_of_date, '%Y-%m') AS month, count(*) AS patient_days
     FROM screen.rule_evaluations

@@ -17,6 +17,7 @@
 --   diagnosis's recorded time, which may lag the clinical decision. Intervals within a patient are
 --   kept exactly by de-identification: the release gives the same leads as its snapshot (times
 --   shifted, differences equal).
+-- Writes: nothing (a read-only query).
 WITH codes AS (
     SELECT patient_id, first_at AS first_code_at
     FROM audit.recognition

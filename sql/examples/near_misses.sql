@@ -14,6 +14,7 @@
 --   with a diagnosis code or a counted directed therapy: cases nobody coded or treated are not in
 --   it. De-identification keeps values and shifts only the days: the release gives the same
 --   numbers as its snapshot.
+-- Writes: nothing (a read-only query).
 WITH misses AS (
     SELECT case_id, unnest(near_misses) AS miss
     FROM audit.missed_cases

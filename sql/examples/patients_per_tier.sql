@@ -12,6 +12,7 @@
 --   the rule file of each day (rule_set_version); a release or snapshot spanning two rule sets mixes
 --   their tiers. De-identification keeps every patient's days and tiers: the release gives the
 --   same numbers as its snapshot.
+-- Writes: nothing (a read-only query).
 WITH highest AS (
     SELECT patient_id, min(tier_rank) AS tier_rank
     FROM screen.at_risk_daily

@@ -10,6 +10,7 @@
 --   one reason (the first that matches); superseded rows (duplicates, older versions, cancelled
 --   results) are in staging.superseded_rows instead. Adjudication rows are the current file
 --   version's invalid rows only.
+-- Writes: nothing (a read-only query).
 SELECT coalesce(l.source, CASE WHEN starts_with(q._load_id, 'adjudications-') THEN 'adjudications' END)
            AS source,
        q.table_name, q.reason,

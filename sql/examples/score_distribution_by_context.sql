@@ -14,6 +14,7 @@
 --   MAS. Context and population are the score's own (docs/RULES.md); the HScore's ICU variant is a
 --   separate rule (hscore_icu__*). De-identification changes neither scores nor contexts: the
 --   release gives the same numbers as its snapshot.
+-- Writes: nothing (a read-only query).
 WITH scores AS (
     SELECT 'hscore' AS score, hscore__context AS context, patient_id, hscore__labs_complete AS labs_complete,
            hscore__lower AS lower_bound, hscore__upper AS upper_bound

@@ -14,6 +14,7 @@
 --   the data have no week before. Days are 24-hour steps from the cutoff, not calendar days, so a
 --   daylight-saving change does not move a value. Intervals within a patient are kept exactly by
 --   de-identification: the release gives the same numbers as its snapshot.
+-- Writes: nothing (a read-only query).
 WITH first_episode AS (
     SELECT patient_id, arg_min(first_flag_at, first_flag_date) AS first_flag_at,
            arg_min(alert, first_flag_date) AS first_episode_alert

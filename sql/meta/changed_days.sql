@@ -1,8 +1,8 @@
 -- Record in meta.changed_days the as-of days whose features or screen this run's loads (meta.loads
--- with run_id = $run_id) may have changed. Reads raw.labs, raw.vitals, staging.diagnoses,
+-- with run_id = $run_id) may have changed. Reads: meta.loads, raw.labs, raw.vitals, staging.diagnoses,
 -- staging.medications, staging.patients, staging.encounters, staging.superseded_rows and
 -- features.patient_day; runs
--- after every staging table is staged. Writes one row (run_id, as_of_date, recomputed_by NULL)
+-- after every staging table is staged. Writes: meta.changed_days, one row (run_id, as_of_date, recomputed_by NULL)
 -- per day, in two statements (measurement days, then the other record days not yet written);
 -- recomputing a day that did not change costs little, missing one leaves a wrong flag.
 --

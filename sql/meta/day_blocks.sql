@@ -2,9 +2,9 @@
 -- day outside them provably gets no row in features.patient_day, screen.rule_evaluations or
 -- screen.at_risk_daily, and holds none, so computing it would change nothing.
 --
--- Reads staging.lab_results, staging.vital_signs, meta.changed_days, and (the statements after the
+-- Reads: staging.lab_results, staging.vital_signs, meta.changed_days, and (the statements after the
 -- first, run only when the table exists) features.patient_day, screen.rule_evaluations,
--- screen.at_risk_daily. Writes the temporary table day_blocks_days (first_day, last_day: a span of
+-- screen.at_risk_daily. Writes: temp.day_blocks_days (first_day, last_day: a span of
 -- days that may hold rows); the last statement returns the blocks (first_day, last_day), in order.
 --
 -- A day D can hold a features row only when a staged value was taken in D's longest look-back

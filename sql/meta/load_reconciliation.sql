@@ -1,5 +1,8 @@
 -- Every landed row is accounted for: rows in = staged + quarantined + superseded, per load.
 -- Counts come from independent tables, so a row lost anywhere shows as unbalanced.
+-- Reads: meta.loads, staging.lab_results, staging.vital_signs, staging.diagnoses, staging.medications,
+-- staging.patients, staging.encounters, quarantine.rejected_rows, staging.superseded_rows.
+-- Writes: meta.load_reconciliation (a view).
 CREATE OR REPLACE VIEW meta.load_reconciliation AS
 WITH staged AS (
     SELECT _load_id FROM staging.lab_results

@@ -6,6 +6,7 @@
 -- sent: ids and values trimmed, empty values ignored) and meta.loads; writes nothing.
 -- $run_id: only patients sent by that run's loads (every patient when NULL).
 -- One row: patients (count) and up to 5 examples ('id: source birth_date sex | source ...').
+-- Reads: raw.patients, meta.loads. Writes nothing (returns the disagreements).
 WITH sent AS (
     SELECT trim_id(r.patient_id) AS patient_id, l.source, r._load_id,
            nullif(trim(r.birth_date), '') AS birth_date, nullif(upper(left(trim(r.sex), 1)), '') AS sex

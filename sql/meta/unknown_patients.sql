@@ -4,6 +4,8 @@
 -- that run's loads. Reads every staging table; writes nothing.
 -- One row per table with such patients (patients, records, up to 5 ids), and a total row whose
 -- table_name is NULL.
+-- Reads: staging.lab_results, staging.vital_signs, staging.diagnoses, staging.medications,
+-- staging.encounters, staging.patients, meta.loads. Writes nothing (returns the counts).
 WITH records AS (
     SELECT 'lab_results' AS table_name, patient_id, _load_id FROM staging.lab_results
     UNION ALL SELECT 'vital_signs', patient_id, _load_id FROM staging.vital_signs

@@ -1,5 +1,6 @@
 -- Macros every preset shares (run by pipelines/ingest/presets.py before each kind, before the preset's own
 -- _shared.sql). Reads and writes no table.
+-- Reads: no table (the macros read a source's files). Writes: no table (temporary macros only).
 
 -- preset_rows(dir, files): CSV inputs of a kind (the list $inputs gives for one declared name: plain
 -- or gzip, one file or several parts read together, columns matched by name), as text, with each

@@ -2,6 +2,8 @@
 -- stay their one home and the warehouse shows which version a run used.
 -- Every analyte is also addressed by its own name (code_system ANALYTE), the code preset
 -- mappings use for local codes.
+-- Reads: no table: the reference files $analytes_csv, $units_csv, $plausibility_csv.
+-- Writes: meta.analyte_codes, meta.unit_conversions, meta.plausibility (replaced).
 CREATE OR REPLACE TABLE meta.analyte_codes AS
 WITH listed AS (
     SELECT analyte, kind, code, code_system, canonical_unit, source

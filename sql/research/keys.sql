@@ -1,6 +1,9 @@
 -- The research tier's keys, as temporary tables of this connection (never written to a file):
 -- one row per patient and per encounter of the snapshot. The inner and outer pads are the secret
 -- key's HMAC blocks (RFC 2104), computed once in Python; every hash here is HMAC-SHA256 in hex.
+-- Reads: staging.patients, staging.lab_results, staging.vital_signs, staging.diagnoses,
+-- staging.medications, staging.encounters, features.patient_day.
+-- Writes: temp.research_patients, temp.research_encounters.
 CREATE OR REPLACE TEMP MACRO hmac_sha256_hex(inner_pad, outer_pad, message) AS
     sha256(outer_pad || unhex(sha256(inner_pad || encode(message))));
 

@@ -1,7 +1,7 @@
 -- screen.at_risk_daily: the patients flagged on day D in [$start, $end]: one row per patient and day
 -- whose rule evaluations (screen.rule_evaluations) reach a tier of the rule file.
 --
--- Reads: screen.rule_evaluations, and each rule's evidence from the temporary tables rule_<rule id>
+-- Reads: screen.rule_evaluations, and each rule's evidence from the temporary tables temp.rule_<rule>
 -- of the same build (sql/screen/rules/; pipelines/screen/screening.py build_screen). Key: (patient_id, as_of_date).
 --   tier         the first (highest) tier whose `when` holds, an ENUM ordered by severity, lowest
 --                first: max(tier) is the most severe, ORDER BY tier DESC lists the most severe first
@@ -15,6 +15,8 @@
 --                with what made them known or suspected
 -- The placeholders tier, tier_enum, tier_rank, alert, rules_fired, evidence and evidence_tables
 -- are rendered from the rule file (pipelines/features/rule_set.py).
+-- Writes: screen.at_risk_daily (the rows this returns for [$start, $end], by
+-- pipelines/screen/screening.py through pipelines/core/daily_tables.py).
 WITH tiered AS (
     SELECT *, {{tier}} AS tier_name
     FROM screen.rule_evaluations

@@ -2,6 +2,7 @@
 -- build_screen before them. They build on sql/macros.sql (meets, most_abnormal, censored_meets,
 -- censored_band_points). A window's values come as one struct per analyte from screen_day:
 -- {last, last_at, last_censoring, min, min_at, min_censoring, max, max_at, max_censoring}.
+-- Reads: no table. Writes: no table (temporary macros only).
 
 -- Whether a window meets a threshold: true when its most abnormal value surely does (a censored
 -- value as the interval it states), NULL when one of its values could (the most abnormal is

@@ -2,6 +2,7 @@
 -- A diagnosis has no id in the contract: the record is (patient, encounter, code system, code,
 -- recorded time), so the same diagnosis landed twice is a duplicate.
 -- Reasons: missing_required, invalid_timestamp, unknown_code_system (not ICD10CM, ICD9CM, SNOMED).
+-- Reads: raw.diagnoses. Writes: temp.parsed.
 CREATE OR REPLACE TEMP TABLE parsed AS
 WITH typed AS (
     SELECT *,

@@ -16,6 +16,10 @@
 -- load and row. A cancelling winner removes the record: it and every version it cancels are
 -- superseded as 'cancelled'. A loser identical to the winner (same fingerprint) is a 'duplicate',
 -- any other an 'older_version'.
+-- Reads: temp.parsed, temp.stage_scope, temp.record_scopes (built by pipelines/staging/staged_tables.py),
+-- raw.malformed_lines. Writes: quarantine.rejected_rows and staging.superseded_rows (this table's rows
+-- of the loads staged), temp.staged_records, temp.repeated, temp.versions, temp.current (a view);
+-- deletes from temp.parsed the earlier versions that only served as comparison.
 
 -- Only the loads being staged, and every version of the records they carry, are decided again.
 -- (The measurement source views already read no more than that; the small tables parse all of

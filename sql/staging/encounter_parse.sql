@@ -2,6 +2,7 @@
 -- One record per encounter_id: the row from the latest load wins (a discharge time filled in later);
 -- an encounter id carried by two patients is quarantined (sql/staging/record_conflicts.sql).
 -- Reasons: missing_required, invalid_timestamp, discharge_before_admit.
+-- Reads: raw.encounters. Writes: temp.parsed.
 CREATE OR REPLACE TEMP TABLE parsed AS
 WITH typed AS (
     SELECT * REPLACE (trim_id(patient_id) AS patient_id),

@@ -2,6 +2,8 @@
 -- value_text is the value exactly as sent; censoring ('<', '<=', '>', '>=') marks values such as
 -- '<5' or 'GREATER THAN 2000', whose value_num is the bound. source is the feed the row came from
 -- (meta.loads.source): (source, result_id) is the record's key. Ids are trimmed.
+-- Reads: temp.current (sql/staging/dispositions.sql), meta.loads (source).
+-- Writes: staging.lab_results (the rows this returns, by pipelines/staging/staged_tables.py stage).
 SELECT l.source, c.patient_id, nullif(trim_id(c.encounter_id), '') AS encounter_id, c.record_id AS result_id,
        trim(c.code) AS code, c.name, c.analyte,
        c.value AS value_text, c.value_num, c.censoring,

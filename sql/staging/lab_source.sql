@@ -3,6 +3,8 @@
 -- other loads of the kind, already staged; empty on a full restage), built by pipelines/staging/staged_tables.py.
 -- Ids are compared trimmed: patient_id and result_id lose surrounding whitespace here, so 'P1  '
 -- (a CHAR column or fixed-width export) and 'P1' are one patient everywhere downstream.
+-- Reads: raw.labs, temp.stage_scope, temp.earlier_loads (built by pipelines/staging/staged_tables.py).
+-- Writes: temp.measurement_source (a view).
 CREATE OR REPLACE TEMP VIEW measurement_source AS
 WITH sent AS (
     -- the loads being staged

@@ -41,6 +41,8 @@
 -- that day the value can have been known; the features compare known times with day cutoffs, so
 -- any moment of that day gives the same features); on a later day, as that day's midnight. The
 -- time zone of a date-only time is the session's (the site's).
+-- Reads: temp.measurement_source, meta.analyte_codes, meta.unit_conversions, meta.plausibility.
+-- Writes: temp.parsed.
 
 CREATE OR REPLACE TEMP TABLE parsed AS
 WITH typed AS (

@@ -6,6 +6,7 @@
 -- no interval can be drawn, and reading it as running would count a dose never given), and
 -- unknown_code_system (not RXNORM, NDC or empty). The route is kept as sent (eye drops, topical and
 -- inhaled forms are told from systemic ones by it).
+-- Reads: raw.medications. Writes: temp.parsed.
 CREATE OR REPLACE TEMP TABLE parsed AS
 WITH typed AS (
     SELECT *,

@@ -2,6 +2,7 @@
 -- One record per patient_id: the row from the latest load wins.
 -- Reasons: missing_required (no patient id), invalid_date (a birth date that is not a date),
 -- unknown_sex (not F, M, U or empty; female/male spelled out are accepted).
+-- Reads: raw.patients. Writes: temp.parsed.
 CREATE OR REPLACE TEMP TABLE parsed AS
 WITH typed AS (
     SELECT *,

@@ -18,6 +18,8 @@
 -- the others, so none supersedes another and none is staged. A correction of the same test by the
 -- same patient is not a conflict (sql/staging/dispositions.sql ranks it).
 -- Also writes the temp table record_conflicts: one row per marked row, with the row it names.
+-- Reads: temp.parsed, temp.record_scopes (built by pipelines/staging/staged_tables.py).
+-- Writes: temp.record_conflicts; the reason and detail of the conflicting rows of temp.parsed.
 CREATE OR REPLACE TEMP TABLE record_conflicts AS
 WITH keyed AS (
     SELECT s.record_source, p.record_id, {{record_identity}} AS identity, p._load_id, p._source_file, p._source_row

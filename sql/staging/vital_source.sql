@@ -2,6 +2,8 @@
 -- Vital signs have no status or reference range: every row is a final measurement.
 -- Reads raw.vitals and the temp tables stage_scope and earlier_loads (as sql/staging/lab_source.sql).
 -- Ids are compared trimmed (as in sql/staging/lab_source.sql).
+-- Reads: raw.vitals, temp.stage_scope, temp.earlier_loads (built by pipelines/staging/staged_tables.py).
+-- Writes: temp.measurement_source (a view).
 CREATE OR REPLACE TEMP VIEW measurement_source AS
 WITH sent AS (
     -- the loads being staged, and every earlier version of the records they carry (any source)

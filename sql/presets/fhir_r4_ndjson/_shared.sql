@@ -4,6 +4,7 @@
 -- each read as one JSON value (r; a line that is not JSON is an empty row, a line over 128 MB refuses
 -- the kind: see labs.sql), with its file relative to the export folder (_source_file) and its line
 -- in that file (_source_row).
+-- Reads: no table. Writes: no table (temporary macros only).
 CREATE OR REPLACE TEMP MACRO fhir_resources(dir, files) AS TABLE
 WITH numbered AS (
     SELECT json AS r, filename, row_number() OVER () AS _scan_row

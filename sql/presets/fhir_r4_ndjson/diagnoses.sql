@@ -7,6 +7,8 @@
 -- part of the extract: they are not diagnoses of the patient (a later export that marks one so does
 -- not retract it from an earlier load). Lines that are not JSON land empty (missing_required).
 -- Times keep their UTC offset; $shift_years moves the date part only (see labs.sql).
+-- Reads: no table: the source's files named on the inputs line (preset_rows, sql/presets/_common.sql).
+-- Writes: raw.diagnoses (the rows this returns, inserted by pipelines/ingest/presets.py).
 WITH conditions AS (
     SELECT r, _source_file, _source_row,
            json_extract(r, '$.code.coding[*]') AS codings,

@@ -3,6 +3,8 @@
 -- (IMP, AMB, EMER...); care_unit is not derived (Encounter.location lists every location of the
 -- stay). Encounters with status entered-in-error or cancelled (ended before it began) are not part
 -- of the extract. Times keep their UTC offset; $shift_years moves the date part only (see labs.sql).
+-- Reads: no table: the source's files named on the inputs line (preset_rows, sql/presets/_common.sql).
+-- Writes: raw.encounters (the rows this returns, inserted by pipelines/ingest/presets.py).
 WITH encounters AS (
     SELECT r, _source_file, _source_row, r->>'$.period.start' AS admitted, r->>'$.period.end' AS discharged
     FROM fhir_resources($dir, $inputs['Encounter.ndjson'])

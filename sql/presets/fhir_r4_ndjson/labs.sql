@@ -21,6 +21,8 @@
 -- Times keep the UTC offset FHIR sends (staging reads it). shift_time would drop it, so
 -- $shift_years moves the date part only (fhir_shift): '2150-03-01T08:00:00-05:00' by -150 years is
 -- '2000-03-01T08:00:00-05:00'; a partial date ('2024-03') is left as sent for staging to refuse.
+-- Reads: no table: the source's files named on the inputs line (preset_rows, sql/presets/_common.sql).
+-- Writes: raw.labs (the rows this returns, inserted by pipelines/ingest/presets.py).
 SELECT fhir_reference_id(r->>'$.subject.reference', 'Patient') AS patient_id,
        fhir_reference_id(r->>'$.encounter.reference', 'Encounter') AS encounter_id,
        CASE WHEN r->>'$.resourceType' = 'Observation' THEN r->>'$.id' END AS result_id,

@@ -10,6 +10,8 @@
 -- status cancelled, entered-in-error or draft are not part of the extract: no dose was given
 -- under them (a later export that cancels one does not retract it from an earlier load).
 -- Times keep their UTC offset; $shift_years moves the date part only (see labs.sql).
+-- Reads: no table: the source's files named on the inputs line (preset_rows, sql/presets/_common.sql).
+-- Writes: raw.medications (the rows this returns, inserted by pipelines/ingest/presets.py).
 WITH requests AS (
     SELECT r, _source_file, _source_row,
            json_extract(r, '$.medicationCodeableConcept.coding[*]') AS codings,

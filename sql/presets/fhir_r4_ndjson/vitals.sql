@@ -9,6 +9,8 @@
 -- value/unit as in labs.sql (valueQuantity with comparator; unit, else its UCUM code such as
 -- [degF]); measured_at: effectiveDateTime (or effectivePeriod.start or effectiveInstant);
 -- recorded_at: issued. Times keep their UTC offset; $shift_years moves the date part only.
+-- Reads: no table: the source's files named on the inputs line (preset_rows, sql/presets/_common.sql).
+-- Writes: raw.vitals (the rows this returns, inserted by pipelines/ingest/presets.py).
 SELECT fhir_reference_id(r->>'$.subject.reference', 'Patient') AS patient_id,
        fhir_reference_id(r->>'$.encounter.reference', 'Encounter') AS encounter_id,
        CASE WHEN r->>'$.resourceType' = 'Observation' THEN r->>'$.id' END AS measurement_id,

@@ -3,6 +3,7 @@
 -- ($inputs: every data/**/*.parquet file, nested folders included, read together), with the preset mapping's prefix its code starts with (longest
 -- prefix wins; none for an unclaimed code), that prefix's kind, code_system and field, the code after
 -- the prefix in parts, the dataset's own extra columns, and its file and row.
+-- Reads: no table. Writes: no table (temporary macros only).
 CREATE OR REPLACE TEMP MACRO meds_events(dir, files, code_prefixes) AS TABLE
 WITH data AS (
     -- text_value (MEDS 0.3.3 on) and a unit column are optional: declared here for datasets without

@@ -5,6 +5,8 @@
 -- unknown_code_system unless it is one of those. Static diagnoses (no time) are quarantined as
 -- missing_required. MEDS events carry no encounter. Events: _shared.sql; inputs line: see
 -- labs.sql.
+-- Reads: no table: the source's files named on the inputs line (preset_rows, sql/presets/_common.sql).
+-- Writes: raw.diagnoses (the rows this returns, inserted by pipelines/ingest/presets.py).
 SELECT CAST(subject_id AS VARCHAR) AS patient_id,
        NULL AS encounter_id,
        coalesce(code_system, parts[1]) AS code_system,

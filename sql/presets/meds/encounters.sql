@@ -5,6 +5,8 @@
 -- encounter id is subject/admission time as sent; the other kinds' rows carry no encounter.
 -- encounter_type: the code's first part after the prefix; no care unit. Events: _shared.sql;
 -- inputs line: see labs.sql.
+-- Reads: no table: the source's files named on the inputs line (preset_rows, sql/presets/_common.sql).
+-- Writes: raw.encounters (the rows this returns, inserted by pipelines/ingest/presets.py).
 WITH stays AS (
     SELECT *,
            lead(field) OVER next_event AS next_field,

@@ -17,6 +17,8 @@
 -- MEDS has no result id: it is subject|time|code|n, n numbering identical (subject, time, code)
 -- events in shard and row order. It stays stable across reloads, so a reloaded dataset supersedes
 -- its earlier load, but two identical events (a duplicate, within or across shards) are two results.
+-- Reads: no table: the source's files named on the inputs line (preset_rows, sql/presets/_common.sql).
+-- Writes: raw.labs (the rows this returns, inserted by pipelines/ingest/presets.py).
 SELECT CAST(subject_id AS VARCHAR) AS patient_id,
        NULL AS encounter_id,
        measurement_id AS result_id,

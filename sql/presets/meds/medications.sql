@@ -10,6 +10,8 @@
 -- MEDICATION//<drug>//Not Given) gave no dose and is not part of the extract. dose: numeric_value
 -- (else text_value), in the `unit` column's unit; MEDS has no route. Events: _shared.sql; inputs
 -- line: see labs.sql.
+-- Reads: no table: the source's files named on the inputs line (preset_rows, sql/presets/_common.sql).
+-- Writes: raw.medications (the rows this returns, inserted by pipelines/ingest/presets.py).
 WITH not_given AS (SELECT lower(trim(entry->>'$')) AS status FROM mapping_entries($medication_not_given)),
 drugs AS (
     SELECT *,

@@ -3,6 +3,8 @@
 -- (GENDER//F) event; the row points at the subject's first such event. Subjects with neither have
 -- no patient row. Birth dates are moved by $shift_years. Events: _shared.sql; inputs line: see
 -- labs.sql.
+-- Reads: no table: the source's files named on the inputs line (preset_rows, sql/presets/_common.sql).
+-- Writes: raw.patients (the rows this returns, inserted by pipelines/ingest/presets.py).
 SELECT CAST(subject_id AS VARCHAR) AS patient_id,
        CAST(CAST(shift_time(CAST(CAST(min(time) FILTER (WHERE field = 'birth_date') AS TIMESTAMP) AS VARCHAR),
                             $shift_years) AS TIMESTAMP) AS DATE)::VARCHAR AS birth_date,

@@ -5,6 +5,8 @@
 -- labs.sql gives the inputs line and the measurement id: subject|time|code|n, so identical events
 -- cannot be told from duplicates); the code is the mapped analyte, else the code part as sent.
 -- MEDS has no recording time.
+-- Reads: no table: the source's files named on the inputs line (preset_rows, sql/presets/_common.sql).
+-- Writes: raw.vitals (the rows this returns, inserted by pipelines/ingest/presets.py).
 SELECT CAST(subject_id AS VARCHAR) AS patient_id,
        NULL AS encounter_id,
        measurement_id,

@@ -1,5 +1,7 @@
 -- inputs: ADMISSIONS.csv.gz
 -- MIMIC-III hospital admissions.
+-- Reads: no table: the source's files named on the inputs line (preset_rows, sql/presets/_common.sql).
+-- Writes: raw.encounters (the rows this returns, inserted by pipelines/ingest/presets.py).
 WITH a AS (
     SELECT * FROM preset_rows($dir, $inputs['ADMISSIONS.csv.gz'])
 )

@@ -6,6 +6,8 @@
 -- or the mapping's unit for the item when it is empty, UNK, or that unit without its annotation
 -- (source_unit: D-Dimer 51196, LOINC 48065-7 in D_LABITEMS, is FEU and sent as 'ng/mL'). CHARTTIME is the collection time; MIMIC-III
 -- has no result time, so results count as known when collected.
+-- Reads: no table: the source's files named on the inputs line (preset_rows, sql/presets/_common.sql).
+-- Writes: raw.labs (the rows this returns, inserted by pipelines/ingest/presets.py).
 WITH events AS (SELECT * FROM preset_rows($dir, $inputs['LABEVENTS.csv.gz'])),
 items AS (SELECT * EXCLUDE (_source_file, _source_row) FROM preset_rows($dir, $inputs['D_LABITEMS.csv.gz'])),
 mapped AS (SELECT entry->>'itemid' AS itemid, entry->>'analyte' AS analyte, entry->>'unit' AS unit

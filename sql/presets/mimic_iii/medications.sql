@@ -1,5 +1,7 @@
 -- inputs: PRESCRIPTIONS.csv.gz
 -- MIMIC-III prescriptions. NDC '0' means no NDC.
+-- Reads: no table: the source's files named on the inputs line (preset_rows, sql/presets/_common.sql).
+-- Writes: raw.medications (the rows this returns, inserted by pipelines/ingest/presets.py).
 WITH rx AS (
     SELECT * FROM preset_rows($dir, $inputs['PRESCRIPTIONS.csv.gz'])
 )

@@ -1,5 +1,7 @@
 -- inputs: PATIENTS.csv.gz
 -- MIMIC-III patients. Ages over 89 have DOB moved 300 years back by MIMIC's de-identification.
+-- Reads: no table: the source's files named on the inputs line (preset_rows, sql/presets/_common.sql).
+-- Writes: raw.patients (the rows this returns, inserted by pipelines/ingest/presets.py).
 WITH p AS (
     SELECT * FROM preset_rows($dir, $inputs['PATIENTS.csv.gz'])
 )

@@ -3,6 +3,8 @@
 -- (the extract is "temperature charting", not every chart event). Rows flagged ERROR = 1 are kept
 -- and quarantined by staging only if their value fails. A row without a unit takes the unit its
 -- item's label states (recorded in _extra.unit_from_item).
+-- Reads: no table: the source's files named on the inputs line (preset_rows, sql/presets/_common.sql).
+-- Writes: raw.vitals (the rows this returns, inserted by pipelines/ingest/presets.py).
 WITH events AS (SELECT * FROM preset_rows($dir, $inputs['CHARTEVENTS.csv.gz'])),
 mapped AS (SELECT entry->>'itemid' AS itemid, entry->>'unit' AS unit FROM mapping_entries($chart_items))
 SELECT e.SUBJECT_ID AS patient_id,

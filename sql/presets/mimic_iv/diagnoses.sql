@@ -2,6 +2,8 @@
 -- MIMIC-IV diagnoses, ICD-9-CM or ICD-10-CM by icd_version (another version is passed on as sent
 -- and quarantined by staging). They are coded for the admission and carry no time: recorded at
 -- the admission's discharge, the earliest moment they could be known.
+-- Reads: no table: the source's files named on the inputs line (preset_rows, sql/presets/_common.sql).
+-- Writes: raw.diagnoses (the rows this returns, inserted by pipelines/ingest/presets.py).
 WITH dx AS (SELECT * FROM preset_rows($dir, $inputs['hosp/diagnoses_icd.csv.gz'])),
 admissions AS (SELECT * EXCLUDE (_source_file, _source_row) FROM preset_rows($dir, $inputs['hosp/admissions.csv.gz']))
 SELECT d.subject_id AS patient_id,

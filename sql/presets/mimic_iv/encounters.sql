@@ -1,5 +1,7 @@
 -- inputs: hosp/admissions.csv.gz
 -- MIMIC-IV hospital admissions. The care unit is per ICU stay (icu/icustays), not per admission.
+-- Reads: no table: the source's files named on the inputs line (preset_rows, sql/presets/_common.sql).
+-- Writes: raw.encounters (the rows this returns, inserted by pipelines/ingest/presets.py).
 WITH a AS (
     SELECT * FROM preset_rows($dir, $inputs['hosp/admissions.csv.gz'])
 )

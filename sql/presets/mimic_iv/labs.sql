@@ -8,6 +8,8 @@
 -- alone would drop exactly those. The unit is valueuom, or the mapping's unit for the item when
 -- valueuom is empty or UNK (source_unit). charttime is the collection time, storetime the result
 -- time. Inputs: labevents.csv or .csv.gz, one file or numbered parts (pipelines/ingest/presets.py).
+-- Reads: no table: the source's files named on the inputs line (preset_rows, sql/presets/_common.sql).
+-- Writes: raw.labs (the rows this returns, inserted by pipelines/ingest/presets.py).
 WITH events AS (SELECT * FROM preset_rows($dir, $inputs['hosp/labevents.csv.gz'])),
 items AS (SELECT * EXCLUDE (_source_file, _source_row) FROM preset_rows($dir, $inputs['hosp/d_labitems.csv.gz'])),
 mapped AS (SELECT entry->>'itemid' AS itemid, entry->>'analyte' AS analyte, entry->>'unit' AS unit

@@ -1,5 +1,7 @@
 -- inputs: hosp/prescriptions.csv.gz
 -- MIMIC-IV prescriptions. NDC '0' or empty means no NDC.
+-- Reads: no table: the source's files named on the inputs line (preset_rows, sql/presets/_common.sql).
+-- Writes: raw.medications (the rows this returns, inserted by pipelines/ingest/presets.py).
 WITH rx AS (
     SELECT * FROM preset_rows($dir, $inputs['hosp/prescriptions.csv.gz'])
 )

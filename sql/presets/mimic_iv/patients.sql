@@ -2,6 +2,8 @@
 -- MIMIC-IV patients. MIMIC-IV gives no birth date, only anchor_age (the age in anchor_year, both
 -- de-identified; ages over 89 are given as 91): the birth date is taken as January 1st of
 -- anchor_year - anchor_age, so an age computed from it is right to within a year.
+-- Reads: no table: the source's files named on the inputs line (preset_rows, sql/presets/_common.sql).
+-- Writes: raw.patients (the rows this returns, inserted by pipelines/ingest/presets.py).
 WITH p AS (
     SELECT * FROM preset_rows($dir, $inputs['hosp/patients.csv.gz'])
 )

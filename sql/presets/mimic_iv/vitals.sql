@@ -9,6 +9,8 @@
 -- value replaces the earlier one (the later storetime wins). caregiver_id (v2.2 and later) is
 -- not read, so v2.0 files load too. A source without icu/ has no vitals (a source_files_missing
 -- warning says so).
+-- Reads: no table: the source's files named on the inputs line (preset_rows, sql/presets/_common.sql).
+-- Writes: raw.vitals (the rows this returns, inserted by pipelines/ingest/presets.py).
 WITH events AS (SELECT * FROM preset_rows($dir, $inputs['icu/chartevents.csv.gz'])),
 mapped AS (SELECT entry->>'itemid' AS itemid, entry->>'unit' AS unit FROM mapping_entries($chart_items))
 SELECT e.subject_id AS patient_id,

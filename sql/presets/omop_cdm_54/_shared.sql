@@ -2,6 +2,7 @@
 -- omop_table(dir, files): a CDM table of the source ($inputs: its .csv or .csv.gz file, or numbered
 -- parts, any case), as text, with its file and row (_source_file, _source_row: preset_rows of
 -- sql/presets/_common.sql).
+-- Reads: no table. Writes: no table (temporary macros only).
 CREATE OR REPLACE TEMP MACRO omop_table(dir, files) AS TABLE
 SELECT * FROM preset_rows(dir, files);
 

@@ -4,6 +4,8 @@
 -- concept (condition_source_concept_id 0 or not in CONCEPT) falls back to the standard concept's
 -- code and vocabulary; with neither, the code system stays empty and staging quarantines the row.
 -- Recorded at the condition's start (OMOP has no time the diagnosis was coded).
+-- Reads: no table: the source's files named on the inputs line (preset_rows, sql/presets/_common.sql).
+-- Writes: raw.diagnoses (the rows this returns, inserted by pipelines/ingest/presets.py).
 WITH concept AS (SELECT * FROM omop_concept($inputs['CONCEPT.csv']))
 SELECT co.person_id AS patient_id,
        co.visit_occurrence_id AS encounter_id,

@@ -2,6 +2,8 @@
 -- OMOP CDM v5.4 visits. The encounter type is the visit concept's name (Inpatient Visit,
 -- Outpatient Visit, Emergency Room Visit); OMOP has no care unit on the visit (care_site_id is
 -- kept in _extra).
+-- Reads: no table: the source's files named on the inputs line (preset_rows, sql/presets/_common.sql).
+-- Writes: raw.encounters (the rows this returns, inserted by pipelines/ingest/presets.py).
 SELECT v.person_id AS patient_id,
        v.visit_occurrence_id AS encounter_id,
        shift_time(coalesce(nullif(trim(v.visit_start_datetime), ''), v.visit_start_date), $shift_years) AS admit_at,

@@ -9,6 +9,8 @@
 -- in front so staging reads it as censored; the unit is the unit concept's UCUM code, else
 -- unit_source_value. OMOP has no result time: a result counts as
 -- known when measured. MEASUREMENT is read (as in vitals.sql) by omop_measurements of _shared.sql.
+-- Reads: no table: the source's files named on the inputs line (preset_rows, sql/presets/_common.sql).
+-- Writes: raw.labs (the rows this returns, inserted by pipelines/ingest/presets.py).
 WITH vital AS (SELECT unnest($vital_codes, recursive := true))
 SELECT c.person_id AS patient_id,
        c.visit_occurrence_id AS encounter_id,

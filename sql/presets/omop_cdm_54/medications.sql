@@ -4,6 +4,8 @@
 -- system stays empty and the drug is known by name. The name is the concept's. DRUG_EXPOSURE has
 -- no per-dose amount (quantity is the amount dispensed), so dose is empty; quantity and
 -- days_supply are kept in _extra.
+-- Reads: no table: the source's files named on the inputs line (preset_rows, sql/presets/_common.sql).
+-- Writes: raw.medications (the rows this returns, inserted by pipelines/ingest/presets.py).
 WITH concept AS (SELECT * FROM omop_concept($inputs['CONCEPT.csv'])),
 resolved AS (
     SELECT de.*,

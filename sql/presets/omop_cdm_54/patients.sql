@@ -2,6 +2,8 @@
 -- OMOP CDM v5.4 persons. Birth date from birth_datetime, else year/month/day_of_birth (a missing
 -- month or day taken as the 1st: OMOP requires only the year). Sex as the source wrote it, else the
 -- gender concept's name (MALE, FEMALE).
+-- Reads: no table: the source's files named on the inputs line (preset_rows, sql/presets/_common.sql).
+-- Writes: raw.patients (the rows this returns, inserted by pipelines/ingest/presets.py).
 WITH p AS (
     SELECT *,
            coalesce(nullif(trim(birth_datetime), ''),

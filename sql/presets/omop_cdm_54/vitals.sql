@@ -2,6 +2,8 @@
 -- OMOP CDM v5.4 MEASUREMENT rows whose code (worked out as in labs.sql) is a vital sign in
 -- $vital_codes, as canonical vitals with the mapping's code; labs.sql takes every other row. The
 -- value and unit are read as in labs.sql. OMOP has no recording time: known when measured.
+-- Reads: no table: the source's files named on the inputs line (preset_rows, sql/presets/_common.sql).
+-- Writes: raw.vitals (the rows this returns, inserted by pipelines/ingest/presets.py).
 WITH vital AS (SELECT unnest($vital_codes, recursive := true))
 SELECT c.person_id AS patient_id,
        c.visit_occurrence_id AS encounter_id,

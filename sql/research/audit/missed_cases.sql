@@ -2,6 +2,7 @@
 -- made again from the pseudonym and shifted days (as sql/research/screen/episodes.sql). An order's
 -- name is dropped (free text; recognition_therapy names the therapy). `month` is left out: it is the
 -- true calendar month; a researcher takes the month of the shifted first_flag_at or recognised_at.
+-- Reads: audit.missed_cases, temp.research_patients (sql/research/keys.sql). Writes: deidentified.audit.missed_cases.
 CREATE TABLE deidentified.audit.missed_cases AS
 SELECT CASE WHEN c.episode_id IS NOT NULL
             THEN k.pseudonym || '/' || strftime(CAST(c.first_flag_at AS DATE) - 1 + k.shift_days, '%Y-%m-%d')

@@ -1,6 +1,7 @@
 -- audit.recognition for research: keyed pseudonyms, shifted times, lineage dropped. An order's
 -- name is free text and is dropped (code_or_name kept for diagnosis codes only); `therapy` is the
 -- rule file's name for it.
+-- Reads: audit.recognition, temp.research_patients, temp.research_encounters (sql/research/keys.sql). Writes: deidentified.audit.recognition.
 CREATE TABLE deidentified.audit.recognition AS
 SELECT k.pseudonym AS patient_id,
        r.recognised_by,

@@ -1,5 +1,6 @@
 -- features.patient_day for research: keyed pseudonym; the day, its cutoff and every `_at` time are
 -- shifted. The values keep their order; the shifted `_at` columns follow them.
+-- Reads: features.patient_day, temp.research_patients (sql/research/keys.sql). Writes: deidentified.features.patient_day.
 CREATE TABLE deidentified.features.patient_day AS
 WITH keyed AS (
     SELECT f.*, k.pseudonym AS research_pseudonym, k.shift_days AS research_shift_days

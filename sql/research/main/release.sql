@@ -1,5 +1,6 @@
 -- release (research.release to a reader who opens research.duckdb): what this release is, without
 -- identifiers: when it was made, with which rule set and shift bound, and the rows of each table.
+-- Reads: meta.runs. Writes: deidentified.main.release.
 CREATE TABLE deidentified.main.release AS
 SELECT $released_at::TIMESTAMPTZ AS released_at,
        (SELECT arg_max(rule_set_version, finished_at) FROM meta.runs

@@ -1,6 +1,7 @@
 -- screen.at_risk_daily for research: keyed pseudonym, shifted day, ages over 89 capped. The
 -- evidence JSON (original times and values as taken) is dropped: screen.rule_evaluations and
 -- features.patient_day carry the same values, de-identified.
+-- Reads: screen.at_risk_daily, temp.research_patients (sql/research/keys.sql). Writes: deidentified.screen.at_risk_daily.
 CREATE TABLE deidentified.screen.at_risk_daily AS
 SELECT k.pseudonym AS patient_id,
        a.as_of_date + k.shift_days AS as_of_date,

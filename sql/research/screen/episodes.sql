@@ -1,6 +1,7 @@
 -- screen.episodes for research: keyed pseudonym, shifted days and times; the episode id is made
 -- again from the pseudonym and the shifted first day, as the warehouse makes it from the patient
 -- id (patient_id || '/' || first_flag_date), so it never carries the source id or the true day.
+-- Reads: screen.episodes, temp.research_patients (sql/research/keys.sql). Writes: deidentified.screen.episodes.
 CREATE TABLE deidentified.screen.episodes AS
 SELECT k.pseudonym || '/' || strftime(e.first_flag_date + k.shift_days, '%Y-%m-%d') AS episode_id,
        k.pseudonym AS patient_id,

@@ -1,6 +1,7 @@
 -- screen.rule_evaluations for research: keyed pseudonym, shifted day, ages over 89 capped. The
 -- context evidence (codes and drug names with their original times) is dropped, and any rule
 -- evidence column (`<rule>__evidence`), should one be added: original times and values.
+-- Reads: screen.rule_evaluations, temp.research_patients (sql/research/keys.sql). Writes: deidentified.screen.rule_evaluations.
 CREATE TABLE deidentified.screen.rule_evaluations AS
 WITH evaluations AS (
     SELECT COLUMNS(c -> NOT suffix(c, '__evidence') AND c <> 'context_evidence')

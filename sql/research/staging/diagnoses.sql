@@ -1,4 +1,5 @@
 -- staging.diagnoses for research: keyed pseudonyms, shifted times, lineage dropped.
+-- Reads: staging.diagnoses, temp.research_patients, temp.research_encounters (sql/research/keys.sql). Writes: deidentified.staging.diagnoses.
 CREATE TABLE deidentified.staging.diagnoses AS
 SELECT k.pseudonym AS patient_id,
        e.pseudonym AS encounter_id,

@@ -1,4 +1,5 @@
 -- staging.encounters for research: keyed pseudonyms, shifted times.
+-- Reads: staging.encounters, temp.research_patients, temp.research_encounters (sql/research/keys.sql). Writes: deidentified.staging.encounters.
 CREATE TABLE deidentified.staging.encounters AS
 SELECT k.pseudonym AS patient_id,
        e.pseudonym AS encounter_id,

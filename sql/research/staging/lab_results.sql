@@ -1,5 +1,6 @@
 -- staging.lab_results for research: keyed pseudonyms, shifted times; the result id, the test name
 -- and the value and unit as sent (free text) are dropped, lineage too.
+-- Reads: staging.lab_results, temp.research_patients, temp.research_encounters (sql/research/keys.sql). Writes: deidentified.staging.lab_results.
 CREATE TABLE deidentified.staging.lab_results AS
 SELECT k.pseudonym AS patient_id,
        e.pseudonym AS encounter_id,

@@ -1,5 +1,6 @@
 -- staging.medications for research: keyed pseudonyms, shifted times. The name is free text and is
 -- dropped; the dose is kept only when it is a number.
+-- Reads: staging.medications, temp.research_patients, temp.research_encounters (sql/research/keys.sql). Writes: deidentified.staging.medications.
 CREATE TABLE deidentified.staging.medications AS
 SELECT k.pseudonym AS patient_id,
        e.pseudonym AS encounter_id,

@@ -1,5 +1,6 @@
 -- staging.vital_signs for research: keyed pseudonyms, shifted times; the measurement id and the
 -- value and unit as sent (free text) are dropped, lineage too.
+-- Reads: staging.vital_signs, temp.research_patients, temp.research_encounters (sql/research/keys.sql). Writes: deidentified.staging.vital_signs.
 CREATE TABLE deidentified.staging.vital_signs AS
 SELECT k.pseudonym AS patient_id,
        e.pseudonym AS encounter_id,

@@ -1,7 +1,8 @@
 -- rule_fever (temporary table): fever on each patient-day, shared by the rules that need it.
--- Reads: screen_day. Parameters: $fever__temperature__* (rule file `fever`).
+-- Reads: temp.screen_day. Parameters: $fever__temperature__* (rule file `fever`).
 -- Key: (patient_id, as_of_date). fever__met is true, false, or NULL when the pairing window holds no
 -- temperature: fever unknown is never fever absent.
+-- Writes: temp.rule_fever (the rows this returns, by pipelines/screen/screening.py).
 WITH items AS (
     SELECT patient_id, as_of_date,
            window_item(temperature, $fever__temperature__op, $fever__temperature__threshold,
