@@ -47,6 +47,9 @@
 -- when every value of the window is exact.
 -- Known limit: the extremes order rows by stated number first, so a window holding '>300' and
 -- '<500' reports max 500 with '<' (open_above says the '>300' value may be larger).
+-- Reads: staging.lab_results, staging.vital_signs.
+-- Writes: features.patient_day (the rows this returns for [$start, $end], by
+-- pipelines/features/feature_table.py through pipelines/core/daily_tables.py).
 WITH observations AS (
     -- the values that count for some day of [$start, $end]
     SELECT patient_id, analyte, value_num, censoring, taken_at, known_at

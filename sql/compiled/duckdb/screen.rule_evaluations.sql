@@ -5,7 +5,7 @@
 -- [$start, $end] that has a features.patient_day row, flagged or not, so quality teams can see how
 -- close a patient came and researchers can study the rules themselves.
 --
--- Reads: screen_day (sql/screen/screen_day.sql) and one temporary table rule_<rule id> per rule
+-- Reads: temp.screen_day (sql/screen/screen_day.sql) and one temporary table temp.rule_<rule> per rule
 -- (placeholder rule_tables; sql/screen/rules/<rule>.sql, rendered and run first by pipelines/screen/screening.py).
 -- Key: (patient_id, as_of_date). Per rule, the columns:
 --   <rule>__met          its items are met (lower bound: unknown items count as not met)
@@ -17,6 +17,8 @@
 -- rule's item-by-item evidence is written with the flagged rows only (screen.at_risk_daily.evidence):
 -- the values behind it are in features.patient_day, and writing it for every patient-day cost
 -- more than the rest of the screen.
+-- Writes: screen.rule_evaluations (the rows this returns for [$start, $end], by
+-- pipelines/screen/screening.py through pipelines/core/daily_tables.py).
 SELECT
     d.patient_id,
     d.as_of_date,

@@ -4,9 +4,10 @@
 -- rule_dynamic_ferritin_platelets (temporary table): ferritin rising while platelets fall, against the
 -- patient's own baseline window (rule file `trend_windows`), each with its latest value past its floor.
 -- No published cut-off exists (Ravelli A et al. RMD Open 2016;2:e000161): all numbers but the floors
--- are engineering parameters. Reads: screen_day. Parameters: $dynamic_ferritin_platelets__*.
+-- are engineering parameters. Reads: temp.screen_day. Parameters: $dynamic_ferritin_platelets__*.
 -- Key: (patient_id, as_of_date). Rises and falls use the values as sent (a censored value is taken
 -- at its stated bound); the floors read the censoring.
+-- Writes: temp.rule_dynamic_ferritin_platelets (the rows this returns, by pipelines/screen/screening.py).
 WITH items AS (
     SELECT
         patient_id, as_of_date, contexts, suspected_contexts, age_years, in_icu,

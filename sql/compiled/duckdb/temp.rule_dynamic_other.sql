@@ -5,8 +5,9 @@
 -- file `trend_windows`): fibrinogen falling, AST or LDH rising, ESR falling while CRP stays high. A
 -- trend counts only when its latest value is past its floor (rule file): AST rising from 11 to
 -- 24 U/L or fibrinogen falling while still high does not fire. No published cut-off exists for the
--- changes (Ravelli A et al. RMD Open 2016;2:e000161). Reads: screen_day.
+-- changes (Ravelli A et al. RMD Open 2016;2:e000161). Reads: temp.screen_day.
 -- Parameters: $dynamic_other__*. Key: (patient_id, as_of_date).
+-- Writes: temp.rule_dynamic_other (the rows this returns, by pipelines/screen/screening.py).
 WITH items AS (
     SELECT
         patient_id, as_of_date, contexts, suspected_contexts, age_years, in_icu,

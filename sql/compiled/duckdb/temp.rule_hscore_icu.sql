@@ -4,9 +4,10 @@
 -- rule_hscore_icu (temporary table): the HScore against the cut-off of its adult ICU validation
 -- (Knaak C et al. Crit Care 2020;24:244, doi:10.1186/s13054-020-02941-3), in that study's
 -- population: adults in intensive care whose ferritin reached the gate (ferritin_gate).
--- Reads: screen_day, rule_hscore (same items and bounds). Parameters: $hscore_icu__*.
+-- Reads: temp.screen_day, temp.rule_hscore (same items and bounds). Parameters: $hscore_icu__*.
 -- Key: (patient_id, as_of_date). __population is 'outside' when any requirement fails (age, ICU,
 -- ferritin below the gate), 'unknown' when one cannot be told.
+-- Writes: temp.rule_hscore_icu (the rows this returns, by pipelines/screen/screening.py).
 WITH gated AS (
     SELECT d.patient_id, d.as_of_date, d.contexts, d.suspected_contexts, h.hscore__lower, h.hscore__upper,
            window_item(d.ferritin, '>=', 500.0::DOUBLE,

@@ -4,7 +4,8 @@
 -- rule_ohi (temporary table): the optimized HLH inflammatory index, sCD25 and ferritin both above
 -- their cut-offs in the pairing window (Zoref-Lorenz A et al. Blood 2022;139:1098-1110,
 -- doi:10.1182/blood.2021012764; adults with haematological malignancy). sCD25 in U/mL only: pg/mL
--- has no fixed conversion. Reads: screen_day. Parameters: $ohi__*. Key: (patient_id, as_of_date).
+-- has no fixed conversion. Reads: temp.screen_day. Parameters: $ohi__*. Key: (patient_id, as_of_date).
+-- Writes: temp.rule_ohi (the rows this returns, by pipelines/screen/screening.py).
 WITH items AS (
     SELECT patient_id, as_of_date, contexts, suspected_contexts, age_years, in_icu,
            window_item(scd25_u, '>', 3900.0::DOUBLE, 'U/mL') AS scd25,

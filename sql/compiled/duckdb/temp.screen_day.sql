@@ -28,6 +28,7 @@
 --                          last_at, last_censoring, min, min_at, min_censoring, max, max_at,
 --                          max_censoring (the placeholder pairing_window_values, rendered by pipelines/features/rule_set.py)
 --   <analyte>__trend__*    the trend columns of features.patient_day, with the baseline values
+-- Writes: temp.screen_day (the rows this returns, by pipelines/screen/screening.py).
 WITH day_features AS (
     SELECT * FROM features.patient_day WHERE as_of_date BETWEEN $start AND $end
 ),
