@@ -159,6 +159,17 @@ def _header(table: str, dialect: str, rule_set: RuleSet, source: str) -> str:
             f"-- Parameters bound at run time: {marker} (DATE, the first and last as-of day of the block).\n")
 
 
+def _leading_comment(query: str) -> str:
+    """The source file's header (its leading `--` lines: semantics, the tables read and written),
+    which sqlglot does not carry into the Spark text, so that both compiled files say the same."""
+    lines = []
+    for line in query.splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line + "\n")
+    return "".join(lines)
+
+
 def compile_all(rule_set: RuleSet) -> dict[str, str]:
     """The content of every compiled file, keyed by its path under sql/compiled/."""
     duckdb_queries = render_duckdb(rule_set)
@@ -169,7 +180,7 @@ def compile_all(rule_set: RuleSet) -> dict[str, str]:
         source = SOURCES.get(table) or f"sql/screen/rules/{rule_set.document['rules'][rule].get('based_on', rule)}.sql"
         files[f"duckdb/{table}.sql"] = _header(table, "duckdb", rule_set, source) + duckdb_queries[table]
         files[f"spark/{table}.sql"] = (_header(table, "spark", rule_set, f"sql/compiled/duckdb/{table}.sql")
-                                       + spark_queries[table])
+                                       + _leading_comment(duckdb_queries[table]) + spark_queries[table])
     return files
 
 

@@ -1,6 +1,55 @@
 -- features.patient_day (spark), compiled by pipelines/features/dialects.py from sql/compiled/duckdb/features.patient_day.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
 -- Do not edit: `python -m pipelines.features.dialects` rewrites it. rule set digest: 402265ea873d4145
 -- Parameters bound at run time: :start and :end (DATE, the first and last as-of day of the block).
+-- features.patient_day: one row per patient and as-of day D in [$start, $end], for every patient
+-- with at least one value in D's longest look-back window.
+--
+-- As of D means: the cutoff is the start of D+1 in the site's time zone; a value counts when it
+-- was taken inside the window, (cutoff - W, cutoff), and known (resulted or recorded) before the
+-- cutoff. So D's row is what could have been known at the end of D, and it does not change when
+-- later results arrive (no look-ahead). W is in hours of elapsed time, so on the days next to a
+-- daylight-saving change a 72 h window starts an hour before or after a local midnight.
+--
+-- Reads staging.lab_results and staging.vital_signs (patient_id, analyte, value_num, censoring,
+-- taken and known times); pipelines/features/feature_table.py (build_patient_day) writes the rows into
+-- features.patient_day block by block, [$start, $end] being one block of the run's days, so a
+-- run's memory follows the size of a block, not of the whole range (blocks are sized from the
+-- memory limit: daily_tables.memory_blocks). Keys: (patient_id, as_of_date).
+--
+-- The double-brace placeholders are rendered from the rule set by pipelines/features/feature_columns.py:
+-- windows from the rule file's look_back_windows (last_as_of_dates, last_as_of_date_columns,
+-- latest_last_as_of_date, window_picks, window_summary, analyte_summaries, longest_window_hours);
+-- windowed_aggregates, for every analyte, window and aggregate (last, last_at, last_censoring,
+-- min, min_at, min_censoring, max, max_at, max_censoring, open_above, open_below, n), a column
+-- <analyte>__<window>__<agg> in the analyte's canonical unit; trend_columns from trend_windows.
+--
+-- How it is computed, at a cost that follows the number of values (not values x days x windows):
+-- a value counts for the as-of days from its first_as_of_date (the later of the local days it was
+-- taken and known on) to its last_as_of_date__<window> (the last day whose window still holds it,
+-- computed from its time, so daylight-saving days are exact). Values of one patient and analyte
+-- that share those days are reduced to one partial row (partials); each partial row is
+-- spread over its days (at most the longest window's days) and the partial rows of a day are
+-- combined per window, keeping only those whose last day for that window has not passed. Every
+-- pick (last, min, max) is made by a key that determines the value, its time and its censoring
+-- (macros pick_key_*, sql/macros.sql), so combining the partial picks gives the same pick as
+-- taking it over all values at once (tests/test_feature_equivalence.py compares the two on a
+-- generated hospital).
+--
+-- Censored values ('>10000', '<500': staging's censoring with value_num the stated bound) keep
+-- their censoring next to the value reported: <agg>_censoring is that row's censoring ('<', '<=',
+-- '>', '>=', NULL when exact). Ties: `max` is the largest stated number and, among rows sharing
+-- it, the one whose censoring makes it largest ('>' before '>=' before exact before '<=' before
+-- '<', macro censoring_rank); max_at is that row's time (the latest if several). `min` likewise,
+-- '<' first. `last` is the latest taken value (the higher, then the higher-ranked censoring, if
+-- two share a time) with its own censoring.
+-- open_above / open_below: some value in the window was sent as '>x' / '<x', so no value of
+-- the window is bounded above by max / below by min (the screen's bounds widen accordingly); NULL
+-- when every value of the window is exact.
+-- Known limit: the extremes order rows by stated number first, so a window holding '>300' and
+-- '<500' reports max 500 with '<' (open_above says the '>300' value may be larger).
+-- Reads: staging.lab_results, staging.vital_signs.
+-- Writes: features.patient_day (the rows this returns for [$start, $end], by
+-- pipelines/features/feature_table.py through pipelines/core/daily_tables.py).
 WITH observations AS (
   SELECT
     patient_id,

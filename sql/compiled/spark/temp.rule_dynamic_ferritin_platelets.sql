@@ -1,6 +1,13 @@
 -- temp.rule_dynamic_ferritin_platelets (spark), compiled by pipelines/features/dialects.py from sql/compiled/duckdb/temp.rule_dynamic_ferritin_platelets.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
 -- Do not edit: `python -m pipelines.features.dialects` rewrites it. rule set digest: 402265ea873d4145
 -- Parameters bound at run time: :start and :end (DATE, the first and last as-of day of the block).
+-- rule_dynamic_ferritin_platelets (temporary table): ferritin rising while platelets fall, against the
+-- patient's own baseline window (rule file `trend_windows`), each with its latest value past its floor.
+-- No published cut-off exists (Ravelli A et al. RMD Open 2016;2:e000161): all numbers but the floors
+-- are engineering parameters. Reads: temp.screen_day. Parameters: $dynamic_ferritin_platelets__*.
+-- Key: (patient_id, as_of_date). Rises and falls use the values as sent (a censored value is taken
+-- at its stated bound); the floors read the censoring.
+-- Writes: temp.rule_dynamic_ferritin_platelets (the rows this returns, by pipelines/screen/screening.py).
 WITH items AS (
   SELECT
     patient_id,

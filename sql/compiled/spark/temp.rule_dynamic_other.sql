@@ -1,6 +1,13 @@
 -- temp.rule_dynamic_other (spark), compiled by pipelines/features/dialects.py from sql/compiled/duckdb/temp.rule_dynamic_other.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
 -- Do not edit: `python -m pipelines.features.dialects` rewrites it. rule set digest: 402265ea873d4145
 -- Parameters bound at run time: :start and :end (DATE, the first and last as-of day of the block).
+-- rule_dynamic_other (temporary table): other trends against the patient's own baseline window (rule
+-- file `trend_windows`): fibrinogen falling, AST or LDH rising, ESR falling while CRP stays high. A
+-- trend counts only when its latest value is past its floor (rule file): AST rising from 11 to
+-- 24 U/L or fibrinogen falling while still high does not fire. No published cut-off exists for the
+-- changes (Ravelli A et al. RMD Open 2016;2:e000161). Reads: temp.screen_day.
+-- Parameters: $dynamic_other__*. Key: (patient_id, as_of_date).
+-- Writes: temp.rule_dynamic_other (the rows this returns, by pipelines/screen/screening.py).
 WITH items AS (
   SELECT
     patient_id,

@@ -1,6 +1,17 @@
 -- temp.rule_eular_acr_2016 (spark), compiled by pipelines/features/dialects.py from sql/compiled/duckdb/temp.rule_eular_acr_2016.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
 -- Do not edit: `python -m pipelines.features.dialects` rewrites it. rule set digest: 402265ea873d4145
 -- Parameters bound at run time: :start and :end (DATE, the first and last as-of day of the block).
+-- rule_eular_acr_2016 (temporary table): the 2016 EULAR/ACR/PRINTO classification criteria for MAS
+-- in systemic JIA (Ravelli A et al. Arthritis Rheumatol 2016;68:566-576, doi:10.1002/art.39332).
+-- Reads: temp.screen_day. Parameters: $eular_acr_2016__* (rule file; thresholds in canonical units).
+-- Key: (patient_id, as_of_date).
+--   __met         ferritin met and at least min_other_items of platelets, AST, triglycerides,
+--                 fibrinogen met (each on its most abnormal value in the pairing window)
+--   __possible    could be met if the unknown items were abnormal
+--   __population  'in' febrile, 'outside' afebrile, 'unknown' no temperature (the criteria are for a
+--                 febrile patient; the tiers keep "met, fever unknown" apart)
+--   __context     known / suspected / unknown sJIA or AOSD (rule_context)
+-- Writes: temp.rule_eular_acr_2016 (the rows this returns, by pipelines/screen/screening.py).
 WITH items AS (
   SELECT
     patient_id,

@@ -1,6 +1,14 @@
 -- temp.rule_ferritin_esr_ratio (spark), compiled by pipelines/features/dialects.py from sql/compiled/duckdb/temp.rule_ferritin_esr_ratio.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
 -- Do not edit: `python -m pipelines.features.dialects` rewrites it. rule set digest: 402265ea873d4145
 -- Parameters bound at run time: :start and :end (DATE, the first and last as-of day of the block).
+-- rule_ferritin_esr_ratio (temporary table): ferritin (ng/mL) / ESR (mm/h) on the latest values in the
+-- pairing window (Eloseily EMA et al. ACR Open Rheumatol 2019;1:345-349, doi:10.1002/acr2.11048).
+-- Reads: temp.screen_day. Parameters: $ferritin_esr_ratio__*.
+-- Key: (patient_id, as_of_date).
+--   __value     the ratio of the numbers as sent; NULL when either is missing or ESR is 0 (undefined)
+--   __met       the ratio meets the cut-off for every value its censored inputs allow ('>10000'
+--               ferritin over ESR 20 is above 500); __possible: for some value
+-- Writes: temp.rule_ferritin_esr_ratio (the rows this returns, by pipelines/screen/screening.py).
 WITH latest AS (
   SELECT
     patient_id,

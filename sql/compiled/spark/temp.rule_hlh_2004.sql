@@ -1,6 +1,20 @@
 -- temp.rule_hlh_2004 (spark), compiled by pipelines/features/dialects.py from sql/compiled/duckdb/temp.rule_hlh_2004.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
 -- Do not edit: `python -m pipelines.features.dialects` rewrites it. rule set digest: 402265ea873d4145
 -- Parameters bound at run time: :start and :end (DATE, the first and last as-of day of the block).
+-- rule_hlh_2004 (temporary table): HLH-2004 diagnostic guidelines, the criteria computable from labs
+-- and vitals (Henter JI et al. Pediatr Blood Cancer 2007;48:124-131, doi:10.1002/pbc.21039). The
+-- same file evaluates the rule file's variants built on it (hlh_2004 is the rule id; hlh_2004_icu,
+-- Knaak 2020, replaces the ferritin and fever cut-offs and the count needed).
+-- Reads: temp.screen_day. Parameters: $hlh_2004__* (rule file; thresholds in canonical units).
+-- Key: (patient_id, as_of_date).
+--   __criteria_met      criteria met of the 8 (fever, cytopenias in >= min_cytopenic_lineages of
+--                       3 lineages, triglycerides and/or fibrinogen, ferritin, sCD25)
+--   __criteria_unknown  criteria without a value, plus the 3 never computable (splenomegaly,
+--                       haemophagocytosis, NK-cell activity)
+--   __met / __possible  criteria_met / criteria_met + criteria_unknown >= min_criteria
+-- Haemoglobin uses the infant cut-off when the patient was younger than infant_age_days when the
+-- lowest haemoglobin was drawn (the general cut-off without a birth date).
+-- Writes: temp.rule_hlh_2004 (the rows this returns, by pipelines/screen/screening.py).
 WITH items AS (
   SELECT
     patient_id,

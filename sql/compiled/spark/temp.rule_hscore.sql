@@ -1,6 +1,17 @@
 -- temp.rule_hscore (spark), compiled by pipelines/features/dialects.py from sql/compiled/duckdb/temp.rule_hscore.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
 -- Do not edit: `python -m pipelines.features.dialects` rewrites it. rule set digest: 402265ea873d4145
 -- Parameters bound at run time: :start and :end (DATE, the first and last as-of day of the block).
+-- rule_hscore (temporary table): the HScore for reactive haemophagocytic syndrome, its labs-and-vitals
+-- part with bounds (Fardet L et al. Arthritis Rheumatol 2014;66:2613-2620, doi:10.1002/art.38690).
+-- Reads: temp.screen_day. Parameters: $hscore__* (rule file; band thresholds in canonical units).
+-- Key: (patient_id, as_of_date).
+--   __lower / __upper  points surely earned / the most that could be earned: an item without a
+--                      value adds 0 / its maximum, a censored value the bands its interval allows,
+--                      the clinical items (organomegaly, haemophagocytosis) 0 / their maximum, and
+--                      immunosuppression its points when an order shows it, else 0 / its points
+--   __met / __possible lower / upper >= cut_off
+--   __population       adults ('outside' under min_age_years, 'unknown' without a birth date)
+-- Writes: temp.rule_hscore (the rows this returns, by pipelines/screen/screening.py).
 WITH items AS (
   SELECT
     patient_id,

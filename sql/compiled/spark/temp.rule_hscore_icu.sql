@@ -1,6 +1,13 @@
 -- temp.rule_hscore_icu (spark), compiled by pipelines/features/dialects.py from sql/compiled/duckdb/temp.rule_hscore_icu.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
 -- Do not edit: `python -m pipelines.features.dialects` rewrites it. rule set digest: 402265ea873d4145
 -- Parameters bound at run time: :start and :end (DATE, the first and last as-of day of the block).
+-- rule_hscore_icu (temporary table): the HScore against the cut-off of its adult ICU validation
+-- (Knaak C et al. Crit Care 2020;24:244, doi:10.1186/s13054-020-02941-3), in that study's
+-- population: adults in intensive care whose ferritin reached the gate (ferritin_gate).
+-- Reads: temp.screen_day, temp.rule_hscore (same items and bounds). Parameters: $hscore_icu__*.
+-- Key: (patient_id, as_of_date). __population is 'outside' when any requirement fails (age, ICU,
+-- ferritin below the gate), 'unknown' when one cannot be told.
+-- Writes: temp.rule_hscore_icu (the rows this returns, by pipelines/screen/screening.py).
 WITH gated AS (
   SELECT
     d.patient_id,

@@ -1,6 +1,18 @@
 -- temp.rule_ms_score (spark), compiled by pipelines/features/dialects.py from sql/compiled/duckdb/temp.rule_ms_score.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
 -- Do not edit: `python -m pipelines.features.dialects` rewrites it. rule set digest: 402265ea873d4145
 -- Parameters bound at run time: :start and :end (DATE, the first and last as-of day of the block).
+-- rule_ms_score (temporary table): the MS score for MAS in systemic JIA, laboratory part with the
+-- interval its clinical items allow (Minoia F et al. Ann Rheum Dis 2019;78:1357-1362,
+-- doi:10.1136/annrheumdis-2019-215211): MS = sum of coefficient x value, platelets 10*9/L, LDH U/L,
+-- fibrinogen mg/dL, ferritin ng/mL, on the latest values in the pairing window.
+-- Reads: temp.screen_day, temp.rule_fever. Parameters: $ms_score__*.
+-- Key: (patient_id, as_of_date).
+--   __lab_part         the laboratory part on the values as sent (NULL when a lab is missing)
+--   __lower / __upper  lab part bounds (a censored value widens them; NULL when unbounded or a lab
+--                      is missing) plus the clinical items' negative / positive coefficients
+--   __met / __possible lower / upper meets the cut-off (possible, too, when a lab is missing)
+--   __population       febrile ('unknown' without a temperature)
+-- Writes: temp.rule_ms_score (the rows this returns, by pipelines/screen/screening.py).
 WITH items AS (
   SELECT
     d.patient_id,

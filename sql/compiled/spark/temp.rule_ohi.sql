@@ -1,6 +1,11 @@
 -- temp.rule_ohi (spark), compiled by pipelines/features/dialects.py from sql/compiled/duckdb/temp.rule_ohi.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
 -- Do not edit: `python -m pipelines.features.dialects` rewrites it. rule set digest: 402265ea873d4145
 -- Parameters bound at run time: :start and :end (DATE, the first and last as-of day of the block).
+-- rule_ohi (temporary table): the optimized HLH inflammatory index, sCD25 and ferritin both above
+-- their cut-offs in the pairing window (Zoref-Lorenz A et al. Blood 2022;139:1098-1110,
+-- doi:10.1182/blood.2021012764; adults with haematological malignancy). sCD25 in U/mL only: pg/mL
+-- has no fixed conversion. Reads: temp.screen_day. Parameters: $ohi__*. Key: (patient_id, as_of_date).
+-- Writes: temp.rule_ohi (the rows this returns, by pipelines/screen/screening.py).
 WITH items AS (
   SELECT
     patient_id,

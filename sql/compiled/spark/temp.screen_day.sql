@@ -1,6 +1,34 @@
 -- temp.screen_day (spark), compiled by pipelines/features/dialects.py from sql/compiled/duckdb/temp.screen_day.sql and the rule file mas-screen-rules mas-screen-rules@509270c46b6a.
 -- Do not edit: `python -m pipelines.features.dialects` rewrites it. rule set digest: 402265ea873d4145
 -- Parameters bound at run time: :start and :end (DATE, the first and last as-of day of the block).
+-- screen_day (temporary table, the one input of every rule family file in sql/screen/rules/):
+-- one row per patient and as-of day D in [$start, $end] that has a features.patient_day row.
+--
+-- Reads: features.patient_day (values), staging.diagnoses (coded contexts), staging.medications
+-- (therapies that make a context suspected; immunosuppression for the HScore), staging.patients
+-- (birth date), staging.encounters (care unit, for ICU populations).
+-- Key: (patient_id, as_of_date). Everything is as of the cutoff (the start of D+1, site time):
+-- a diagnosis counts when recorded before it, an order when started before it.
+--
+-- Columns:
+--   contexts               list of contexts known from a coded diagnosis (rule file `contexts`)
+--   suspected_contexts     list of contexts suspected from a therapy order, not already known
+--   context_evidence       list of {context, how ('diagnosis' or 'therapy'), code_system, code or
+--                          therapy name, at}: what made each context known or suspected
+--   immunosuppressed       an immunosuppressant course (rule file hscore.immunosuppression) by a
+--                          systemic route running at the cutoff for at least min_days_on_therapy;
+--                          orders of one drug re-ordered within reorder_gap_hours count as one course
+--   birth_date, age_days, age_years  age on the as-of day in days and in whole years (NULL
+--                          without a birth date)
+--   in_icu                 an encounter open during day D in a care unit named by a word of the
+--                          rule file's icu_care_unit_words; NULL (unknown) when no encounter open
+--                          that day names its care unit (no preset delivers one: only the
+--                          canonical encounters extract has care_unit)
+--   <analyte>              for every analyte, its pairing-window values as one struct: last,
+--                          last_at, last_censoring, min, min_at, min_censoring, max, max_at,
+--                          max_censoring (the placeholder pairing_window_values, rendered by pipelines/features/rule_set.py)
+--   <analyte>__trend__*    the trend columns of features.patient_day, with the baseline values
+-- Writes: temp.screen_day (the rows this returns, by pipelines/screen/screening.py).
 WITH day_features AS (
   SELECT
     *
