@@ -384,8 +384,12 @@ def check_environment() -> None:
     """Read every setting a run needs, so that a malformed one stops the run before it starts
     (ValueError, one line naming the variable, or the rule file's key)."""
     from pipelines.features.rule_set import load_rule_set
+    from pipelines.ingest.presets import load_checked_site_config
 
-    load_rule_set(load_settings().rules)
+    settings = load_settings()
+    load_rule_set(settings.rules)
+    if settings.config is not None:
+        load_checked_site_config(settings.config)  # a preset source's malformed mapping overlay
     seconds_setting("MASSCREEN_LOCK_WAIT_SECONDS", 600)
     seconds_setting("MASSCREEN_RETRY_SECONDS", 30)
     memory_setting()

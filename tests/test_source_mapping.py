@@ -293,12 +293,19 @@ def test_a_delimiter_must_be_one_character(tmp_path, delimiter):
         SourceMapping.load(tmp_path / "m.yaml")
 
 
-def test_a_preset_overlay_with_a_misspelt_list_stops_the_run_before_it_starts(tmp_path):
+def test_a_preset_overlay_with_a_misspelt_list_stops_the_run_before_it_starts(tmp_path, monkeypatch):
+    from pipelines.ingest.presets import load_checked_site_config
+    from pipelines.runner import check_environment
+
     (tmp_path / "overlay.yaml").write_text("lab_item:\n  - {itemid: '50924', analyte: ferritin}\n")
     (tmp_path / "site.yaml").write_text(
         f"timezone: UTC\nsources:\n  - {{name: m, preset: mimic_iv, path: {tmp_path}, mapping: overlay.yaml}}\n")
+    load_site_config(tmp_path / "site.yaml")  # well-formed as a site configuration: the overlay is the ingest stage's
     with pytest.raises(SiteConfigError, match="lab_item is not a list of this preset's mapping.*did you mean 'lab_items'"):
-        load_site_config(tmp_path / "site.yaml")
+        load_checked_site_config(tmp_path / "site.yaml")
+    monkeypatch.setenv("MASSCREEN_CONFIG", str(tmp_path / "site.yaml"))
+    with pytest.raises(SiteConfigError, match=r"site.yaml: sources\[0\]: .*lab_item is not a list"):
+        check_environment()                    # what a run checks before it starts
 
 
 def test_a_corrected_mapping_reads_the_files_already_loaded_again(con, tmp_path):

@@ -52,7 +52,9 @@ class SiteConfig:
 
 def load_site_config(path: Path) -> SiteConfig:
     """Read and validate a site configuration. Raises SiteConfigError (one line naming the file, the
-    entry and, for an unknown key, the closest valid one)."""
+    entry and, for an unknown key, the closest valid one). A preset source's `mapping:` (the site's
+    overlay of the preset's code mapping) is checked by the ingest stage that reads it:
+    pipelines.ingest.presets.load_checked_site_config."""
     path = Path(path).resolve()
     try:
         document = yaml.safe_load(path.read_text()) or {}
@@ -87,14 +89,6 @@ def load_site_config(path: Path) -> SiteConfig:
             raise SiteConfigError(f"{where}: mapping {mapping} does not exist")
         if mapping is not None and entry["preset"] == "canonical":
             SourceMapping.load(mapping)  # a malformed mapping file stops the run before it starts (MappingError)
-        elif mapping is not None:  # the site's overlay of the preset's code mapping, checked now too
-            from pipelines.ingest.landing import FileRefused
-            from pipelines.ingest.presets import preset_parameters, site_mapping
-
-            try:
-                site_mapping(preset_parameters(entry["preset"]), mapping)
-            except FileRefused as error:
-                raise SiteConfigError(f"{where}: {error}") from None
         sources.append(Source(entry["name"], entry["preset"], source_path, int(entry.get("shift_years", 0)), mapping))
     if not sources:
         raise SiteConfigError(f"{path}: no sources")

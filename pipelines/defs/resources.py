@@ -8,9 +8,10 @@ import dagster as dg
 import duckdb
 
 from pipelines.core.settings import Settings, from_environment, load_settings
-from pipelines.core.site_config import Source, load_site_config
+from pipelines.core.site_config import Source
 from pipelines.core.warehouse import connect
 from pipelines.features.rule_set import RuleSet, load_rule_set
+from pipelines.ingest.presets import load_checked_site_config
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -40,7 +41,7 @@ class WarehouseResource(dg.ConfigurableResource):
     def sources(self) -> tuple[Source, ...]:
         """The site configuration's sources, or the landing folder as one canonical source."""
         if self.config:
-            return load_site_config(Path(self.config)).sources
+            return load_checked_site_config(Path(self.config)).sources
         return (Source(name="landing", preset="canonical", path=Path(self.landing)),)
 
 

@@ -47,7 +47,7 @@ import yaml
 from pipelines.core.contract import CONTRACT_KINDS
 from pipelines.core.run_log import record_warning
 from pipelines.core.settings import REFERENCE_DIR, SQL_DIR
-from pipelines.core.site_config import Source
+from pipelines.core.site_config import SiteConfig, SiteConfigError, Source, load_site_config
 from pipelines.core.source_mapping import SourceMapping
 from pipelines.core.warehouse import execute, statements, transaction
 from pipelines.ingest.landing import (IDENTITY, FileProblem, FileRefused, Load, file_sha256, latest_load_is,
@@ -111,6 +111,20 @@ def site_mapping(parameters: dict[str, object], overlay: Path | None) -> dict[st
         merged[name] = [entry for entry in parameters[name] if _entry_name(entry) not in replaced] + entries
     return merged
 
+
+
+def load_checked_site_config(path: Path) -> SiteConfig:
+    """The site configuration (load_site_config) with every preset source's overlay of the preset's
+    code mapping read now, so that a malformed overlay stops the run before it starts. Raises
+    SiteConfigError: one line naming the file, the source and what is wrong with its mapping."""
+    site = load_site_config(path)
+    for index, source in enumerate(site.sources):
+        if source.mapping is not None and source.preset != "canonical":
+            try:
+                site_mapping(preset_parameters(source.preset), source.mapping)
+            except FileRefused as error:
+                raise SiteConfigError(f"{site.path}: sources[{index}]: {error}") from None
+    return site
 
 def find_inputs(folder: Path, name: str) -> list[Path]:
     """The files of the source folder that are the declared input `name` (see the module docstring),
