@@ -86,32 +86,44 @@ def site(tmp_path, monkeypatch):
 RESEARCH_TEST_KEY = "research key for the shared test hospital, not a real secret"
 
 
+def screen_and_release(folder: Path, start, days: int, patients: int, seed: int, research_key: str) -> Path:
+    """Generate a hospital into `folder` (pipelines.synthetic.generate), screen its whole period
+    through the Dagster job in one run (publish included; a Dagster instance of its own in
+    folder/dagster_home, the site time zone SITE_TZ), and release it for research with
+    `research_key`. Returns `folder`: truth/, warehouse.duckdb, published/warehouse.duckdb (the
+    snapshot) and published/research.duckdb (the release). Raises AssertionError when the run fails."""
+    from datetime import timedelta
+
+    from pipelines import runner
+    from pipelines.core.settings import use_command_line
+    from pipelines.research.release import release
+    from pipelines.synthetic import generate
+
+    generate(folder, patients=patients, days=days, start=start, seed=seed)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("DAGSTER_HOME", str(folder / "dagster_home"))
+        for name in ("MASSCREEN_ADJUDICATIONS", "MASSCREEN_ENCRYPTION_KEY", "MASSCREEN_WAREHOUSE",
+                     "MASSCREEN_LANDING", "MASSCREEN_CONFIG"):
+            env.delenv(name, raising=False)
+        env.setenv("MASSCREEN_TIMEZONE", SITE_TZ)
+        env.setenv("MASSCREEN_RESEARCH_KEY", research_key)
+        try:
+            runner.configure(folder / "warehouse.duckdb", landing=folder / "landing")
+            result = runner.run_range(start, start + timedelta(days=days - 1))
+            assert result.success, result.failures
+            release(folder / "warehouse.duckdb", SITE_TZ)
+        finally:
+            use_command_line({})
+    return folder
+
+
 @pytest.fixture(scope="session")
 def released_hospital(tmp_path_factory):
     """A demo-like generated hospital (600 patients over 75 days from 2024-01-01, seed 11, the
     demo's scenario), screened through the whole graph in one run, published, and released for
-    research with RESEARCH_TEST_KEY. Returns its folder: truth/ (the generator's truth),
-    published/warehouse.duckdb (the snapshot) and published/research.duckdb (the release).
-    Built once per session for the tests that read a snapshot and its release; read it only."""
-    from datetime import date, timedelta
+    research with RESEARCH_TEST_KEY (screen_and_release). Built once per session for the tests that
+    read a snapshot and its release; read it only."""
+    from datetime import date
 
-    from pipelines import runner
-    from pipelines.research.release import release
-    from pipelines.synthetic import generate
-
-    folder = tmp_path_factory.mktemp("released_hospital")
-    start, days = date(2024, 1, 1), 75
-    generate(folder, patients=600, days=days, start=start, seed=11)
-    with pytest.MonkeyPatch.context() as env:
-        env.delenv("DAGSTER_HOME", raising=False)
-        env.delenv("MASSCREEN_ADJUDICATIONS", raising=False)
-        env.delenv("MASSCREEN_ENCRYPTION_KEY", raising=False)
-        for name in ("MASSCREEN_WAREHOUSE", "MASSCREEN_LANDING", "MASSCREEN_CONFIG"):  # configure() sets them
-            env.setenv(name, "")
-        env.setenv("MASSCREEN_TIMEZONE", SITE_TZ)
-        env.setenv("MASSCREEN_RESEARCH_KEY", RESEARCH_TEST_KEY)
-        runner.configure(folder / "warehouse.duckdb", landing=folder / "landing")
-        result = runner.run_range(start, start + timedelta(days=days - 1))
-        assert result.success, result.failures
-        release(folder / "warehouse.duckdb", SITE_TZ)
-    return folder
+    return screen_and_release(tmp_path_factory.mktemp("released_hospital"), date(2024, 1, 1), days=75,
+                              patients=600, seed=11, research_key=RESEARCH_TEST_KEY)

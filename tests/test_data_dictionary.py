@@ -2,21 +2,19 @@
 of the warehouse, its published snapshot and its research release, as DuckDB comments, and
 docs/DATA_DICTIONARY.md is rendered from it; the research release orders tiers by severity."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import duckdb
 import pytest
 
-from pipelines import runner
 from pipelines.core.settings import REFERENCE_DIR
 from pipelines.features.rule_set import load_rule_set
 from pipelines.publish.data_dictionary import (DICTIONARY_DOC, apply_comments, column_names, load_dictionary,
                                                render_packaged, research_descriptions, warehouse_descriptions)
 from pipelines.publish.snapshot import published_folder
-from pipelines.research.release import RELEASE_TABLE, release
-from pipelines.synthetic import generate
+from pipelines.research.release import RELEASE_TABLE
 
-from conftest import SITE_TZ
+from conftest import screen_and_release
 
 START, DAYS = date(2024, 1, 1), 14
 KEY = "research key for tests, not a real secret: 0123456789"
@@ -26,16 +24,8 @@ KEY = "research key for tests, not a real secret: 0123456789"
 def built(tmp_path_factory):
     """A small generated hospital run through the whole Dagster job (publish included), and a
     research release of it; returns the three DuckDB files."""
-    folder = tmp_path_factory.mktemp("dictionary")
-    generate(folder, patients=150, days=DAYS, start=START, seed=11)
-    with pytest.MonkeyPatch.context() as env:
-        env.delenv("DAGSTER_HOME", raising=False)
-        env.setenv("MASSCREEN_TIMEZONE", SITE_TZ)
-        env.setenv("MASSCREEN_RESEARCH_KEY", KEY)
-        runner.configure(folder / "warehouse.duckdb", landing=folder / "landing")
-        result = runner.run_range(START, START + timedelta(days=DAYS - 1))
-        assert result.success, result.failures
-        release(folder / "warehouse.duckdb", SITE_TZ)
+    folder = screen_and_release(tmp_path_factory.mktemp("dictionary"), START, days=DAYS, patients=150, seed=11,
+                                research_key=KEY)
     published = published_folder(folder / "warehouse.duckdb")
     return {"warehouse": folder / "warehouse.duckdb", "snapshot": published / "warehouse.duckdb",
             "research": published / "research.duckdb"}
