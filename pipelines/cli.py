@@ -339,7 +339,8 @@ def _query(args: argparse.Namespace) -> int:
                     rows = query.write(relation, args.out)
                     print(f"Wrote {rows:,} rows to {args.out}")
                 else:
-                    relation.show(max_rows=args.max_rows, max_width=shutil.get_terminal_size().columns)
+                    query.show(relation, args.max_rows,
+                               shutil.get_terminal_size().columns if sys.stdout.isatty() else None)
     except query.QueryError as error:
         print(f"Query not run: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -197,3 +197,24 @@ def test_a_short_encryption_key_is_one_line(snapshot, monkeypatch, capsys):
         con.execute("CREATE TABLE locked.t AS SELECT 1 AS n")
     code, _, err = run_cli(capsys, "--db", str(path), "SELECT 1")
     assert code == 2 and len(err) == 1 and "MASSCREEN_ENCRYPTION_KEY must be at least" in err[0]
+
+
+def test_a_result_printed_to_a_pipe_is_not_cut_and_tiers_print_as_text(capsys):
+    """Without a terminal (width None) every column is printed whole; an ENUM column prints as its
+    text, not with the list of the type's values as its type; an EXPLAIN prints its plan drawn."""
+    import duckdb
+
+    from pipelines.research import query
+
+    con = duckdb.connect()
+    con.execute("CREATE TYPE tier AS ENUM ('watch', 'outside_population', 'pattern_context_unknown', 'criteria_met')")
+    relation = con.sql("SELECT 'criteria_met'::tier AS tier, repeat('p', 64) AS patient_id, "
+                       "42.5 AS lead_time_hours, 'mas-screen-rules@509270c46b6a' AS rule_set_version")
+    query.show(relation, max_rows=10, width=None)
+    printed = capsys.readouterr().out
+    assert "p" * 64 in printed and "42.5" in printed and "mas-screen-rules@509270c46b6a" in printed
+    assert "enum(" not in printed.lower() and "criteria_met" in printed
+    query.show(relation, max_rows=10, width=60)            # a narrow terminal still wraps, as DuckDB does
+    assert "p" * 64 not in capsys.readouterr().out
+    query.show(con.sql("EXPLAIN SELECT 1"), max_rows=10, width=None)
+    assert "\\n" not in capsys.readouterr().out

@@ -231,6 +231,22 @@ def run_example(con: duckdb.DuckDBPyConnection, chosen: Example) -> duckdb.DuckD
     return run(con, chosen.sql)
 
 
+def show(relation: duckdb.DuckDBPyRelation, max_rows: int, width: int | None) -> None:
+    """Print the result as a table of at most `max_rows` rows and `width` characters (None: no limit,
+    for output going to a pipe or a file, so no column is cut to `…`). ENUM columns (tiers) print as
+    their text: DuckDB would print the whole list of the type's values as the column's type, which
+    alone is wider than a terminal. An EXPLAIN prints its plans as DuckDB draws them."""
+    if relation.columns == ["explain_key", "explain_value"]:
+        for _key, plan in relation.fetchall():
+            print(plan)
+        return
+    if any(kind.id == "enum" for kind in relation.types):
+        quoted = ['"' + name.replace('"', '""') + '"' for name in relation.columns]
+        relation = relation.project(", ".join(f"CAST({name} AS VARCHAR) AS {name}" if kind.id == "enum" else name
+                                              for name, kind in zip(quoted, relation.types)))
+    relation.show(max_rows=max_rows, max_width=width or 1_000_000)
+
+
 def write(relation: duckdb.DuckDBPyRelation, out: Path) -> int:
     """Write the result to `out` by its extension: .csv (list and struct columns as DuckDB's text;
     a cell a spreadsheet would run as a formula gets a leading ') or .parquet (types kept). The file
