@@ -112,7 +112,7 @@ def test_the_dictionary_describes_no_column_that_does_not_exist(built, rule_set)
     assert not absent, f"the dictionary describes what the warehouse does not have: {', '.join(absent)}"
     research_relations, research_columns = catalog(built["research"])
     research = dictionary["research"]
-    absent = [f"{name}.{column}" for name, changes in research["tables"].items() for column in changes["columns"]
+    absent = [f"{name}.{column}" for name, changes in research["tables"].items() for column in (changes.get("columns") or {})
               if f"{name}.{column}" not in research_columns]
     absent += [column for column in research["columns"]
                if not any(name.endswith(f".{column}") for name in research_columns)]

@@ -140,7 +140,10 @@ def research_descriptions(dictionary: dict, rule_set: RuleSet) -> dict[str, Tabl
         changes = (research.get("tables") or {}).get(name, {})
         columns = {column: _fill(research["columns"].get(column, text), facts) for column, text in table.columns.items()}
         columns |= {column: _fill(text, facts) for column, text in (changes.get("columns") or {}).items()}
-        described[name] = TableDescription(table.comment, columns)
+        comment = table.comment
+        if "description" in changes:  # a released table that lost the columns its warehouse comment names
+            comment = changes["description"].strip() + (f" Key: {changes['key']}." if changes.get("key") else "")
+        described[name] = TableDescription(_fill(comment, facts), columns)
     for name, changes in (research.get("tables") or {}).items():
         if name not in described:
             described[name] = TableDescription(_fill(changes["description"], facts),
@@ -262,7 +265,7 @@ def render(dictionary: dict, rule_set: RuleSet) -> str:
     for name, changes in research["tables"].items():
         if "description" in changes:
             lines.append(f"| `{name}` | | {_cell(_fill(changes['description'], facts))} |")
-        for column, text in changes["columns"].items():
+        for column, text in (changes.get("columns") or {}).items():
             lines.append(f"| `{name}` | `{column}` | {_cell(_fill(text, facts))} |")
     return "\n".join(lines).rstrip() + "\n"
 
