@@ -1,4 +1,4 @@
-"""The canonical extract contract (DESIGN.md, "Extract contract"): landed file kinds and their columns.
+"""The canonical extract contract (docs/OPERATIONS.md, "Landing extracts"): landed file kinds and their columns.
 
 A landed file's name starts with its kind (`labs_2024-03-01.csv`) and ends in `.csv`, `.csv.gz` or
 `.parquet` (any case). A file missing a required column is refused whole; extra columns are kept in

@@ -4,7 +4,7 @@ Same arguments, same bytes: every random draw comes from one `numpy.random.defau
 fixed order, every table is sorted before it is written, and numbers are written from integers
 (never from float formatting).
 
-out_dir/landing/ (the canonical extract contract, DESIGN.md):
+out_dir/landing/ (the canonical extract contract, pipelines/core/contract.py):
   patients.csv        patient_id, birth_date, sex (F|M)
   encounters.csv      patient_id, encounter_id, admit_at, discharge_at (empty: still admitted at the
                       end of the period), encounter_type (inpatient), care_unit
