@@ -57,8 +57,16 @@ def run_script(con: duckdb.DuckDBPyConnection, relative_path: str, params: Mappi
         execute(con, statement, params)
 
 
-def _literal(text: str) -> str:
+def string_literal(text: str) -> str:
+    """`text` as a SQL string literal ('it''s'), for the statements that take no parameters
+    (ATTACH, LOAD, COMMENT ON, ...)."""
     return "'" + text.replace("'", "''") + "'"
+
+
+def identifier(*names: str) -> str:
+    """A quoted, dot-joined SQL name: identifier('db', 'screen', 'at_risk_daily') is
+    "db"."screen"."at_risk_daily" (a double quote inside a name is doubled)."""
+    return ".".join('"' + name.replace('"', '""') + '"' for name in names)
 
 
 def attach(con: duckdb.DuckDBPyConnection, path: Path, alias: str, read_only: bool = False) -> None:
@@ -66,8 +74,8 @@ def attach(con: duckdb.DuckDBPyConnection, path: Path, alias: str, read_only: bo
     options = ["READ_ONLY"] if read_only else []
     key = encryption_key()
     if key is not None:
-        options.append(f"ENCRYPTION_KEY {_literal(key)}")
-    con.execute(f"ATTACH {_literal(str(path))} AS {alias}" + (f" ({', '.join(options)})" if options else ""))
+        options.append(f"ENCRYPTION_KEY {string_literal(key)}")
+    con.execute(f"ATTACH {string_literal(str(path))} AS {alias}" + (f" ({', '.join(options)})" if options else ""))
 
 
 def parquet_options() -> str:
@@ -76,7 +84,7 @@ def parquet_options() -> str:
 
 
 def _enable_encryption(con: duckdb.DuckDBPyConnection, key: str) -> None:
-    con.execute(f"LOAD {_literal(str(HTTPFS_EXTENSION))}")
+    con.execute(f"LOAD {string_literal(str(HTTPFS_EXTENSION))}")
     # A Parquet key must be 16, 24 or 32 bytes: a digest of the site key, so one secret serves both.
     parquet_key = hashlib.sha256(key.encode()).hexdigest()[:32]
     con.execute(f"PRAGMA add_parquet_key('{PARQUET_KEY_NAME}', '{parquet_key}')")

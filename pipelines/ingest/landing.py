@@ -33,7 +33,7 @@ import duckdb
 from pipelines.core.contract import CONTRACT_KINDS, FileKind
 from pipelines.core.run_log import record_warning
 from pipelines.core.source_mapping import SourceMapping
-from pipelines.core.warehouse import transaction
+from pipelines.core.warehouse import string_literal, transaction
 from pipelines.core.wide_layout import FROM_TESTS
 
 
@@ -259,8 +259,6 @@ def _quoted(name: str) -> str:
     return f'"{_identifier(name)}"'
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _parquet_columns(con: duckdb.DuckDBPyConnection, path: Path) -> list[tuple[str, str]]:
@@ -343,7 +341,7 @@ def _load_table(con: duckdb.DuckDBPyConnection, path: Path, kind: FileKind, dige
             as_sent.append(f"'{column}': {_quoted(sources[column])}")
     used = {name for name in sources.values() if name} | {t.column for t in (wide.tests if wide else ())}
     extras = [column for column in header if column not in used]
-    fields = [f"{_literal(e)}: {_quoted(e)}" for e in extras] + ([f"'as_sent': {{{', '.join(as_sent)}}}"] if as_sent else [])
+    fields = [f"{string_literal(e)}: {_quoted(e)}" for e in extras] + ([f"'as_sent': {{{', '.join(as_sent)}}}"] if as_sent else [])
     if wide is not None:
         fields += ["'wide_test': _wide_test", "'line': _line"]
         if sources["result_id"]:  # one result per specimen and test

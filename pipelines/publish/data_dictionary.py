@@ -23,7 +23,7 @@ import duckdb
 import yaml
 
 from pipelines.core.settings import PROJECT_DIR, REFERENCE_DIR
-from pipelines.core.warehouse import transaction
+from pipelines.core.warehouse import identifier, string_literal, transaction
 from pipelines.features.feature_columns import ANALYTES
 from pipelines.features.rule_set import RuleSet, load_rule_set
 
@@ -151,14 +151,6 @@ def research_descriptions(dictionary: dict, rule_set: RuleSet) -> dict[str, Tabl
     return described
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _quoted(*names: str) -> str:
-    return ".".join('"' + name.replace('"', '""') + '"' for name in names)
-
-
 def apply_comments(con: duckdb.DuckDBPyConnection, database: str, descriptions: dict[str, TableDescription],
                    shifted_note: str | None = None, keep: tuple[str, ...] = ()) -> list[str]:
     """Comment every table, view and column of the attached `database` that the descriptions
@@ -181,7 +173,7 @@ def apply_comments(con: duckdb.DuckDBPyConnection, database: str, descriptions: 
         if described is None:
             missing.append(f"{schema}.{table}")
         elif (comment or "") != described.comment:
-            statements.append(f"COMMENT ON {kind} {_quoted(database, schema, table)} IS {_literal(described.comment)}")
+            statements.append(f"COMMENT ON {kind} {identifier(database, schema, table)} IS {string_literal(described.comment)}")
     for schema, table, column, data_type, comment in columns:
         name = f"{schema}.{table}"
         if name not in kinds:
@@ -193,7 +185,7 @@ def apply_comments(con: duckdb.DuckDBPyConnection, database: str, descriptions: 
         if shifted_note and name not in keep and _SHIFTED_TYPES.search(data_type):
             text = f"{text}. {shifted_note}" if not text.endswith(".") else f"{text} {shifted_note}"
         if (comment or "") != text:
-            statements.append(f"COMMENT ON COLUMN {_quoted(database, schema, table, column)} IS {_literal(text)}")
+            statements.append(f"COMMENT ON COLUMN {identifier(database, schema, table, column)} IS {string_literal(text)}")
     if statements:
         with transaction(con):
             for statement in statements:

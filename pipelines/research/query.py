@@ -33,6 +33,7 @@ from typing import Iterator
 import duckdb
 
 from pipelines.core.settings import SQL_DIR
+from pipelines.core.warehouse import identifier
 
 EXAMPLES_DIR = SQL_DIR / "examples"
 OUTPUT_SUFFIXES = (".csv", ".parquet")
@@ -231,6 +232,14 @@ def run_example(con: duckdb.DuckDBPyConnection, chosen: Example) -> duckdb.DuckD
     return run(con, chosen.sql)
 
 
+def as_text(relation: duckdb.DuckDBPyRelation, kinds: set[str]) -> duckdb.DuckDBPyRelation:
+    """The relation with its columns of these DuckDB type kinds ('enum', 'list', ...) cast to
+    VARCHAR (DuckDB's text of the value), the other columns as they are, in the same order."""
+    columns = [f"CAST({identifier(name)} AS VARCHAR) AS {identifier(name)}" if kind.id in kinds else identifier(name)
+               for name, kind in zip(relation.columns, relation.types)]
+    return relation.project(", ".join(columns))
+
+
 def show(relation: duckdb.DuckDBPyRelation, max_rows: int, width: int | None) -> None:
     """Print the result as a table of at most `max_rows` rows and `width` characters (None: no limit,
     for output going to a pipe or a file, so no column is cut to `…`). ENUM columns (tiers) print as
@@ -241,9 +250,7 @@ def show(relation: duckdb.DuckDBPyRelation, max_rows: int, width: int | None) ->
             print(plan)
         return
     if any(kind.id == "enum" for kind in relation.types):
-        quoted = ['"' + name.replace('"', '""') + '"' for name in relation.columns]
-        relation = relation.project(", ".join(f"CAST({name} AS VARCHAR) AS {name}" if kind.id == "enum" else name
-                                              for name, kind in zip(quoted, relation.types)))
+        relation = as_text(relation, {"enum"})
     relation.show(max_rows=max_rows, max_width=width or 1_000_000)
 
 
@@ -256,11 +263,7 @@ def write(relation: duckdb.DuckDBPyRelation, out: Path) -> int:
         raise QueryError(f"--out {out}: cannot tell the format from {suffix or 'no extension'}; end the name in "
                          ".csv or .parquet")
     if suffix == ".csv":
-        nested = {"list", "struct", "map", "array", "union"}
-        quoted = ['"' + name.replace('"', '""') + '"' for name in relation.columns]
-        columns = [f"CAST({name} AS VARCHAR) AS {name}" if kind.id in nested else name
-                   for name, kind in zip(quoted, relation.types)]
-        frame = relation.project(", ".join(columns)).pl()
+        frame = as_text(relation, {"list", "struct", "map", "array", "union"}).pl()
     else:
         frame = relation.pl()
     out.parent.mkdir(parents=True, exist_ok=True)
