@@ -278,16 +278,17 @@ def mas_screen_job() -> dg.JobDefinition:
 
 
 def run_config() -> dict:
-    """A command-line run's config: the settings as the warehouse resource's config, the steps in
+    """A command-line run's config: the settings as the warehouse and engine resources' config, the steps in
     this process (one after another, as the duckdb pool would have them anyway; Dagster's progress
     goes to the `pipelines.progress` logger the command prints), Dagster's console log at CRITICAL
     unless verbose."""
-    from pipelines.defs.resources import warehouse_config
-    from pipelines.core.settings import load_settings
+    from pipelines.defs.resources import engine_config, warehouse_config
+    from pipelines.core.settings import engine_settings, load_settings
 
     return {
         "execution": {"config": {"in_process": {}}},
-        "resources": {"warehouse": {"config": warehouse_config(load_settings())}},
+        "resources": {"warehouse": {"config": warehouse_config(load_settings())},
+                      "engine": {"config": engine_config(engine_settings())}},
         "loggers": {"console": {"config": {"log_level": "DEBUG" if _verbose["on"] else "CRITICAL"}}},
     }
 

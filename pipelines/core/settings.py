@@ -17,6 +17,10 @@
 | MASSCREEN_RESEARCH_MAX_SHIFT_DAYS | bound S of the research tier's per-patient date shift, in days: shifts are whole days in [-S, +S] | 182 |
 | MASSCREEN_LOCK_WAIT_SECONDS | how long opening the warehouse waits for another process's write lock (pipelines/core/warehouse.py) | 600 |
 | MASSCREEN_NIGHTLY_HOUR | hour (site time, 0-23) of the nightly schedule and the weekly research release | 2 |
+| MASSCREEN_ENGINE | the engine of the feature and screen assets: `duckdb`, or `spark` (PySpark from the extra `.[spark]`, Java 17+; docs/SCALING.md) | duckdb |
+| MASSCREEN_SPARK_MASTER | the Spark master URL when the engine is spark: `local[N]` on this machine, `spark://host:7077`, `yarn`, `k8s://...` | local[2] |
+| MASSCREEN_SPARK_CONF | further Spark settings when the engine is spark, `key=value` pairs separated by spaces (e.g. `spark.driver.memory=8g spark.executor.memory=16g`) | none |
+| MASSCREEN_SPARK_EXCHANGE | the folder the Spark engine reads the staged tables from and writes its Parquet to (every executor must reach it: a shared file system on a cluster) | `<warehouse file>.spark` beside the warehouse |
 | DAGSTER_HOME | the Dagster instance every run goes through | the project's .dagster_home/ |
 
 Warehouse, landing folder, site configuration, time zone and first day can also come from the
@@ -216,3 +220,43 @@ def spill_directory() -> Path | None:
         raise ValueError(f"MASSCREEN_DUCKDB_TEMP_DIRECTORY={text!r} cannot be created or written ({existing} is "
                          "not a folder this user can write); name a writable folder (or leave it unset)")
     return path
+
+
+ENGINES = ("duckdb", "spark")
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """Which engine runs the feature and screen assets, and the Spark session's settings."""
+    engine: str
+    spark_master: str
+    spark_conf: dict[str, str]
+    exchange: Path | None  # None: `<warehouse file>.spark` (pipelines/defs/resources.py)
+
+
+def engine_settings() -> EngineSettings:
+    """MASSCREEN_ENGINE, MASSCREEN_SPARK_MASTER, MASSCREEN_SPARK_CONF and MASSCREEN_SPARK_EXCHANGE
+    (table above). ValueError (one line naming the variable, with the fix) for an engine other than
+    duckdb or spark, or a Spark setting that is not `key=value`."""
+    engine = (os.environ.get("MASSCREEN_ENGINE") or "duckdb").strip().lower()
+    if engine not in ENGINES:
+        raise ValueError(f"MASSCREEN_ENGINE={engine!r} is not an engine: use duckdb (the default) or spark")
+    return EngineSettings(
+        engine=engine,
+        spark_master=(os.environ.get("MASSCREEN_SPARK_MASTER") or "local[2]").strip(),
+        spark_conf=spark_conf(os.environ.get("MASSCREEN_SPARK_CONF", "")),
+        exchange=Path(os.environ["MASSCREEN_SPARK_EXCHANGE"]) if os.environ.get("MASSCREEN_SPARK_EXCHANGE") else None,
+    )
+
+
+def spark_conf(text: str) -> dict[str, str]:
+    """`key=value` pairs separated by white space (MASSCREEN_SPARK_CONF) as a dict. ValueError
+    naming the variable for a pair without `=` or a key that is not a spark.* setting."""
+    pairs = {}
+    for pair in text.split():
+        key, separator, value = pair.partition("=")
+        if not separator or not key.startswith("spark.") or not value:
+            raise ValueError(f"MASSCREEN_SPARK_CONF: {pair!r} is not a Spark setting as key=value "
+                             "(e.g. spark.driver.memory=8g); separate settings with spaces")
+        pairs[key] = value
+    return pairs

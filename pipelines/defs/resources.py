@@ -6,8 +6,9 @@ from typing import Iterator
 
 import dagster as dg
 import duckdb
+from pydantic import PrivateAttr
 
-from pipelines.core.settings import Settings, from_environment, load_settings
+from pipelines.core.settings import ENGINES, EngineSettings, Settings, engine_settings, from_environment, load_settings
 from pipelines.core.site_config import Source
 from pipelines.core.warehouse import connect
 from pipelines.features.rule_set import RuleSet, load_rule_set
@@ -45,6 +46,50 @@ class WarehouseResource(dg.ConfigurableResource):
         return (Source(name="landing", preset="canonical", path=Path(self.landing)),)
 
 
+class EngineResource(dg.ConfigurableResource):
+    """The engine of the feature and screen assets (features.patient_day, screen.rule_evaluations,
+    screen.at_risk_daily): `duckdb` (the default: in the warehouse) or `spark` (from the same SQL,
+    sql/compiled/spark/, on a Spark session; pipelines/screen/spark_stages.py). With spark the staged
+    tables go to `exchange` as Parquet, Spark writes its Parquet there too, and the assets load it
+    into the warehouse, so every other asset, check and reader is unchanged (docs/SCALING.md).
+
+    spark_master and spark_conf shape the session, which is started when a step first needs it and
+    stopped when the run's resources are torn down (one session per run with the in-process
+    executor of `masscreen run`, one per step with the UI's multiprocess executor)."""
+
+    engine: str = "duckdb"
+    spark_master: str = "local[2]"
+    spark_conf: dict[str, str] = {}
+    exchange: str = ""
+    _session: object = PrivateAttr(default=None)
+
+    def uses_spark(self) -> bool:
+        """Whether the assets run on Spark; ValueError (one line) for an unknown engine."""
+        if self.engine not in ENGINES:
+            raise ValueError(f"engine {self.engine!r} is not one of {', '.join(ENGINES)} (MASSCREEN_ENGINE)")
+        return self.engine == "spark"
+
+    def exchange_folder(self, warehouse: str) -> Path:
+        """The folder of the Parquet exchanged with Spark: `exchange`, else `<warehouse file>.spark`."""
+        return Path(self.exchange or f"{warehouse}.spark")
+
+    def spark(self, timezone: str, warehouse: str):
+        """The run's SparkSession (pyspark.sql.SparkSession), started on first use with the site's time
+        zone; raises spark_stages.SparkUnavailable (one line, with the fix) when it cannot run here."""
+        from pipelines.screen import spark_stages
+
+        if self._session is None:
+            spark_stages.check_engine_supported()
+            self._session = spark_stages.start_session(timezone, self.exchange_folder(warehouse) / "session",
+                                                        self.spark_master, self.spark_conf)
+        return self._session
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._session is not None:
+            self._session.stop()
+            self._session = None
+
+
 def environment_or(name: str, default: str) -> str | dg.EnvVar:
     """The setting as a dagster.EnvVar when the environment sets it (the UI shows where the value
     comes from, and Dagster reads it when a run starts), else the settings' default."""
@@ -53,10 +98,11 @@ def environment_or(name: str, default: str) -> str | dg.EnvVar:
 
 @dg.definitions
 def resources() -> dg.Definitions:
-    """The warehouse resource of the code location (UI, daemon): each field from its MASSCREEN_
-    variable (pipelines/core/settings.py). A `masscreen run` passes the command line's values as the
-    resource's run config (pipelines.runner.run_config), which replaces these."""
-    settings = load_settings()
+    """The warehouse and engine resources of the code location (UI, daemon): each field from its
+    MASSCREEN_ variable (pipelines/core/settings.py). A `masscreen run` passes the command line's
+    values and the environment's as the resources' run config (pipelines.runner.run_config), which
+    replaces these."""
+    settings, engine = load_settings(), engine_settings()
     return dg.Definitions(resources={"warehouse": WarehouseResource(
         path=environment_or("MASSCREEN_WAREHOUSE", str(settings.warehouse)),
         landing=environment_or("MASSCREEN_LANDING", str(settings.landing)),
@@ -64,6 +110,11 @@ def resources() -> dg.Definitions:
         rules=environment_or("MASSCREEN_RULES", str(settings.rules)),
         config=environment_or("MASSCREEN_CONFIG", str(settings.config or "")),
         adjudications=environment_or("MASSCREEN_ADJUDICATIONS", str(settings.adjudications)),
+    ), "engine": EngineResource(
+        engine=environment_or("MASSCREEN_ENGINE", engine.engine),
+        spark_master=environment_or("MASSCREEN_SPARK_MASTER", engine.spark_master),
+        spark_conf=engine.spark_conf,  # read when the definitions load (a mapping has no EnvVar)
+        exchange=environment_or("MASSCREEN_SPARK_EXCHANGE", str(engine.exchange or "")),
     )})
 
 
@@ -72,3 +123,9 @@ def warehouse_config(settings: Settings) -> dict[str, str]:
     return {"path": str(settings.warehouse), "landing": str(settings.landing), "timezone": settings.timezone,
             "rules": str(settings.rules), "config": str(settings.config or ""),
             "adjudications": str(settings.adjudications)}
+
+
+def engine_config(settings: EngineSettings) -> dict:
+    """The engine resource's config for these settings (every field given)."""
+    return {"engine": settings.engine, "spark_master": settings.spark_master, "spark_conf": dict(settings.spark_conf),
+            "exchange": str(settings.exchange or "")}

@@ -51,14 +51,7 @@ def build_patient_day(con: duckdb.DuckDBPyConnection, start: date, end: date, ru
     query = patient_day_query(rule_set)
     asked_start, asked_end = start, end
     with transaction(con):
-        stored = [row[0] for row in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'features' "
-            "AND table_name = 'patient_day' ORDER BY ordinal_position").fetchall()]
-        if stored and stored != [column[0] for column in execute(
-                con, f"SELECT * FROM ({query}) LIMIT 0", {"start": start, "end": start}).description]:
-            first, last = con.execute("SELECT min(as_of_date), max(as_of_date) FROM features.patient_day").fetchone()
-            start, end = min(start, first or start), max(end, last or end)
-            con.execute("DROP TABLE features.patient_day")
+        start, end = days_to_rebuild(con, rule_set, start, end)
         window_days = -(-longest_window_hours(rule_set) // 24) + 1
         columns = len(execute(con, f"SELECT * FROM ({query}) LIMIT 0", {"start": start, "end": start}).description)
         blocks = memory_blocks(con, FEATURE_DAY_WEIGHTS, {"window_days": window_days}, start, end,
@@ -66,3 +59,19 @@ def build_patient_day(con: duckdb.DuckDBPyConnection, start: date, end: date, ru
         replace_daily_slice(con, "features.patient_day", query, {}, start, end, blocks)
     return con.execute("SELECT count(*) FROM features.patient_day WHERE as_of_date BETWEEN ? AND ?",
                        [asked_start, asked_end]).fetchone()[0]
+
+
+def days_to_rebuild(con: duckdb.DuckDBPyConnection, rule_set: RuleSet, start: date, end: date) -> tuple[date, date]:
+    """The days a rebuild of [start, end] must write: [start, end] itself, or, when the stored
+    features.patient_day has other columns than the rule set's query writes (its look-back windows
+    changed, or a new version adds columns), every stored day as well, the stored table then being
+    dropped (call it inside the transaction that writes the days). Returns (first day, last day)."""
+    stored = [row[0] for row in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'features' "
+        "AND table_name = 'patient_day' ORDER BY ordinal_position").fetchall()]
+    if stored and stored != [column[0] for column in execute(
+            con, f"SELECT * FROM ({patient_day_query(rule_set)}) LIMIT 0", {"start": start, "end": start}).description]:
+        first, last = con.execute("SELECT min(as_of_date), max(as_of_date) FROM features.patient_day").fetchone()
+        start, end = min(start, first or start), max(end, last or end)
+        con.execute("DROP TABLE features.patient_day")
+    return start, end

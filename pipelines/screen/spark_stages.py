@@ -13,6 +13,7 @@ blocks) and replaces the tables' folders. The session's time zone must be the si
 extra `.[spark]` (pyspark) and Java 17 or later.
 """
 
+import time
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -20,13 +21,17 @@ from typing import Iterator
 
 import duckdb
 
-from pipelines.core.warehouse import parquet_options
+from pipelines.core.daily_tables import replace_daily_slice
+from pipelines.core.settings import REFERENCE_DIR, encryption_key
+from pipelines.core.warehouse import execute, identifier, parquet_options, run_script, string_literal, transaction
 from pipelines.features.dialects import SPARK_CONF, compiled_query
+from pipelines.features import feature_table
 from pipelines.features.rule_set import RuleSet
 
 # The staging tables sql/features/patient_day.sql and sql/screen/*.sql read.
 STAGING_INPUTS = ("lab_results", "vital_signs", "diagnoses", "medications", "patients", "encounters")
 OUTPUTS = ("features.patient_day", "screen.rule_evaluations", "screen.at_risk_daily")
+SPARK_LOG_CONFIG = REFERENCE_DIR / "spark-log4j2.properties"
 
 
 class SparkUnavailable(RuntimeError):
@@ -45,12 +50,13 @@ def spark_available() -> str | None:
     return None
 
 
-@contextmanager
-def spark_session(timezone: str, folder: Path, master: str = "local[2]", conf: dict[str, str] | None = None
-                  ) -> Iterator["pyspark.sql.SparkSession"]:  # noqa: F821
+def start_session(timezone: str, folder: Path, master: str = "local[2]", conf: dict[str, str] | None = None
+                  ) -> "pyspark.sql.SparkSession":  # noqa: F821
     """A SparkSession for the site: session time zone = the site's zone, dialects.SPARK_CONF, Parquet
     times written as microsecond instants, its catalog and scratch space under `folder`. `master`
-    is local[N] on one machine or a cluster's URL. Stopped on exit. Raises SparkUnavailable."""
+    is local[N] on one machine or a cluster's URL; `conf` adds or overrides Spark settings (the
+    time zone and dialects.SPARK_CONF cannot be overridden: the SQL assumes them). The caller stops
+    it (spark_session does). Raises SparkUnavailable."""
     problem = spark_available()
     if problem:
         raise SparkUnavailable(problem)
@@ -58,36 +64,51 @@ def spark_session(timezone: str, folder: Path, master: str = "local[2]", conf: d
 
     folder = folder.resolve()
     folder.mkdir(parents=True, exist_ok=True)
-    builder = (SparkSession.builder.master(master).appName("masscreen")
-               .config("spark.sql.session.timeZone", timezone)
-               .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
-               .config("spark.sql.warehouse.dir", str(folder / "spark-warehouse"))
-               .config("spark.local.dir", str(folder / "spark-scratch"))
-               .config("spark.sql.shuffle.partitions", "4")
-               .config("spark.ui.enabled", "false")
-               .config("spark.ui.showConsoleProgress", "false")
-               .config("spark.driver.memory", "4g")  # local mode: the driver is the executor
-               # the rule queries are wide expressions: compiling them into one generated method
-               # fails (Java 64 KB limit) and falls back after a slow attempt
-               .config("spark.sql.codegen.wholeStage", "false"))
-    for key, value in {**SPARK_CONF, **(conf or {})}.items():
+    settings = {
+        "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
+        "spark.sql.warehouse.dir": str(folder / "spark-warehouse"),
+        "spark.local.dir": str(folder / "spark-scratch"),
+        "spark.sql.shuffle.partitions": "4",
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.driver.memory": "4g",  # local mode: the driver is the executor
+        # the rule queries are wide expressions: compiling them into one generated method
+        # fails (Java 64 KB limit) and falls back after a slow attempt
+        "spark.sql.codegen.wholeStage": "false",
+        # Spark's own log: errors only (its start-up warnings would bury the run's progress lines)
+        "spark.driver.extraJavaOptions": f"-Dlog4j.configurationFile={SPARK_LOG_CONFIG}",
+        **(conf or {}),
+        "spark.sql.session.timeZone": timezone,
+        **SPARK_CONF,
+    }
+    builder = SparkSession.builder.master(master).appName("masscreen")
+    for key, value in settings.items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+@contextmanager
+def spark_session(timezone: str, folder: Path, master: str = "local[2]", conf: dict[str, str] | None = None
+                  ) -> Iterator["pyspark.sql.SparkSession"]:  # noqa: F821
+    """start_session's session, stopped on exit. Raises SparkUnavailable."""
+    session = start_session(timezone, folder, master, conf)
     try:
         yield session
     finally:
         session.stop()
 
 
-def export_staging(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, Path]:
-    """Write the staging tables the two stages read to folder/staging/<table>.parquet (encrypted
-    Parquet when the site key is set). Returns table -> file."""
+def export_staging(con: duckdb.DuckDBPyConnection, folder: Path,
+                   tables: tuple[str, ...] = STAGING_INPUTS) -> dict[str, Path]:
+    """Write staging tables (default: all the two stages read) to folder/staging/<table>.parquet,
+    whole (encrypted Parquet when the site key is set). Returns table -> file."""
     (folder / "staging").mkdir(parents=True, exist_ok=True)
     files = {}
-    for table in STAGING_INPUTS:
+    for table in tables:
         path = folder / "staging" / f"{table}.parquet"
-        con.execute(f"COPY staging.{table} TO '{path}' (FORMAT parquet{parquet_options()})")
+        con.execute(f"COPY staging.{table} TO {string_literal(str(path))} (FORMAT parquet{parquet_options()})")
         files[table] = path
     return files
 
@@ -146,3 +167,116 @@ def build_screen(spark, start: date, end: date, rule_set: RuleSet, out: Path) ->
 def register_table(spark, table: str, path: Path) -> None:
     """Name an existing Parquet copy of a table (e.g. features.patient_day) for the next stage."""
     _register(spark, table, path)
+
+
+# The staging tables sql/features/patient_day.sql reads (the screen reads all of STAGING_INPUTS).
+FEATURE_STAGING_INPUTS = ("lab_results", "vital_signs")
+
+
+def check_engine_supported() -> None:
+    """Raise SparkUnavailable (one line, with the fix) when the Spark engine cannot run here:
+    pyspark or Java missing, or the site's files encrypted (the exchange folder would hold patient
+    data in plain Parquet, which Spark reads only with a key management service not set up here)."""
+    problem = spark_available()
+    if problem:
+        raise SparkUnavailable(f"MASSCREEN_ENGINE=spark: {problem}")
+    if encryption_key():
+        raise SparkUnavailable("MASSCREEN_ENGINE=spark does not run with MASSCREEN_ENCRYPTION_KEY set (the Parquet "
+                               "exchanged with Spark would not be encrypted): use MASSCREEN_ENGINE=duckdb")
+
+
+def duckdb_layout(con: duckdb.DuckDBPyConnection, rule_set: RuleSet, table: str) -> list[tuple[str, str]]:
+    """The columns (name, DuckDB type) DuckDB's own query gives `table` (one of OUTPUTS), in order:
+    Spark's Parquet is cast to these when loaded into the warehouse, so the stored types (the
+    tier's ENUM, TIMESTAMPTZ, BIGINT counts) do not depend on the engine. Only layouts are bound
+    (LIMIT 0 is not executed); for the screen's tables, the temporary tables their queries read
+    (which read features.patient_day) are made empty and dropped after."""
+    params = {"start": date.today(), "end": date.today()}
+    temporary = []
+    if table.startswith("screen."):
+        run_script(con, "screen/macros.sql")
+        temporary = ["screen_day"] + [f"rule_{rule_id}" for rule_id, _ in rule_set.rule_sql_files()]
+    try:
+        for name in temporary:
+            execute(con, f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM "
+                         f"({compiled_query(f'temp.{name}', rule_set)}) LIMIT 0", params)
+        execute(con, f"CREATE OR REPLACE TEMP TABLE output_layout AS SELECT * FROM "
+                     f"({compiled_query(table, rule_set)}) LIMIT 0", params)
+        return [(column, kind) for column, kind, *_ in con.execute("DESCRIBE output_layout").fetchall()]
+    finally:
+        for name in [*temporary, "output_layout"]:
+            con.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def load_into_warehouse(con: duckdb.DuckDBPyConnection, table: str, out: Path,
+                        layout: list[tuple[str, str]], start: date, end: date) -> int:
+    """Replace the days [start, end] of the warehouse table with Spark's Parquet of it
+    (out/<schema>/<table>/), each column cast to its DuckDB type (duckdb_layout) and JSON text
+    written as DuckDB writes it, so the stored rows are those the DuckDB engine stores. Returns the
+    rows the table holds for [start, end]."""
+    files = string_literal(str(out.resolve() / table.replace(".", "/") / "*.parquet"))
+    columns = ", ".join(
+        # JSON text re-written by DuckDB: Spark (Java) writes 1.0E-4 where DuckDB writes 0.0001, the
+        # same number; DuckDB's json() gives its own text, so the stored evidence is engine-independent
+        f"json({identifier(name)}) AS {identifier(name)}" if kind == "JSON"
+        else f"CAST({identifier(name)} AS {kind}) AS {identifier(name)}" for name, kind in layout)
+    query = f"SELECT {columns} FROM read_parquet({files}) WHERE as_of_date BETWEEN $start AND $end"
+    return replace_daily_slice(con, table, query, {}, start, end)
+
+
+def patient_day_on_spark(con: duckdb.DuckDBPyConnection, spark, start: date, end: date, rule_set: RuleSet,
+                         exchange: Path) -> dict[str, object]:
+    """features.patient_day for [start, end] computed by Spark and written back into the warehouse,
+    in one warehouse transaction: staging.lab_results and staging.vital_signs exported whole to
+    exchange/staging/ as Parquet, Spark's query (sql/compiled/spark/) run over them to
+    exchange/out/features/patient_day/, then those days of the warehouse table replaced by it with
+    DuckDB's column types. Like feature_table.build_patient_day, a stored table of other columns
+    is rebuilt for all its days. Returns {"rows": rows of [start, end], "seconds": {step: s}}."""
+    seconds = {}
+    with transaction(con):
+        first, last = feature_table.days_to_rebuild(con, rule_set, start, end)
+        clock = time.perf_counter()
+        staging = export_staging(con, exchange, FEATURE_STAGING_INPUTS)
+        seconds["export"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        register_staging(spark, staging)
+        build_patient_day(spark, first, last, rule_set, exchange / "out")
+        seconds["spark"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        load_into_warehouse(con, "features.patient_day", exchange / "out",
+                            duckdb_layout(con, rule_set, "features.patient_day"), first, last)
+        seconds["load"] = time.perf_counter() - clock
+    rows = con.execute("SELECT count(*) FROM features.patient_day WHERE as_of_date BETWEEN ? AND ?",
+                       [start, end]).fetchone()[0]
+    return {"rows": rows, "seconds": seconds}
+
+
+def screen_on_spark(con: duckdb.DuckDBPyConnection, spark, start: date, end: date, rule_set: RuleSet,
+                    exchange: Path) -> dict[str, object]:
+    """screen.rule_evaluations and screen.at_risk_daily for [start, end] computed by Spark and
+    written back into the warehouse in one transaction: the warehouse's features.patient_day rows
+    of [start, end] and the staging tables the screen reads exported to exchange/ as Parquet, the
+    screen's queries (sql/compiled/spark/) run over them to exchange/out/screen/, then those days of
+    both warehouse tables replaced with DuckDB's column types. Returns {"rows": at-risk rows of
+    [start, end], "seconds": {step: s}}."""
+    seconds = {}
+    clock = time.perf_counter()
+    staging = export_staging(con, exchange)
+    features = exchange / "features" / "patient_day.parquet"
+    features.parent.mkdir(parents=True, exist_ok=True)
+    execute(con, f"COPY (SELECT * FROM features.patient_day WHERE as_of_date BETWEEN $start AND $end) "
+                 f"TO {string_literal(str(features))} (FORMAT parquet{parquet_options()})", {"start": start, "end": end})
+    seconds["export"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    register_staging(spark, staging)
+    register_table(spark, "features.patient_day", features)
+    build_screen(spark, start, end, rule_set, exchange / "out")
+    seconds["spark"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    with transaction(con):
+        for table in ("screen.rule_evaluations", "screen.at_risk_daily"):
+            load_into_warehouse(con, table, exchange / "out", duckdb_layout(con, rule_set, table), start, end)
+    seconds["load"] = time.perf_counter() - clock
+    rows = con.execute("SELECT count(*) FROM screen.at_risk_daily WHERE as_of_date BETWEEN ? AND ?",
+                       [start, end]).fetchone()[0]
+    return {"rows": rows, "seconds": seconds}
