@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
-from pipelines.core.settings import encryption_key, load_settings, memory_setting, seconds_setting, spill_directory
+from pipelines.core.settings import encryption_key, engine_settings, load_settings, memory_setting, seconds_setting, spill_directory
 from pipelines.partition_runs import changed_day_blocks, range_tags, record_failed_run, step_failures
 
 # Which process runs a command-line run: a run left STARTED by a process that is gone (killed) is
@@ -396,3 +396,10 @@ def check_environment() -> None:
     memory_setting()
     spill_directory()
     encryption_key()
+    if engine_settings().engine == "spark":
+        from pipelines.screen.spark_stages import SparkUnavailable, check_engine_supported
+
+        try:
+            check_engine_supported()
+        except SparkUnavailable as error:
+            raise ValueError(str(error)) from None

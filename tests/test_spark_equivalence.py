@@ -124,3 +124,88 @@ def test_at_risk_daily_is_the_same_on_spark(both):
     assert len(evidence) == rows
     differing = [(patient, day) for patient, day, mine, theirs in evidence if json.loads(mine) != json.loads(theirs)]
     assert differing == []
+
+
+# --- The engine switch: the Dagster assets on Spark (MASSCREEN_ENGINE=spark) -----------------------
+
+SWITCH_DAYS = (date(2024, 3, 5), date(2024, 3, 15), date(2024, 3, 16))  # backfill first..second, then a nightly day
+
+
+@pytest.fixture(scope="module")
+def two_engines(spark_or_skip, tmp_path_factory):
+    """One generated hospital screened twice through `masscreen run` (Dagster, the mas_screen job):
+    with the default engine and with MASSCREEN_ENGINE=spark (local mode), each as a backfill of
+    2024-03-05..15 then the nightly run of 2024-03-16 (across the spring daylight-saving change,
+    with the edge rows). Yields {engine: warehouse path, "dagster_home": the Spark runs' instance}."""
+    from pipelines.cli import main
+    from pipelines.core.settings import use_command_line
+
+    folder = tmp_path_factory.mktemp("two_engines")
+    generate(folder / "hospital", patients=120, days=16, start=date(2024, 3, 1), seed=5)
+    labs, vitals = edge_rows()
+    write_labs(folder / "hospital" / "landing", "labs_edges.csv", [r for r in labs if r["collected_at"] < "2024-04"])
+    write_vitals(folder / "hospital" / "landing", "vitals_edges.csv", [r for r in vitals if r["measured_at"] < "2024-04"])
+    warehouses = {}
+    for engine in ("duckdb", "spark"):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("DAGSTER_HOME", str(folder / f"dagster_{engine}"))
+            patch.setenv("MASSCREEN_TIMEZONE", SITE_TZ)
+            patch.setenv("MASSCREEN_ENGINE", engine)
+            patch.setenv("MASSCREEN_SPARK_MASTER", "local[2]")
+            warehouses[engine] = folder / engine / "warehouse.duckdb"
+            first, second, nightly = SWITCH_DAYS
+            for start, end in ((first, second), (nightly, nightly)):
+                assert main(["run", "--landing", str(folder / "hospital" / "landing"),
+                             "--warehouse", str(warehouses[engine]),
+                             "--start", str(start), "--end", str(end)]) == 0, engine
+            use_command_line({})
+    yield {**warehouses, "dagster_home": folder / "dagster_spark"}
+
+
+DERIVED_TABLES = ("features.patient_day", "screen.rule_evaluations", "screen.at_risk_daily", "screen.episodes",
+                  "audit.missed_cases", "audit.screen_performance", "audit.recognition")
+
+
+@pytest.mark.parametrize("table", DERIVED_TABLES)
+def test_the_spark_engine_writes_the_same_warehouse_tables(two_engines, table):
+    """Every column with its type, every row (the evidence JSON as text: loaded through DuckDB's
+    json()), for the tables the two engines compute and the ones computed from them."""
+    import duckdb
+
+    con = duckdb.connect(str(two_engines["spark"]), read_only=True)
+    con.execute(f"SET TimeZone = '{SITE_TZ}'")
+    con.execute(f"ATTACH '{two_engines['duckdb']}' AS on_duckdb (READ_ONLY)")
+    assert con.execute(f"DESCRIBE {table}").fetchall() == con.execute(f"DESCRIBE on_duckdb.{table}").fetchall()
+    rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    only_spark = con.execute(f"SELECT count(*) FROM (FROM {table} EXCEPT ALL FROM on_duckdb.{table})").fetchone()[0]
+    only_duckdb = con.execute(f"SELECT count(*) FROM (FROM on_duckdb.{table} EXCEPT ALL FROM {table})").fetchone()[0]
+    assert rows > 0 and (only_spark, only_duckdb) == (0, 0)
+    if table.startswith(("features.", "screen.r", "screen.at")):
+        days = con.execute(f"SELECT count(DISTINCT as_of_date) FROM {table}").fetchone()[0]
+        assert days == (SWITCH_DAYS[2] - SWITCH_DAYS[0]).days + 1
+
+
+def test_the_spark_engine_is_recorded_on_the_materializations(two_engines):
+    """The UI shows which engine computed a day: `engine` and Spark's step times in the metadata."""
+    import dagster as dg
+
+    instance = dg.DagsterInstance.from_config(str(two_engines["dagster_home"]))
+    for key in (["features", "patient_day"], ["screen", "at_risk_daily"]):
+        event = instance.get_latest_materialization_event(dg.AssetKey(key))
+        metadata = event.asset_materialization.metadata
+        assert metadata["engine"].value == "spark"
+        assert {"spark_export_seconds", "spark_spark_seconds", "spark_load_seconds"} <= set(metadata)
+
+
+def test_pyspark_beside_great_expectations_leaves_a_process_without_a_main_file_alive():
+    """A Dagster code server's run worker starts with a __main__ that has neither spec nor file,
+    as `python -c` does. There, PySpark's Spark Connect modules (which Great Expectations imports)
+    end the process with sys.exit(0) unless the Connect dependencies are installed (the extra
+    pins pyspark[connect]); a run launched from the UI would then die before its first step."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("pyspark")
+    result = subprocess.run([sys.executable, "-c", "import great_expectations, pyspark.sql.connect.session, "
+                             "pipelines.definitions; print('alive')"], capture_output=True, text=True, timeout=300)
+    assert result.stdout.strip() == "alive", result.stderr[-2000:]

@@ -177,12 +177,12 @@ def check_engine_supported() -> None:
     """Raise SparkUnavailable (one line, with the fix) when the Spark engine cannot run here:
     pyspark or Java missing, or the site's files encrypted (the exchange folder would hold patient
     data in plain Parquet, which Spark reads only with a key management service not set up here)."""
-    problem = spark_available()
-    if problem:
-        raise SparkUnavailable(f"MASSCREEN_ENGINE=spark: {problem}")
     if encryption_key():
         raise SparkUnavailable("MASSCREEN_ENGINE=spark does not run with MASSCREEN_ENCRYPTION_KEY set (the Parquet "
                                "exchanged with Spark would not be encrypted): use MASSCREEN_ENGINE=duckdb")
+    problem = spark_available()
+    if problem:
+        raise SparkUnavailable(f"MASSCREEN_ENGINE=spark: {problem}")
 
 
 def duckdb_layout(con: duckdb.DuckDBPyConnection, rule_set: RuleSet, table: str) -> list[tuple[str, str]]:

@@ -1,0 +1,97 @@
+"""The engine switch's settings (pipelines/core/settings.py: MASSCREEN_ENGINE, MASSCREEN_SPARK_*):
+read once, malformed values stopped before a run starts in one line, and passed to every run as the
+engine resource's config. The Spark engine itself runs in tests/test_spark_equivalence.py."""
+
+import importlib.util
+
+import pytest
+
+from pipelines import runner
+from pipelines.cli import main
+from pipelines.core.settings import engine_settings, spark_conf
+from pipelines.defs.resources import EngineResource
+
+
+def test_the_default_engine_is_duckdb(monkeypatch):
+    for variable in ("MASSCREEN_ENGINE", "MASSCREEN_SPARK_MASTER", "MASSCREEN_SPARK_CONF", "MASSCREEN_SPARK_EXCHANGE"):
+        monkeypatch.delenv(variable, raising=False)
+    settings = engine_settings()
+    assert (settings.engine, settings.spark_master, settings.spark_conf, settings.exchange) == \
+        ("duckdb", "local[2]", {}, None)
+    assert not EngineResource().uses_spark()
+
+
+def test_the_spark_settings_are_read(monkeypatch, tmp_path):
+    monkeypatch.setenv("MASSCREEN_ENGINE", " Spark ")
+    monkeypatch.setenv("MASSCREEN_SPARK_MASTER", "spark://scheduler:7077")
+    monkeypatch.setenv("MASSCREEN_SPARK_CONF", "spark.driver.memory=8g  spark.executor.memory=16g")
+    monkeypatch.setenv("MASSCREEN_SPARK_EXCHANGE", str(tmp_path / "shared"))
+    settings = engine_settings()
+    assert settings.engine == "spark" and settings.spark_master == "spark://scheduler:7077"
+    assert settings.spark_conf == {"spark.driver.memory": "8g", "spark.executor.memory": "16g"}
+    assert settings.exchange == tmp_path / "shared"
+    config = runner.run_config()["resources"]["engine"]["config"]
+    assert config == {"engine": "spark", "spark_master": "spark://scheduler:7077",
+                      "spark_conf": {"spark.driver.memory": "8g", "spark.executor.memory": "16g"},
+                      "exchange": str(tmp_path / "shared")}
+    assert EngineResource(**config).uses_spark()
+
+
+def test_the_exchange_folder_defaults_to_beside_the_warehouse(tmp_path):
+    assert EngineResource(engine="spark").exchange_folder(str(tmp_path / "w.duckdb")) == tmp_path / "w.duckdb.spark"
+    assert EngineResource(engine="spark", exchange=str(tmp_path / "x")).exchange_folder("w.duckdb") == tmp_path / "x"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("spark.driver.memory", "'spark.driver.memory' is not a Spark setting as key=value"),
+    ("driver.memory=8g", "'driver.memory=8g' is not a Spark setting as key=value"),
+    ("spark.driver.memory=", "'spark.driver.memory=' is not a Spark setting"),
+])
+def test_a_malformed_spark_setting_is_named(text, message):
+    with pytest.raises(ValueError, match="MASSCREEN_SPARK_CONF") as error:
+        spark_conf(text)
+    assert message in str(error.value)
+
+
+def test_an_unknown_engine_in_run_config_is_refused_in_one_line():
+    with pytest.raises(ValueError, match=r"engine 'polars' is not one of duckdb, spark \(MASSCREEN_ENGINE\)"):
+        EngineResource(engine="polars").uses_spark()
+
+
+@pytest.mark.parametrize("variable, value, message", [
+    ("MASSCREEN_ENGINE", "pandas", "MASSCREEN_ENGINE='pandas' is not an engine: use duckdb (the default) or spark"),
+    ("MASSCREEN_SPARK_CONF", "spark.driver.memory:8g", "'spark.driver.memory:8g' is not a Spark setting as key=value"),
+])
+def test_a_malformed_engine_setting_stops_the_run_before_it_starts(site, monkeypatch, capsys, variable, value,
+                                                                    message):
+    tmp_path, landing = site
+    monkeypatch.setenv(variable, value)
+    assert main(["run", "--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb"),
+                 "--start", "2024-01-10", "--end", "2024-01-10"]) == 1
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("Run not started: ") and message in line
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_spark_with_encrypted_files_is_refused_before_the_run_starts(site, monkeypatch, capsys):
+    """The Parquet exchanged with Spark would hold patient data unencrypted."""
+    tmp_path, landing = site
+    monkeypatch.setenv("MASSCREEN_ENGINE", "spark")
+    monkeypatch.setenv("MASSCREEN_ENCRYPTION_KEY", "a key of sixteen characters or more")
+    assert main(["run", "--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb"),
+                 "--start", "2024-01-10", "--end", "2024-01-10"]) == 1
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line == ("Run not started: MASSCREEN_ENGINE=spark does not run with MASSCREEN_ENCRYPTION_KEY set (the "
+                    "Parquet exchanged with Spark would not be encrypted): use MASSCREEN_ENGINE=duckdb")
+
+
+@pytest.mark.skipif(importlib.util.find_spec("pyspark") is not None,
+                    reason="pyspark is installed here: the Spark engine runs in tests/test_spark_equivalence.py")
+def test_spark_without_pyspark_is_refused_before_the_run_starts(site, monkeypatch, capsys):
+    tmp_path, landing = site
+    monkeypatch.setenv("MASSCREEN_ENGINE", "spark")
+    assert main(["run", "--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb"),
+                 "--start", "2024-01-10", "--end", "2024-01-10"]) == 1
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line == ("Run not started: MASSCREEN_ENGINE=spark: pyspark is not installed: pip install -e '.[spark]' "
+                    "(constraints.txt pins it)")
