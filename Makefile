@@ -2,9 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# PySpark lives in its own environment (.venv-spark, `make test-spark`), never in .venv: with it
-# installed, Great Expectations imports PySpark's Spark Connect modules, which end a Dagster run
-# worker process silently (sys.exit(0) when __main__ has no file, as in a multiprocessing child).
+# The Spark tests run in an environment of their own (.venv-spark, `make test-spark`: .venv's
+# packages plus the extra .[spark]), so that `make test` needs neither PySpark nor Java.
 SPARK_VENV := .venv-spark
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
