@@ -396,10 +396,12 @@ def check_environment() -> None:
     memory_setting()
     spill_directory()
     encryption_key()
-    if engine_settings().engine == "spark":
-        from pipelines.screen.spark_stages import SparkUnavailable, check_engine_supported
+    engine = engine_settings()
+    if engine.engine == "spark":
+        from pipelines.screen.spark_stages import SparkUnavailable, check_engine_supported, prepare_exchange
 
         try:
             check_engine_supported()
+            prepare_exchange(engine.exchange or Path(f"{settings.warehouse}.spark"))
         except SparkUnavailable as error:
             raise ValueError(str(error)) from None

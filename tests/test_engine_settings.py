@@ -95,3 +95,24 @@ def test_spark_without_pyspark_is_refused_before_the_run_starts(site, monkeypatc
     [line] = capsys.readouterr().err.strip().splitlines()
     assert line == ("Run not started: MASSCREEN_ENGINE=spark: pyspark is not installed: pip install -e '.[spark]' "
                     "(constraints.txt pins it)")
+
+
+def test_spark_with_an_exchange_folder_that_is_a_file_is_refused_before_the_run_starts(site, monkeypatch, capsys):
+    tmp_path, landing = site
+    (tmp_path / "notes.txt").write_text("")
+    monkeypatch.setenv("MASSCREEN_ENGINE", "spark")
+    monkeypatch.setenv("MASSCREEN_SPARK_EXCHANGE", str(tmp_path / "notes.txt"))
+    monkeypatch.setattr("pipelines.screen.spark_stages.spark_available", lambda: None)  # as where pyspark is
+    assert main(["run", "--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb"),
+                 "--start", "2024-01-10", "--end", "2024-01-10"]) == 1
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line == (f"Run not started: the Spark exchange folder {tmp_path / 'notes.txt'} is a file: set "
+                    "MASSCREEN_SPARK_EXCHANGE to a folder (default: <warehouse file>.spark)")
+
+
+def test_the_exchange_folder_is_created_owner_only(tmp_path):
+    """It holds patient data (the staged tables as Parquet, Spark's results)."""
+    from pipelines.screen.spark_stages import prepare_exchange
+
+    folder = prepare_exchange(tmp_path / "deep" / "exchange")
+    assert folder.is_dir() and folder.stat().st_mode & 0o777 == 0o700

@@ -70,7 +70,8 @@ class EngineResource(dg.ConfigurableResource):
         return self.engine == "spark"
 
     def exchange_folder(self, warehouse: str) -> Path:
-        """The folder of the Parquet exchanged with Spark: `exchange`, else `<warehouse file>.spark`."""
+        """The folder of the Parquet exchanged with Spark: `exchange`, else `<warehouse file>.spark`
+        (created owner-only by spark_stages.prepare_exchange when the session starts)."""
         return Path(self.exchange or f"{warehouse}.spark")
 
     def spark(self, timezone: str, warehouse: str):
@@ -80,8 +81,9 @@ class EngineResource(dg.ConfigurableResource):
 
         if self._session is None:
             spark_stages.check_engine_supported()
-            self._session = spark_stages.start_session(timezone, self.exchange_folder(warehouse) / "session",
-                                                        self.spark_master, self.spark_conf)
+            exchange = spark_stages.prepare_exchange(self.exchange_folder(warehouse))
+            self._session = spark_stages.start_session(timezone, exchange / "session", self.spark_master,
+                                                        self.spark_conf)
         return self._session
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:

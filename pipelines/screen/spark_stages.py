@@ -185,6 +185,22 @@ def check_engine_supported() -> None:
         raise SparkUnavailable(f"MASSCREEN_ENGINE=spark: {problem}")
 
 
+def prepare_exchange(folder: Path) -> Path:
+    """The exchange folder (the Parquet Spark reads and writes: patient data), created owner-only
+    when it does not exist, as the warehouse's spill folder is. Raises SparkUnavailable (one line,
+    naming MASSCREEN_SPARK_EXCHANGE) when it is a file or cannot be created."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise SparkUnavailable(f"the Spark exchange folder {folder} is a file: set MASSCREEN_SPARK_EXCHANGE to a "
+                               "folder (default: <warehouse file>.spark)")
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as error:
+        raise SparkUnavailable(f"the Spark exchange folder {folder} cannot be created ({error.strerror}): set "
+                               "MASSCREEN_SPARK_EXCHANGE to a folder this user can write") from None
+    return folder
+
+
 def duckdb_layout(con: duckdb.DuckDBPyConnection, rule_set: RuleSet, table: str) -> list[tuple[str, str]]:
     """The columns (name, DuckDB type) DuckDB's own query gives `table` (one of OUTPUTS), in order:
     Spark's Parquet is cast to these when loaded into the warehouse, so the stored types (the
