@@ -5,6 +5,7 @@ from datetime import date, datetime, timezone
 import dagster as dg
 
 from pipelines.core.run_log import log_step, record_step
+from pipelines.core.settings import engine_settings
 from pipelines.defs.ingest import LAB_RESULTS, VITAL_SIGNS
 from pipelines.defs.partitions import daily_partitions
 from pipelines.defs.resources import EngineResource, WarehouseResource
@@ -13,6 +14,8 @@ from pipelines.features import feature_table
 from pipelines.screen import spark_stages
 
 PATIENT_DAY = dg.AssetKey(["features", "patient_day"])
+# The kinds the UI shows on the assets the engine switch moves (MASSCREEN_ENGINE when the definitions load).
+ENGINE_KINDS = {"duckdb", "spark"} if engine_settings().engine == "spark" else {"duckdb"}
 
 
 def partition_dates(context: dg.AssetExecutionContext) -> tuple[date, date]:
@@ -28,7 +31,7 @@ def partition_dates(context: dg.AssetExecutionContext) -> tuple[date, date]:
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="features",
     pool="duckdb",
-    kinds={"duckdb"},
+    kinds=ENGINE_KINDS,
 )
 @retry_transient
 def patient_day(context: dg.AssetExecutionContext, warehouse: WarehouseResource,

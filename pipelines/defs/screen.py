@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import dagster as dg
 
 from pipelines.core.run_log import log_step, record_step
-from pipelines.defs.features import PATIENT_DAY, partition_dates
+from pipelines.defs.features import ENGINE_KINDS, PATIENT_DAY, partition_dates
 from pipelines.defs.ingest import STAGING
 from pipelines.defs.partitions import daily_partitions
 from pipelines.defs.resources import EngineResource, WarehouseResource
@@ -29,7 +29,7 @@ SCREEN_INPUTS = [PATIENT_DAY, *(STAGING[table] for table in ("diagnoses", "medic
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="screen",
     pool="duckdb",
-    kinds={"duckdb"},
+    kinds=ENGINE_KINDS,
 )
 @retry_transient
 def at_risk_daily(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
