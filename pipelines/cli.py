@@ -220,7 +220,7 @@ def _run(landing: Path | None, config: Path | None, warehouse: Path, start: date
          timezone: str | None, truth: Path | None, partition_start: date | None = None,
          verbose: bool = False) -> int:
     from pipelines.features.rule_set import load_rule_set
-    from pipelines.core.settings import dagster_home, load_settings
+    from pipelines.core.settings import dagster_home, engine_settings, load_settings
     from pipelines.runner import check_environment
     from pipelines.summary import incomplete_files, render, render_short
     from pipelines.core.warehouse import connect
@@ -231,7 +231,9 @@ def _run(landing: Path | None, config: Path | None, warehouse: Path, start: date
         check_environment()
         runner.set_verbose(verbose)
         _print_progress()
-        print(f"Screening {start} to {end} into {warehouse} (Dagster instance {dagster_home()}):")
+        engine = engine_settings()
+        on_spark = f", features and screen on Spark at {engine.spark_master}" if engine.engine == "spark" else ""
+        print(f"Screening {start} to {end} into {warehouse} (Dagster instance {dagster_home()}{on_spark}):")
         began = time.monotonic()
         outcome = runner.run_backfill(start, end)
     except ValueError as error:  # a malformed site configuration, path or range, named in the message

@@ -116,3 +116,42 @@ def test_the_exchange_folder_is_created_owner_only(tmp_path):
 
     folder = prepare_exchange(tmp_path / "deep" / "exchange")
     assert folder.is_dir() and folder.stat().st_mode & 0o777 == 0o700
+
+
+def test_the_engine_is_read_alike_from_the_environment_and_from_run_config():
+    """The UI's runs get MASSCREEN_ENGINE as a dagster.EnvVar, unnormalised."""
+    assert EngineResource(engine=" Spark ").engine_name() == "spark"
+    assert EngineResource(engine="DUCKDB").uses_spark() is False
+
+
+def test_an_exchange_folder_open_to_others_is_refused(tmp_path):
+    from pipelines.screen.spark_stages import SparkUnavailable, prepare_exchange
+
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    shared.chmod(0o755)
+    with pytest.raises(SparkUnavailable, match=r"is open to other users \(mode 755\) and will hold patient data: "
+                                                r"chmod 700 .*shared, or name a new folder in MASSCREEN_SPARK_EXCHANGE"):
+        prepare_exchange(shared)
+
+
+def test_a_spark_error_becomes_one_line_naming_the_master():
+    """Spark's errors arrive as a Java trace of dozens of lines (py4j)."""
+    from pipelines.screen.spark_stages import SparkStepFailed, spark_errors
+
+    class Py4JJavaError(Exception):
+        pass
+
+    Py4JJavaError.__module__ = "py4j.protocol"
+    trace = ("An error occurred while calling None.org.apache.spark.api.java.JavaSparkContext.\n"
+             ": java.lang.IllegalStateException: Cannot call methods on a stopped SparkContext.\n"
+             "\tat org.apache.spark.SparkContext.assertNotStopped(SparkContext.scala:122)\n" * 20)
+    with pytest.raises(SparkStepFailed) as error:
+        with spark_errors("spark://127.0.0.1:1"):
+            raise Py4JJavaError(trace)
+    assert str(error.value) == (
+        "Spark failed: java.lang.IllegalStateException: Cannot call methods on a stopped SparkContext. "
+        "(Spark master spark://127.0.0.1:1, MASSCREEN_SPARK_MASTER; the whole Java trace is in the Dagster run's log)")
+    with pytest.raises(KeyError):  # not Spark's: unchanged
+        with spark_errors("local[2]"):
+            raise KeyError("x")

@@ -23,12 +23,25 @@ from pipelines.screen import screening, spark_stages
 from pipelines.staging import staged_tables
 from pipelines.synthetic import generate
 
-from conftest import SITE_TZ, load_and_stage, write_labs, write_vitals
+from conftest import SITE_TZ, lab, load_and_stage, write_labs, write_vitals
 from test_feature_equivalence import edge_rows
 
 pytestmark = pytest.mark.spark
 
 START, END = date(2024, 2, 28), date(2024, 3, 20)
+
+
+# Ferritin / ESR pairs whose ratio is a decimal half at two places that binary doubles hold just
+# below it: 1387 / 40 = 34.675 and 201 / 40 = 5.025, 34.67 and 5.02 when the double is rounded (as
+# DuckDB does), 34.68 and 5.03 when its decimal text is rounded half up (Spark's own round()).
+ROUNDING_PAIRS = (("round1", "1387", "40"), ("round2", "201", "40"))
+
+
+def rounding_rows() -> list[dict]:
+    """Labs of ROUNDING_PAIRS, taken on 2024-03-12 at 08:00 (ferritin 2276-4 ng/mL, ESR 4537-7 mm/h)."""
+    return [row for patient, ferritin, esr in ROUNDING_PAIRS for row in (
+        lab(f"{patient}f", "2276-4", ferritin, "ng/mL", "2024-03-12T08:00:00", patient_id=patient),
+        lab(f"{patient}e", "4537-7", esr, "mm/h", "2024-03-12T08:00:00", patient_id=patient))]
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +62,7 @@ def both(spark_or_skip, tmp_path_factory):
     labs, vitals = edge_rows()
     write_labs(folder / "landing", "labs_edges.csv", [row for row in labs if row["collected_at"] < "2024-04"])
     write_vitals(folder / "landing", "vitals_edges.csv", [row for row in vitals if row["measured_at"] < "2024-04"])
+    write_labs(folder / "landing", "labs_rounding.csv", rounding_rows())
     rule_set = load_rule_set(SHIPPED_RULE_FILE)
     with connect(folder / "warehouse.duckdb", SITE_TZ) as con:
         staged_tables.refresh_reference_tables(con)
@@ -92,6 +106,15 @@ def test_the_hospital_has_what_the_comparison_needs(both):
                        "WHERE CAST(resulted_at AS DATE) > CAST(collected_at AS DATE)").fetchone()[0] > 0
     assert con.execute("SELECT count(*) FROM features.patient_day WHERE as_of_date = '2024-03-10'").fetchone()[0] > 0
     assert con.execute("SELECT count(*) FROM screen.at_risk_daily").fetchone()[0] > 0
+
+
+def test_the_hospital_holds_ratios_that_round_differently_by_method(both):
+    """The ratios of ROUNDING_PAIRS are stored as DuckDB rounds a double (so the comparisons below
+    would see Spark's own round())."""
+    values = dict(both.execute(
+        "SELECT patient_id, ferritin_esr_ratio__value FROM screen.rule_evaluations "
+        "WHERE patient_id IN ('round1', 'round2') AND as_of_date = '2024-03-12'").fetchall())
+    assert values == {"round1": 34.67, "round2": 5.02}
 
 
 def test_patient_day_is_the_same_on_spark(both):
@@ -145,6 +168,7 @@ def two_engines(spark_or_skip, tmp_path_factory):
     labs, vitals = edge_rows()
     write_labs(folder / "hospital" / "landing", "labs_edges.csv", [r for r in labs if r["collected_at"] < "2024-04"])
     write_vitals(folder / "hospital" / "landing", "vitals_edges.csv", [r for r in vitals if r["measured_at"] < "2024-04"])
+    write_labs(folder / "hospital" / "landing", "labs_rounding.csv", rounding_rows())
     warehouses = {}
     for engine in ("duckdb", "spark"):
         with pytest.MonkeyPatch.context() as patch:
@@ -209,3 +233,10 @@ def test_pyspark_beside_great_expectations_leaves_a_process_without_a_main_file_
     result = subprocess.run([sys.executable, "-c", "import great_expectations, pyspark.sql.connect.session, "
                              "pipelines.definitions; print('alive')"], capture_output=True, text=True, timeout=300)
     assert result.stdout.strip() == "alive", result.stderr[-2000:]
+
+
+def test_the_exchange_folder_keeps_no_patient_data_after_the_runs(two_engines):
+    """What the steps exported and what Spark wrote is removed once loaded; the folder is owner-only."""
+    exchange = two_engines["spark"].parent / "warehouse.duckdb.spark"
+    assert exchange.stat().st_mode & 0o777 == 0o700
+    assert sorted(path.name for path in exchange.iterdir()) == ["session"]

@@ -138,6 +138,17 @@ def _open(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyCo
 
 
 @contextmanager
+def owner_only_files() -> Iterator[None]:
+    """Files and folders this process creates inside the block are readable by their owner only
+    (umask 077): patient data. Child processes started inside it (a JVM) inherit it."""
+    old_umask = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(old_umask)
+
+
+@contextmanager
 def connect(path: Path | str, timezone: str, read_only: bool = False,
             wait_seconds: float | None = None
             ) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -147,11 +158,8 @@ def connect(path: Path | str, timezone: str, read_only: bool = False,
         wait_seconds = seconds_setting("MASSCREEN_LOCK_WAIT_SECONDS", 600)
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
-    old_umask = os.umask(0o077)
-    try:
+    with owner_only_files():
         con = _open(path, read_only, wait_seconds)
-    finally:
-        os.umask(old_umask)
     try:
         con.execute("SET TimeZone = $tz", {"tz": timezone})
         # Leave room for Dagster and Python on the machine; DuckDB spills to disk beyond it.

@@ -40,7 +40,7 @@ def patient_day(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
     Computed by the engine resource's engine (DuckDB, or Spark with the rows loaded into the warehouse)."""
     start, end = partition_dates(context)
     started = datetime.now(timezone.utc)
-    metadata = {"engine": engine.engine}
+    metadata = {"engine": engine.engine_name()}
     with warehouse.connect() as con:
         if engine.uses_spark():
             outcome = spark_stages.patient_day_on_spark(

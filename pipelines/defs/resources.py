@@ -63,11 +63,17 @@ class EngineResource(dg.ConfigurableResource):
     exchange: str = ""
     _session: object = PrivateAttr(default=None)
 
+    def engine_name(self) -> str:
+        """`duckdb` or `spark` (the setting without surrounding spaces, in lower case, as
+        settings.engine_settings reads it); ValueError (one line) for an unknown engine."""
+        name = self.engine.strip().lower()
+        if name not in ENGINES:
+            raise ValueError(f"engine {self.engine!r} is not one of {', '.join(ENGINES)} (MASSCREEN_ENGINE)")
+        return name
+
     def uses_spark(self) -> bool:
         """Whether the assets run on Spark; ValueError (one line) for an unknown engine."""
-        if self.engine not in ENGINES:
-            raise ValueError(f"engine {self.engine!r} is not one of {', '.join(ENGINES)} (MASSCREEN_ENGINE)")
-        return self.engine == "spark"
+        return self.engine_name() == "spark"
 
     def exchange_folder(self, warehouse: str) -> Path:
         """The folder of the Parquet exchanged with Spark: `exchange`, else `<warehouse file>.spark`

@@ -39,7 +39,7 @@ def at_risk_daily(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     start, end = partition_dates(context)
     rule_set = warehouse.rule_set()
     started = datetime.now(timezone.utc)
-    metadata = {"engine": engine.engine}
+    metadata = {"engine": engine.engine_name()}
     with warehouse.connect() as con:
         if engine.uses_spark():
             outcome = spark_stages.screen_on_spark(

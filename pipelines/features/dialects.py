@@ -450,6 +450,16 @@ def _spark_node(node: exp.Expression) -> exp.Expression:
     # lists only: tests/test_compiled_sql.py checks that no text length is asked for).
     if isinstance(node, exp.Length):
         return exp.ArraySize(this=node.this)
+    # round(x, n) of a DOUBLE (the SQL rounds doubles only: ratios, score parts, changes): DuckDB
+    # rounds the binary value, std::round(x * 10^n) / 10^n; Spark rounds the shortest decimal text
+    # half up, so 1387/40 = 34.675 (34.674999... in binary) is 34.67 in DuckDB and 34.68 in Spark.
+    # Scaling first gives both engines the same double to round to a whole number, where the two
+    # agree (halves away from zero).
+    if isinstance(node, exp.Round) and node.args.get("decimals") is not None:
+        scale = exp.Pow(this=exp.Literal.number(10), expression=node.args["decimals"].copy())
+        return exp.Div(this=exp.Round(this=exp.Mul(this=exp.paren(node.this.copy()), expression=scale),
+                                      decimals=exp.Literal.number(0)),
+                       expression=scale.copy())
     # List indexes count from 1 in DuckDB; element_at counts from 1 and gives NULL out of range (ANSI
     # off), as DuckDB does; its index must be an INT (a DuckDB index may be a BIGINT). A string
     # index is a struct field or a map key: the same in both.

@@ -13,6 +13,8 @@ blocks) and replaces the tables' folders. The session's time zone must be the si
 extra `.[spark]` (pyspark) and Java 17 or later.
 """
 
+import re
+import shutil
 import time
 from contextlib import contextmanager
 from datetime import date
@@ -23,7 +25,8 @@ import duckdb
 
 from pipelines.core.daily_tables import replace_daily_slice
 from pipelines.core.settings import REFERENCE_DIR, encryption_key
-from pipelines.core.warehouse import execute, identifier, parquet_options, run_script, string_literal, transaction
+from pipelines.core.warehouse import (execute, identifier, owner_only_files, parquet_options, run_script,
+                                      string_literal, transaction)
 from pipelines.features.dialects import SPARK_CONF, compiled_query
 from pipelines.features import feature_table
 from pipelines.features.rule_set import RuleSet
@@ -55,8 +58,10 @@ def start_session(timezone: str, folder: Path, master: str = "local[2]", conf: d
     """A SparkSession for the site: session time zone = the site's zone, dialects.SPARK_CONF, Parquet
     times written as microsecond instants, its catalog and scratch space under `folder`. `master`
     is local[N] on one machine or a cluster's URL; `conf` adds or overrides Spark settings (the
-    time zone and dialects.SPARK_CONF cannot be overridden: the SQL assumes them). The caller stops
-    it (spark_session does). Raises SparkUnavailable."""
+    time zone, the Parquet time type, owner-only files and dialects.SPARK_CONF cannot be
+    overridden: the SQL and the load back assume them). The caller stops it (spark_session does).
+    Raises SparkUnavailable, or SparkStepFailed when Spark does not start (e.g. a master that does
+    not answer)."""
     problem = spark_available()
     if problem:
         raise SparkUnavailable(problem)
@@ -65,7 +70,6 @@ def start_session(timezone: str, folder: Path, master: str = "local[2]", conf: d
     folder = folder.resolve()
     folder.mkdir(parents=True, exist_ok=True)
     settings = {
-        "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
         "spark.sql.warehouse.dir": str(folder / "spark-warehouse"),
         "spark.local.dir": str(folder / "spark-scratch"),
         "spark.sql.shuffle.partitions": "4",
@@ -79,12 +83,16 @@ def start_session(timezone: str, folder: Path, master: str = "local[2]", conf: d
         "spark.driver.extraJavaOptions": f"-Dlog4j.configurationFile={SPARK_LOG_CONFIG}",
         **(conf or {}),
         "spark.sql.session.timeZone": timezone,
+        "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",  # the load back reads instants
+        # the Parquet Spark writes is patient data: owner-only, as the files DuckDB writes
+        "spark.hadoop.fs.permissions.umask-mode": "077",
         **SPARK_CONF,
     }
     builder = SparkSession.builder.master(master).appName("masscreen")
     for key, value in settings.items():
         builder = builder.config(key, value)
-    session = builder.getOrCreate()
+    with owner_only_files(), spark_errors(master):  # the JVM inherits the umask
+        session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
 
@@ -173,6 +181,31 @@ def register_table(spark, table: str, path: Path) -> None:
 FEATURE_STAGING_INPUTS = ("lab_results", "vital_signs")
 
 
+class SparkStepFailed(RuntimeError):
+    """Spark failed (did not start, or a query or write failed): one line with the first line of
+    Spark's own error and where to look; the Java trace is its cause (the Dagster run's log)."""
+
+
+_JAVA_ERROR_LINE = re.compile(r"^(?::\s*)?((?:[\w$]+\.)+[\w$]*(?:Exception|Error)\b.*)$", re.MULTILINE)
+
+
+@contextmanager
+def spark_errors(master: str) -> Iterator[None]:
+    """Inside the block, an error raised by PySpark or by the JVM through py4j becomes SparkStepFailed
+    (one line: Spark's first error line, cut to 300 characters, and the master to check); other
+    errors pass unchanged."""
+    try:
+        yield
+    except Exception as error:
+        if not type(error).__module__.startswith(("py4j", "pyspark")):
+            raise
+        text = str(error)
+        found = _JAVA_ERROR_LINE.search(text)
+        line = (found.group(1) if found else next((line for line in text.splitlines() if line.strip()), text)).strip()
+        raise SparkStepFailed(f"Spark failed: {line[:300]} (Spark master {master}, MASSCREEN_SPARK_MASTER; the whole "
+                              "Java trace is in the Dagster run's log)") from error
+
+
 def check_engine_supported() -> None:
     """Raise SparkUnavailable (one line, with the fix) when the Spark engine cannot run here:
     pyspark or Java missing, or the site's files encrypted (the exchange folder would hold patient
@@ -188,7 +221,7 @@ def check_engine_supported() -> None:
 def prepare_exchange(folder: Path) -> Path:
     """The exchange folder (the Parquet Spark reads and writes: patient data), created owner-only
     when it does not exist, as the warehouse's spill folder is. Raises SparkUnavailable (one line,
-    naming MASSCREEN_SPARK_EXCHANGE) when it is a file or cannot be created."""
+    naming MASSCREEN_SPARK_EXCHANGE) when it is a file, cannot be created, or is open to other users."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise SparkUnavailable(f"the Spark exchange folder {folder} is a file: set MASSCREEN_SPARK_EXCHANGE to a "
@@ -198,6 +231,10 @@ def prepare_exchange(folder: Path) -> Path:
     except OSError as error:
         raise SparkUnavailable(f"the Spark exchange folder {folder} cannot be created ({error.strerror}): set "
                                "MASSCREEN_SPARK_EXCHANGE to a folder this user can write") from None
+    mode = folder.stat().st_mode & 0o777
+    if mode & 0o077:
+        raise SparkUnavailable(f"the Spark exchange folder {folder} is open to other users (mode {mode:o}) and will "
+                               f"hold patient data: chmod 700 {folder}, or name a new folder in MASSCREEN_SPARK_EXCHANGE")
     return folder
 
 
@@ -247,21 +284,28 @@ def patient_day_on_spark(con: duckdb.DuckDBPyConnection, spark, start: date, end
     exchange/staging/ as Parquet, Spark's query (sql/compiled/spark/) run over them to
     exchange/out/features/patient_day/, then those days of the warehouse table replaced by it with
     DuckDB's column types. Like feature_table.build_patient_day, a stored table of other columns
-    is rebuilt for all its days. Returns {"rows": rows of [start, end], "seconds": {step: s}}."""
+    is rebuilt for all its days. The exported and written Parquet is owner-only and removed after
+    (remove_exchanged), the step failed or not. Returns {"rows": rows of [start, end], "seconds":
+    {step: s}}; raises SparkStepFailed (one line) when Spark fails, the warehouse unchanged."""
     seconds = {}
-    with transaction(con):
-        first, last = feature_table.days_to_rebuild(con, rule_set, start, end)
-        clock = time.perf_counter()
-        staging = export_staging(con, exchange, FEATURE_STAGING_INPUTS)
-        seconds["export"] = time.perf_counter() - clock
-        clock = time.perf_counter()
-        register_staging(spark, staging)
-        build_patient_day(spark, first, last, rule_set, exchange / "out")
-        seconds["spark"] = time.perf_counter() - clock
-        clock = time.perf_counter()
-        load_into_warehouse(con, "features.patient_day", exchange / "out",
-                            duckdb_layout(con, rule_set, "features.patient_day"), first, last)
-        seconds["load"] = time.perf_counter() - clock
+    try:
+        with transaction(con):
+            first, last = feature_table.days_to_rebuild(con, rule_set, start, end)
+            clock = time.perf_counter()
+            with owner_only_files():
+                staging = export_staging(con, exchange, FEATURE_STAGING_INPUTS)
+            seconds["export"] = time.perf_counter() - clock
+            clock = time.perf_counter()
+            with spark_errors(spark.sparkContext.master):
+                register_staging(spark, staging)
+                build_patient_day(spark, first, last, rule_set, exchange / "out")
+            seconds["spark"] = time.perf_counter() - clock
+            clock = time.perf_counter()
+            load_into_warehouse(con, "features.patient_day", exchange / "out",
+                                duckdb_layout(con, rule_set, "features.patient_day"), first, last)
+            seconds["load"] = time.perf_counter() - clock
+    finally:
+        remove_exchanged(exchange)
     rows = con.execute("SELECT count(*) FROM features.patient_day WHERE as_of_date BETWEEN ? AND ?",
                        [start, end]).fetchone()[0]
     return {"rows": rows, "seconds": seconds}
@@ -273,26 +317,43 @@ def screen_on_spark(con: duckdb.DuckDBPyConnection, spark, start: date, end: dat
     written back into the warehouse in one transaction: the warehouse's features.patient_day rows
     of [start, end] and the staging tables the screen reads exported to exchange/ as Parquet, the
     screen's queries (sql/compiled/spark/) run over them to exchange/out/screen/, then those days of
-    both warehouse tables replaced with DuckDB's column types. Returns {"rows": at-risk rows of
-    [start, end], "seconds": {step: s}}."""
+    both warehouse tables replaced with DuckDB's column types. The exchanged Parquet is owner-only
+    and removed after (remove_exchanged). Returns {"rows": at-risk rows of [start, end], "seconds":
+    {step: s}}; raises SparkStepFailed (one line) when Spark fails, the warehouse unchanged."""
     seconds = {}
-    clock = time.perf_counter()
-    staging = export_staging(con, exchange)
-    features = exchange / "features" / "patient_day.parquet"
-    features.parent.mkdir(parents=True, exist_ok=True)
-    execute(con, f"COPY (SELECT * FROM features.patient_day WHERE as_of_date BETWEEN $start AND $end) "
-                 f"TO {string_literal(str(features))} (FORMAT parquet{parquet_options()})", {"start": start, "end": end})
-    seconds["export"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    register_staging(spark, staging)
-    register_table(spark, "features.patient_day", features)
-    build_screen(spark, start, end, rule_set, exchange / "out")
-    seconds["spark"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    with transaction(con):
-        for table in ("screen.rule_evaluations", "screen.at_risk_daily"):
-            load_into_warehouse(con, table, exchange / "out", duckdb_layout(con, rule_set, table), start, end)
-    seconds["load"] = time.perf_counter() - clock
+    try:
+        clock = time.perf_counter()
+        features = exchange / "features" / "patient_day.parquet"
+        with owner_only_files():
+            staging = export_staging(con, exchange)
+            features.parent.mkdir(parents=True, exist_ok=True)
+            execute(con, f"COPY (SELECT * FROM features.patient_day WHERE as_of_date BETWEEN $start AND $end) "
+                         f"TO {string_literal(str(features))} (FORMAT parquet{parquet_options()})",
+                    {"start": start, "end": end})
+        seconds["export"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        with spark_errors(spark.sparkContext.master):
+            register_staging(spark, staging)
+            register_table(spark, "features.patient_day", features)
+            build_screen(spark, start, end, rule_set, exchange / "out")
+        seconds["spark"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        with transaction(con):
+            for table in ("screen.rule_evaluations", "screen.at_risk_daily"):
+                load_into_warehouse(con, table, exchange / "out", duckdb_layout(con, rule_set, table), start, end)
+        seconds["load"] = time.perf_counter() - clock
+    finally:
+        remove_exchanged(exchange)
     rows = con.execute("SELECT count(*) FROM screen.at_risk_daily WHERE as_of_date BETWEEN ? AND ?",
                        [start, end]).fetchone()[0]
     return {"rows": rows, "seconds": seconds}
+
+
+EXCHANGED = ("staging", "features", "out")  # what a step writes into the exchange folder
+
+
+def remove_exchanged(exchange: Path) -> None:
+    """Delete what a step exported to and what Spark wrote into the exchange folder (patient data),
+    once the warehouse holds it or the step failed; Spark's session folder stays."""
+    for name in EXCHANGED:
+        shutil.rmtree(exchange / name, ignore_errors=True)

@@ -17,7 +17,9 @@ WITH items AS (
     age_years,
     in_icu,
     STRUCT(
-      ROUND(ferritin__trend__fold_rise, 2) AS value,
+      ROUND((
+        ferritin__trend__fold_rise
+      ) * POWER(10, 2), 0) / POWER(10, 2) AS value,
       'fold' AS unit,
       '>=' AS operator,
       CAST(2.0 AS DOUBLE) AS threshold,
@@ -32,7 +34,9 @@ WITH items AS (
       ferritin__trend__baseline AS baseline
     ) AS ferritin_fold_rise,
     STRUCT(
-      ROUND(platelets__trend__pct_drop, 2) AS value,
+      ROUND((
+        platelets__trend__pct_drop
+      ) * POWER(10, 2), 0) / POWER(10, 2) AS value,
       '%' AS unit,
       '>=' AS operator,
       CAST(30.0 AS DOUBLE) AS threshold,

@@ -17,7 +17,9 @@ WITH items AS (
     age_years,
     in_icu,
     STRUCT(
-      ROUND(fibrinogen__trend__pct_drop, 2) AS value,
+      ROUND((
+        fibrinogen__trend__pct_drop
+      ) * POWER(10, 2), 0) / POWER(10, 2) AS value,
       '%' AS unit,
       '>=' AS operator,
       CAST(30.0 AS DOUBLE) AS threshold,
@@ -88,7 +90,9 @@ WITH items AS (
       ) AS latest
     ) AS fibrinogen_drop,
     STRUCT(
-      ROUND(ast__trend__fold_rise, 2) AS value,
+      ROUND((
+        ast__trend__fold_rise
+      ) * POWER(10, 2), 0) / POWER(10, 2) AS value,
       'fold' AS unit,
       '>=' AS operator,
       CAST(2.0 AS DOUBLE) AS threshold,
@@ -155,7 +159,9 @@ WITH items AS (
       ) AS latest
     ) AS ast_rise,
     STRUCT(
-      ROUND(ldh__trend__fold_rise, 2) AS value,
+      ROUND((
+        ldh__trend__fold_rise
+      ) * POWER(10, 2), 0) / POWER(10, 2) AS value,
       'fold' AS unit,
       '>=' AS operator,
       CAST(2.0 AS DOUBLE) AS threshold,
@@ -222,7 +228,9 @@ WITH items AS (
       ) AS latest
     ) AS ldh_rise,
     STRUCT(
-      ROUND(esr__trend__pct_drop, 2) AS value,
+      ROUND((
+        esr__trend__pct_drop
+      ) * POWER(10, 2), 0) / POWER(10, 2) AS value,
       '%' AS unit,
       '>=' AS operator,
       CAST(30.0 AS DOUBLE) AS threshold,

@@ -69,7 +69,9 @@ WITH latest AS (
 SELECT
   patient_id,
   as_of_date,
-  ROUND(ratio, 2) AS ferritin_esr_ratio__value,
+  ROUND((
+    ratio
+  ) * POWER(10, 2), 0) / POWER(10, 2) AS ferritin_esr_ratio__value,
   COALESCE(ratio_met, FALSE) AS ferritin_esr_ratio__met,
   COALESCE(ratio_met, TRUE) AS ferritin_esr_ratio__possible,
   CASE
@@ -98,7 +100,9 @@ SELECT
   END AS ferritin_esr_ratio__population,
   STRUCT(
     STRUCT(
-      ROUND(ratio, 2) AS value,
+      ROUND((
+        ratio
+      ) * POWER(10, 2), 0) / POWER(10, 2) AS value,
       ratio_censoring AS censoring,
       '(ng/mL)/(mm/h)' AS unit,
       '>=' AS operator,

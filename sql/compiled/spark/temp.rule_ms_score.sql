@@ -126,31 +126,37 @@ WITH items AS (
 SELECT
   patient_id,
   as_of_date,
-  ROUND(lab_part, 4) AS ms_score__lab_part,
+  ROUND((
+    lab_part
+  ) * POWER(10, 4), 0) / POWER(10, 4) AS ms_score__lab_part,
   ROUND(
-    CASE
-      WHEN ABS((
-        lab_part_low + -CAST(1.3 AS DOUBLE)
-      )) = CAST('Infinity' AS DOUBLE)
-      THEN NULL
-      ELSE (
-        lab_part_low + -CAST(1.3 AS DOUBLE)
-      )
-    END,
-    4
-  ) AS ms_score__lower,
+    (
+      CASE
+        WHEN ABS((
+          lab_part_low + -CAST(1.3 AS DOUBLE)
+        )) = CAST('Infinity' AS DOUBLE)
+        THEN NULL
+        ELSE (
+          lab_part_low + -CAST(1.3 AS DOUBLE)
+        )
+      END
+    ) * POWER(10, 4),
+    0
+  ) / POWER(10, 4) AS ms_score__lower,
   ROUND(
-    CASE
-      WHEN ABS((
-        lab_part_high + CAST(3.98 AS DOUBLE)
-      )) = CAST('Infinity' AS DOUBLE)
-      THEN NULL
-      ELSE (
-        lab_part_high + CAST(3.98 AS DOUBLE)
-      )
-    END,
-    4
-  ) AS ms_score__upper,
+    (
+      CASE
+        WHEN ABS((
+          lab_part_high + CAST(3.98 AS DOUBLE)
+        )) = CAST('Infinity' AS DOUBLE)
+        THEN NULL
+        ELSE (
+          lab_part_high + CAST(3.98 AS DOUBLE)
+        )
+      END
+    ) * POWER(10, 4),
+    0
+  ) / POWER(10, 4) AS ms_score__upper,
   NOT lab_part IS NULL AS ms_score__labs_complete,
   COALESCE((
     lab_part_low + -CAST(1.3 AS DOUBLE)
