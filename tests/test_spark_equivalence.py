@@ -32,9 +32,9 @@ START, END = date(2024, 2, 28), date(2024, 3, 20)
 
 
 # Ferritin / ESR pairs whose ratio is a decimal half at two places that binary doubles hold just
-# below it: 1387 / 40 = 34.675 and 201 / 40 = 5.025, 34.67 and 5.02 when the double is rounded (as
-# DuckDB does), 34.68 and 5.03 when its decimal text is rounded half up (Spark's own round()).
-ROUNDING_PAIRS = (("round1", "1387", "40"), ("round2", "201", "40"))
+# below it: 1387 / 40 = 34.675 and 169 / 40 = 4.225, 34.67 and 4.22 when the double is rounded (as
+# DuckDB does), 34.68 and 4.23 when its decimal text is rounded half up (Spark's own round()).
+ROUNDING_PAIRS = (("round1", "1387", "40"), ("round2", "169", "40"))
 
 
 def rounding_rows() -> list[dict]:
@@ -114,7 +114,7 @@ def test_the_hospital_holds_ratios_that_round_differently_by_method(both):
     values = dict(both.execute(
         "SELECT patient_id, ferritin_esr_ratio__value FROM screen.rule_evaluations "
         "WHERE patient_id IN ('round1', 'round2') AND as_of_date = '2024-03-12'").fetchall())
-    assert values == {"round1": 34.67, "round2": 5.02}
+    assert values == {"round1": 34.67, "round2": 4.22}
 
 
 def test_patient_day_is_the_same_on_spark(both):
