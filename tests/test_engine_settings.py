@@ -58,21 +58,6 @@ def test_an_unknown_engine_in_run_config_is_refused_in_one_line():
         EngineResource(engine="polars").uses_spark()
 
 
-@pytest.mark.parametrize("variable, value, message", [
-    ("MASSCREEN_ENGINE", "pandas", "MASSCREEN_ENGINE='pandas' is not an engine: use duckdb (the default) or spark"),
-    ("MASSCREEN_SPARK_CONF", "spark.driver.memory:8g", "'spark.driver.memory:8g' is not a Spark setting as key=value"),
-])
-def test_a_malformed_engine_setting_stops_the_run_before_it_starts(site, monkeypatch, capsys, variable, value,
-                                                                    message):
-    tmp_path, landing = site
-    monkeypatch.setenv(variable, value)
-    assert main(["run", "--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb"),
-                 "--start", "2024-01-10", "--end", "2024-01-10"]) == 1
-    [line] = capsys.readouterr().err.strip().splitlines()
-    assert line.startswith("Run not started: ") and message in line
-    assert not (tmp_path / "w.duckdb").exists()
-
-
 def test_spark_with_encrypted_files_is_refused_before_the_run_starts(site, monkeypatch, capsys):
     """The Parquet exchanged with Spark would hold patient data unencrypted."""
     tmp_path, landing = site
