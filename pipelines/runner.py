@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
-from pipelines.core.settings import encryption_key, engine_settings, load_settings, memory_setting, seconds_setting, spill_directory
+from pipelines.core.settings import encryption_key, engine_settings, load_settings, memory_setting, seconds_setting, spill_directory, validation_chunk_rows
 from pipelines.partition_runs import changed_day_blocks, range_tags, record_failed_run, step_failures
 
 # Which process runs a command-line run: a run left STARTED by a process that is gone (killed) is
@@ -396,6 +396,7 @@ def check_environment() -> None:
     memory_setting()
     spill_directory()
     encryption_key()
+    validation_chunk_rows()
     engine = engine_settings()
     if engine.engine == "spark":
         from pipelines.screen.spark_stages import SparkUnavailable, check_engine_supported, prepare_exchange

@@ -102,6 +102,7 @@ def test_a_user_error_is_one_line_with_cause_and_fix(site, arguments, message, c
     ("MASSCREEN_RETRY_SECONDS", "-1", "MASSCREEN_RETRY_SECONDS='-1' is not a number of seconds"),
     ("MASSCREEN_DUCKDB_MEMORY", "lots", "MASSCREEN_DUCKDB_MEMORY='lots' is not a size such as 12GB"),
     ("MASSCREEN_PARTITION_START", "2024-13-01", "first day partition '2024-13-01' is not a YYYY-MM-DD date"),
+    ("MASSCREEN_VALIDATION_CHUNK_ROWS", "lots", "MASSCREEN_VALIDATION_CHUNK_ROWS='lots' is not a whole number of rows"),
     ("MASSCREEN_ENGINE", "pandas", "MASSCREEN_ENGINE='pandas' is not an engine: use duckdb (the default) or spark"),
     ("MASSCREEN_SPARK_CONF", "spark.driver.memory:8g", "'spark.driver.memory:8g' is not a Spark setting as key=value"),
 ])

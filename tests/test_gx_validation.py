@@ -257,3 +257,68 @@ def test_as_metadata_is_flat_and_json_able():
     assert meta["failed"] == 1 and meta["critical_failed"] is True
     assert meta["failures"][0]["column"] == "patient_id"
     assert all(not isinstance(v, (dict, list)) for k, v in meta.items() if k != "failures")
+
+
+# --- validation in parts (validate_query): the outcome of one whole frame ----------------------
+
+def many_labs_with_defects() -> pd.DataFrame:
+    """40 copies of lab_frame (520 rows, ids made unique), with defects spread over the copies:
+    duplicates of one result id within a source (in copies far apart), missing patient ids,
+    implausible ferritin and platelets, a wrong unit, results before collection."""
+    copies = []
+    for copy in range(40):
+        frame = lab_frame()
+        frame["result_id"] = [f"R{copy}-{i}" for i in range(len(frame))]
+        copies.append(frame)
+    frame = pd.concat(copies, ignore_index=True)
+    ferritin, platelets = LAB_ANALYTES.index("ferritin"), LAB_ANALYTES.index("platelets")
+    n = len(LAB_ANALYTES)
+    frame.loc[[3, 300, 511], "result_id"] = "R-duplicate"
+    frame.loc[[7, 250], "patient_id"] = None
+    frame.loc[[ferritin + n * k for k in (1, 9, 33)], "value_num"] = float(bounds()["ferritin"]["high"]) + 1
+    frame.loc[platelets + n * 20, "value_num"] = -1.0
+    frame.loc[platelets + n * 21, "unit"] = "wrong unit"
+    frame.loc[[0, 100, 400], "resulted_at"] = frame.loc[[0, 100, 400], "collected_at"] - pd.Timedelta("1min")
+    return frame
+
+
+@pytest.mark.parametrize("chunk_rows", [60, 519, 10_000])
+def test_validation_in_parts_gives_the_outcome_of_the_whole_frame(chunk_rows):
+    """Failures, unexpected and evaluated row counts, and the duplicates (which the parts keep
+    together by a hash of source and result id) as validate_frame finds them on all rows."""
+    from pipelines.staging.gx_validation import validate_query
+
+    frame = many_labs_with_defects()
+    con = duckdb.connect()
+    con.register("labs_frame", frame)
+    con.execute("CREATE TABLE labs AS SELECT * FROM labs_frame")
+    whole = validate_frame(con.execute("SELECT * FROM labs").df(), LAB_SUITE, PLAUSIBILITY)
+    assert whole.failed >= 5 and whole.rows == 520
+    in_parts = validate_query(con, "SELECT * FROM labs WHERE _load_id = ?", ["L1"], LAB_SUITE, PLAUSIBILITY,
+                              chunk_rows=chunk_rows)
+    assert in_parts == whole
+    duplicates = next(f for f in in_parts.failures if f.expectation == "expect_compound_columns_to_be_unique")
+    assert duplicates.unexpected_count == 3
+
+
+def test_validation_in_parts_of_no_rows_passes():
+    from pipelines.staging.gx_validation import validate_query
+
+    con = duckdb.connect()
+    con.register("labs_frame", lab_frame())
+    con.execute("CREATE TABLE labs AS SELECT * FROM labs_frame")
+    outcome = validate_query(con, "SELECT * FROM labs WHERE _load_id = ?", ["none"], LAB_SUITE, PLAUSIBILITY,
+                             chunk_rows=5)
+    assert outcome.success and outcome.rows == 0
+
+
+def test_a_suite_whose_uniqueness_expectations_share_no_column_cannot_be_split(tmp_path):
+    from pipelines.staging.gx_validation import partition_columns
+
+    suite = json.loads(LAB_SUITE.read_text())
+    suite["expectations"].append({"type": "expect_column_values_to_be_unique", "kwargs": {"column": "patient_id"}})
+    path = tmp_path / "suite.json"
+    path.write_text(json.dumps(suite))
+    assert partition_columns(LAB_SUITE) == ["source", "result_id"]
+    with pytest.raises(ValueError, match="share no column"):
+        partition_columns(path)

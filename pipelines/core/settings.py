@@ -17,6 +17,7 @@
 | MASSCREEN_RESEARCH_MAX_SHIFT_DAYS | bound S of the research tier's per-patient date shift, in days: shifts are whole days in [-S, +S] | 182 |
 | MASSCREEN_LOCK_WAIT_SECONDS | how long opening the warehouse waits for another process's write lock (pipelines/core/warehouse.py) | 600 |
 | MASSCREEN_NIGHTLY_HOUR | hour (site time, 0-23) of the nightly schedule and the weekly research release | 2 |
+| MASSCREEN_VALIDATION_CHUNK_ROWS | rows of a staged table Great Expectations checks at a time (as one pandas frame): the checks' memory follows it, not the rows a run staged (about 1.2 GiB for the check's process at 500,000 lab rows) | 500000 |
 | MASSCREEN_ENGINE | the engine of the feature and screen assets: `duckdb`, or `spark` (PySpark from the extra `.[spark]`, Java 17+; docs/SCALING.md) | duckdb |
 | MASSCREEN_SPARK_MASTER | the Spark master URL when the engine is spark: `local[N]` on this machine, `spark://host:7077`, `yarn`, `k8s://...` | local[2] |
 | MASSCREEN_SPARK_CONF | further Spark settings when the engine is spark, `key=value` pairs separated by spaces (e.g. `spark.driver.memory=8g spark.executor.memory=16g`) | none |
@@ -260,3 +261,14 @@ def spark_conf(text: str) -> dict[str, str]:
                              "(e.g. spark.driver.memory=8g); separate settings with spaces")
         pairs[key] = value
     return pairs
+
+
+def validation_chunk_rows() -> int:
+    """MASSCREEN_VALIDATION_CHUNK_ROWS: the rows the Great Expectations checks hold in memory at a
+    time (pipelines/staging/gx_validation.py, validate_query). ValueError naming the variable when
+    it is not a whole number of 1,000 or more."""
+    text = (os.environ.get("MASSCREEN_VALIDATION_CHUNK_ROWS") or "500000").strip().replace("_", "")
+    if not text.isdigit() or int(text) < 1000:
+        raise ValueError(f"MASSCREEN_VALIDATION_CHUNK_ROWS={text!r} is not a whole number of rows of 1000 or more "
+                         "(default 500000)")
+    return int(text)

@@ -6,11 +6,11 @@ import json
 
 import dagster as dg
 
-from pipelines.core.settings import EXPECTATIONS_DIR
+from pipelines.core.settings import EXPECTATIONS_DIR, validation_chunk_rows
 from pipelines.defs.ingest import LAB_RESULTS, STAGING
 from pipelines.defs.resources import WarehouseResource
 from pipelines.staging import patient_checks, staged_tables
-from pipelines.staging.gx_validation import validate_frame
+from pipelines.staging.gx_validation import validate_query
 
 
 # Tables whose rows carry an analyte and a canonical unit: plausibility.csv applies to them.
@@ -19,14 +19,15 @@ MEASUREMENT_TABLES = ("lab_results", "vital_signs")
 
 def _validate_staged(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource,
                      table: str) -> dg.AssetCheckResult:
-    """Run the table's suite on the rows staged from this run's loads (the fresh slice)."""
+    """Run the table's suite on the rows staged from this run's loads (the fresh slice), in parts
+    of at most MASSCREEN_VALIDATION_CHUNK_ROWS rows (gx_validation.validate_query)."""
     with warehouse.connect() as con:
-        frame = con.execute(
-            f"SELECT * FROM staging.{table} WHERE _load_id IN (SELECT load_id FROM meta.loads WHERE run_id = ?)",
-            [context.run.run_id],
-        ).pl()
         plausibility = EXPECTATIONS_DIR / "plausibility.csv" if table in MEASUREMENT_TABLES else None
-        outcome = validate_frame(frame, EXPECTATIONS_DIR / f"{table}.json", plausibility)
+        # in parts of MASSCREEN_VALIDATION_CHUNK_ROWS rows: a backfill's staged rows need not fit
+        # in memory as one pandas frame
+        outcome = validate_query(
+            con, f"SELECT * FROM staging.{table} WHERE _load_id IN (SELECT load_id FROM meta.loads WHERE run_id = ?)",
+            [context.run.run_id], EXPECTATIONS_DIR / f"{table}.json", plausibility, validation_chunk_rows())
         con.execute(
             "INSERT INTO meta.validation_results VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [context.run.run_id, table, outcome.suite, outcome.success, outcome.rows, outcome.evaluated,
