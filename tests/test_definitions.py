@@ -12,7 +12,7 @@ from pipelines.core.settings import EXPECTATIONS_DIR, PROJECT_DIR, REFERENCE_DIR
 from pipelines.definitions import defs
 from pipelines.defs import checks, features, ingest, publish, screen
 from pipelines.defs.research import RESEARCH
-from pipelines.defs.resources import WarehouseResource
+from pipelines.defs.resources import EngineResource, WarehouseResource
 
 from conftest import SITE_TZ, lab, vital, write_extract, write_labs, write_vitals
 from pipelines.core.contract import DIAGNOSES
@@ -96,7 +96,8 @@ def test_assets_materialize_on_a_temporary_warehouse(tmp_path):
                   publish.snapshot,
                   *checks.contract_checks, checks.rows_reconcile]
     for attempt in range(2):  # a re-run replaces its slice: same tables, no duplicates
-        result = dg.materialize(everything, resources={"warehouse": warehouse}, partition_key="2024-01-10")
+        result = dg.materialize(everything, resources={"warehouse": warehouse, "engine": EngineResource()},
+                                partition_key="2024-01-10")
         assert result.success
         failed = {e.check_name for e in result.get_asset_check_evaluations() if not e.passed}
         # the re-run finds no new file: the source is named as silent (a warning), nothing else fails
@@ -141,7 +142,7 @@ def _run_with_a_diagnosis(tmp_path, name: str, selection: list) -> tuple[dg.Exec
          "recorded_at": "2024-01-09T10:00:00"}])
     warehouse = WarehouseResource(path=str(tmp_path / name / "w.duckdb"), landing=str(landing), timezone=SITE_TZ,
                                   rules=str(REFERENCE_DIR / "rules.yaml"))
-    result = dg.materialize(selection, resources={"warehouse": warehouse}, partition_key="2024-01-10",
+    result = dg.materialize(selection, resources={"warehouse": warehouse, "engine": EngineResource()}, partition_key="2024-01-10",
                             raise_on_error=False)
     failed = {(e.check_name, e.severity) for e in result.get_asset_check_evaluations() if not e.passed}
     assert failed == {("diagnoses_contract", dg.AssetCheckSeverity.ERROR)}
