@@ -291,19 +291,14 @@ def patient_day_on_spark(con: duckdb.DuckDBPyConnection, spark, start: date, end
     try:
         with transaction(con):
             first, last = feature_table.days_to_rebuild(con, rule_set, start, end)
-            clock = time.perf_counter()
-            with owner_only_files():
+            with _timed(seconds, "export"), owner_only_files():
                 staging = export_staging(con, exchange, FEATURE_STAGING_INPUTS)
-            seconds["export"] = time.perf_counter() - clock
-            clock = time.perf_counter()
-            with spark_errors(spark.sparkContext.master):
+            with _timed(seconds, "spark"), spark_errors(spark.sparkContext.master):
                 register_staging(spark, staging)
                 build_patient_day(spark, first, last, rule_set, exchange / "out")
-            seconds["spark"] = time.perf_counter() - clock
-            clock = time.perf_counter()
-            load_into_warehouse(con, "features.patient_day", exchange / "out",
-                                duckdb_layout(con, rule_set, "features.patient_day"), first, last)
-            seconds["load"] = time.perf_counter() - clock
+            with _timed(seconds, "load"):
+                load_into_warehouse(con, "features.patient_day", exchange / "out",
+                                    duckdb_layout(con, rule_set, "features.patient_day"), first, last)
     finally:
         remove_exchanged(exchange)
     rows = con.execute("SELECT count(*) FROM features.patient_day WHERE as_of_date BETWEEN ? AND ?",
@@ -322,31 +317,33 @@ def screen_on_spark(con: duckdb.DuckDBPyConnection, spark, start: date, end: dat
     {step: s}}; raises SparkStepFailed (one line) when Spark fails, the warehouse unchanged."""
     seconds = {}
     try:
-        clock = time.perf_counter()
         features = exchange / "features" / "patient_day.parquet"
-        with owner_only_files():
+        with _timed(seconds, "export"), owner_only_files():
             staging = export_staging(con, exchange)
             features.parent.mkdir(parents=True, exist_ok=True)
             execute(con, f"COPY (SELECT * FROM features.patient_day WHERE as_of_date BETWEEN $start AND $end) "
                          f"TO {string_literal(str(features))} (FORMAT parquet{parquet_options()})",
                     {"start": start, "end": end})
-        seconds["export"] = time.perf_counter() - clock
-        clock = time.perf_counter()
-        with spark_errors(spark.sparkContext.master):
+        with _timed(seconds, "spark"), spark_errors(spark.sparkContext.master):
             register_staging(spark, staging)
             register_table(spark, "features.patient_day", features)
             build_screen(spark, start, end, rule_set, exchange / "out")
-        seconds["spark"] = time.perf_counter() - clock
-        clock = time.perf_counter()
-        with transaction(con):
+        with _timed(seconds, "load"), transaction(con):
             for table in ("screen.rule_evaluations", "screen.at_risk_daily"):
                 load_into_warehouse(con, table, exchange / "out", duckdb_layout(con, rule_set, table), start, end)
-        seconds["load"] = time.perf_counter() - clock
     finally:
         remove_exchanged(exchange)
     rows = con.execute("SELECT count(*) FROM screen.at_risk_daily WHERE as_of_date BETWEEN ? AND ?",
                        [start, end]).fetchone()[0]
     return {"rows": rows, "seconds": seconds}
+
+
+@contextmanager
+def _timed(seconds: dict[str, float], step: str) -> Iterator[None]:
+    """Record the block's wall time as seconds[step]."""
+    clock = time.perf_counter()
+    yield
+    seconds[step] = time.perf_counter() - clock
 
 
 EXCHANGED = ("staging", "features", "out")  # what a step writes into the exchange folder
