@@ -322,3 +322,44 @@ def test_a_suite_whose_uniqueness_expectations_share_no_column_cannot_be_split(t
     assert partition_columns(LAB_SUITE) == ["source", "result_id"]
     with pytest.raises(ValueError, match="share no column"):
         partition_columns(path)
+
+
+def test_plausibility_per_analyte_frame_equals_gx_row_conditions():
+    """Each analyte's bounds and unit are evaluated on a frame of its rows; GX's own row condition
+    on the analyte over the whole frame (the reference) finds the same failures with the same
+    counts and severity, named the same way."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.expectations.row_conditions import Column
+
+    from pipelines.staging.gx_validation import ExpectationFailure, _failure, _Merged
+
+    frame = many_labs_with_defects()
+    frame.loc[LAB_ANALYTES.index("crp") + 13 * 5, "value_num"] = None  # a missing value: not unexpected
+    reference = []
+    for analyte, row in bounds().items():
+        if analyte not in set(frame["analyte"]):
+            continue
+        condition = Column("analyte") == analyte
+        meta = {"source": PLAUSIBILITY.name, "analyte": analyte, "row_filter": f"analyte == {analyte!r}"}
+        reference += [
+            gxe.ExpectColumnValuesToBeBetween(column="value_num", min_value=float(row["low"]), max_value=float(row["high"]),
+                                              row_condition=condition, severity=row["severity"], meta=meta),
+            gxe.ExpectColumnValuesToBeInSet(column="unit", value_set=[row["unit"]], row_condition=condition,
+                                            severity=row["severity"], meta=meta),
+        ]
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    batch = context.data_sources.add_pandas("reference").add_dataframe_asset("labs").add_batch_definition_whole_dataframe("all")
+    suite = context.suites.add(gx.ExpectationSuite(name="reference", expectations=reference))
+    result = context.validation_definitions.add(gx.ValidationDefinition(name="reference", data=batch, suite=suite)).run(
+        batch_parameters={"dataframe": frame}, result_format="SUMMARY")
+    by_name = lambda failure: (failure.expectation, failure.column)  # noqa: E731
+    expected = sorted((f for r in result.results if (f := _failure(_Merged.of(r))) is not None), key=by_name)
+    assert len(expected) == 3 and {f.unexpected_count for f in expected} == {3, 1}  # ferritin high; platelets low, unit
+    assert all(isinstance(f, ExpectationFailure) for f in expected)
+
+    found = sorted((f for f in validate_frame(frame, LAB_SUITE, PLAUSIBILITY).failures if "analyte ==" in f.expectation),
+                   key=by_name)
+    assert found == expected

@@ -10,7 +10,9 @@ the outcome of one whole frame, so memory follows the part's size, not the rows 
 
 Suites are GX 1.x suite JSON in expectations/<table>.json. Plausibility bounds and canonical
 units live only in expectations/plausibility.csv (edited by the quality team) and become
-row-conditioned expectations at run time, so the numbers are never copied into the suites.
+expectations at run time, so the numbers are never copied into the suites. Each analyte's bounds
+and unit are evaluated on a frame of that analyte's rows (what a GX row condition on the analyte
+selects, without GX filtering every frame once per metric).
 """
 
 from __future__ import annotations
@@ -19,15 +21,15 @@ import csv
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import great_expectations as gx
 import great_expectations.expectations as gxe
+import numpy as np
 import pandas as pd
 from great_expectations.data_context.types.base import ProgressBarsConfig
 from great_expectations.expectations.expectation import Expectation
 from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
-from great_expectations.expectations.row_conditions import Column
 
 from pipelines.core.warehouse import identifier
 
@@ -71,42 +73,113 @@ def load_suite(suite_path: Path) -> tuple[str, dict, list[Expectation]]:
     return doc["name"], doc.get("meta", {}), expectations
 
 
-def plausibility_expectations(
-    plausibility_path: Path, analytes_present: set[str], analyte_column: str = "analyte"
-) -> list[Expectation]:
-    """One bounds and one unit expectation per CSV row, filtered with a GX row condition on the
-    analyte, with the CSV's severity. Rows for analytes absent from the frame are skipped (they
-    would evaluate zero rows and pass). Also warns when an analyte has no CSV row at all."""
+@dataclass(frozen=True)
+class Plausibility:
+    """expectations/plausibility.csv as expectations. `coverage` applies to the whole table (every
+    analyte has a row in the CSV); `by_analyte[a]` (bounds on the value, the canonical unit) to
+    analyte a's rows alone, so it is evaluated on a frame of those rows, without a GX row condition:
+    GX evaluates a row condition with a pandas query of the whole frame per metric, which made these
+    expectations most of a check's time. Each keeps its row filter in its meta, so a failure is named
+    as the row-conditioned expectation would be, with the same counts (tests/test_gx_validation.py
+    compares the two)."""
+    coverage: Expectation
+    by_analyte: dict[str, list[Expectation]]
+
+
+def plausibility_expectations(plausibility_path: Path, analyte_column: str = "analyte") -> Plausibility:
+    """One bounds and one unit expectation per CSV row, with the CSV's severity, and the coverage
+    expectation (warning: an analyte with no CSV row has no bounds or unit check). ValueError for
+    duplicate analytes, an unknown severity or low above high."""
     with open(plausibility_path, newline="") as fh:  # csv, not pandas: units stay strings
         rows = list(csv.DictReader(fh))
     analytes = [r["analyte"] for r in rows]
     if len(set(analytes)) != len(analytes):
         raise ValueError(f"{plausibility_path}: duplicate analyte rows")
     source = {"source": Path(plausibility_path).name}
-    out: list[Expectation] = [
-        gxe.ExpectColumnValuesToBeInSet(
-            column=analyte_column, value_set=analytes, severity="warning",
-            meta=source | {"why": "analyte has no plausibility row, so no bounds/unit check"},
-        )
-    ]
+    coverage = gxe.ExpectColumnValuesToBeInSet(
+        column=analyte_column, value_set=analytes, severity="warning",
+        meta=source | {"why": "analyte has no plausibility row, so no bounds/unit check"},
+    )
+    by_analyte = {}
     for r in rows:
         if r["severity"] not in SEVERITIES or float(r["low"]) > float(r["high"]):
             raise ValueError(f"{plausibility_path}: bad row {r}")
-        if r["analyte"] not in analytes_present:
-            continue
-        condition = Column(analyte_column) == r["analyte"]
         meta = source | {"analyte": r["analyte"], "row_filter": f"{analyte_column} == {r['analyte']!r}"}
-        out += [
+        by_analyte[r["analyte"]] = [
             gxe.ExpectColumnValuesToBeBetween(
                 column=VALUE_COLUMN, min_value=float(r["low"]), max_value=float(r["high"]),
-                row_condition=condition, severity=r["severity"], meta=meta,
+                severity=r["severity"], meta=meta,
             ),
-            gxe.ExpectColumnValuesToBeInSet(
-                column=UNIT_COLUMN, value_set=[r["unit"]],
-                row_condition=condition, severity=r["severity"], meta=meta,
-            ),
+            gxe.ExpectColumnValuesToBeInSet(column=UNIT_COLUMN, value_set=[r["unit"]], severity=r["severity"], meta=meta),
         ]
-    return out
+    return Plausibility(coverage=coverage, by_analyte=by_analyte)
+
+
+class _Validation:
+    """One ephemeral GX context (no gx/ folder) holding the table's suite (plus the plausibility
+    coverage expectation) and, made when an analyte's rows first arrive, one suite per analyte of
+    plausibility.csv. Runs frames through them and merges the results per expectation: the
+    unexpected and evaluated row counts summed, failed when it failed on any frame, a table-level
+    observation (the column set) from the first frame it failed on."""
+
+    def __init__(self, suite_path: Path, plausibility_path: Path | None, analyte_column: str):
+        self.name, meta, expectations = load_suite(suite_path)
+        self.plausibility = plausibility_expectations(plausibility_path, analyte_column) if plausibility_path else None
+        if self.plausibility is not None:
+            expectations.append(self.plausibility.coverage)
+        self.context = gx.get_context(mode="ephemeral")
+        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)  # no tqdm on stderr
+        self.source = self.context.data_sources.add_pandas("staging")
+        self.table = self._definition(self.name, meta, expectations)
+        self.analytes: dict[str, tuple[Any, int]] = {}
+        self.merged: dict[str, _Merged] = {}
+        self.rows = self.frames = 0
+
+    def _definition(self, name: str, meta: dict, expectations: list[Expectation]) -> tuple[Any, int]:
+        batch = self.source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("whole_frame")
+        suite = self.context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations, meta=meta))
+        definition = self.context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
+        return definition, len(expectations)
+
+    def _run(self, definition: tuple[Any, int], frame: pd.DataFrame) -> None:
+        validation, expected = definition
+        result = validation.run(batch_parameters={"dataframe": frame}, result_format="SUMMARY")
+        if len(result.results) != expected:  # GX must never drop one silently
+            raise RuntimeError(f"GX evaluated {len(result.results)} of {expected} expectations")
+        for r in result.results:
+            key = _expectation_key(r.expectation_config)
+            self.merged[key] = self.merged[key].add(r) if key in self.merged else _Merged.of(r)
+
+    def run_table(self, frame: Any) -> None:
+        """A part of the table's rows: the suite and the coverage expectation."""
+        df = _to_pandas(frame)
+        self._run(self.table, df)
+        self.rows += len(df)
+        self.frames += 1
+
+    def run_analyte(self, analyte: str, frame: Any) -> None:
+        """A part of one analyte's rows (at least the value and unit columns): its plausibility
+        expectations. An analyte without a CSV row has none (the coverage expectation reports it)."""
+        if self.plausibility is None or analyte not in self.plausibility.by_analyte:
+            return
+        if analyte not in self.analytes:
+            self.analytes[analyte] = self._definition(
+                f"{self.name}.plausibility.{analyte}", {}, self.plausibility.by_analyte[analyte])
+        self._run(self.analytes[analyte], _to_pandas(frame))
+
+    def outcome(self) -> ValidationOutcome:
+        if not self.frames:
+            raise ValueError("validation needs at least one frame (an empty one for no rows)")
+        failures = tuple(sorted(  # GX does not keep suite order; list critical first
+            (f for m in self.merged.values() if (f := _failure(m)) is not None),
+            key=lambda f: (SEVERITIES.index(f.severity), f.expectation, f.column or ""),
+        ))
+        return ValidationOutcome(
+            suite=self.name, success=not failures,
+            critical_failed=any(f.severity == "critical" for f in failures),
+            evaluated=len(self.merged), failed=len(failures), rows=self.rows,
+            failures=failures, gx_version=gx.__version__,
+        )
 
 
 def validate_frame(
@@ -122,68 +195,29 @@ def validate_frame(
     exception text. Failure details hold counts and the expected values only, never row values
     (SUMMARY's partial_unexpected_list may contain identifiers; this metadata lands in the UI).
     """
-    df = _to_pandas(frame)
-    present = set(df[analyte_column].dropna().unique()) if analyte_column in df else set()
-    return validate_frames([df], suite_path, plausibility_path, present, analyte_column)
+    return validate_frames([frame], suite_path, plausibility_path, analyte_column)
 
 
 def validate_frames(
     frames: Iterable[Any],
     suite_path: Path,
     plausibility_path: Path | None = None,
-    analytes_present: set[str] | None = None,
     analyte_column: str = "analyte",
 ) -> ValidationOutcome:
-    """Validate the rows of several frames as one table, one frame in memory at a time (a
-    backfill's staged rows need not fit in memory as one pandas frame). At least one frame; the
-    frames must split the rows so that rows sharing the columns of every uniqueness expectation
-    are in the same frame (partition_columns), or a duplicate across two frames goes unseen.
-    analytes_present: the analytes of all the frames (plausibility.csv's rows for them apply).
-
-    The outcome is the one validate_frame gives for all rows in one frame: per expectation, the
-    unexpected and evaluated row counts summed over the frames, failed when it failed on any;
-    a table-level observation (the column set) from the first frame it failed on."""
-    name, meta, expectations = load_suite(suite_path)
-    if plausibility_path is not None:
-        expectations += plausibility_expectations(plausibility_path, analytes_present or set(), analyte_column)
-
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)  # no tqdm on stderr
-    batch = (
-        context.data_sources.add_pandas("staging")
-        .add_dataframe_asset(name)
-        .add_batch_definition_whole_dataframe("whole_frame")
-    )
-    suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations, meta=meta))
-    definition = context.validation_definitions.add(
-        gx.ValidationDefinition(name=name, data=batch, suite=suite)
-    )
-    merged: dict[str, _Merged] = {}
-    rows = frames_seen = 0
+    """Validate the rows of several frames as one table, one frame in memory at a time. At least
+    one frame; the frames must split the rows so that rows sharing the columns of every uniqueness
+    expectation are in the same frame (partition_columns), or a duplicate across two frames goes
+    unseen. Each frame's rows of each analyte are checked against plausibility.csv's row for it.
+    The outcome is the one validate_frame gives for all rows in one frame."""
+    validation = _Validation(suite_path, plausibility_path, analyte_column)
     for frame in frames:
         df = _to_pandas(frame)
-        result = definition.run(batch_parameters={"dataframe": df}, result_format="SUMMARY")
-        if len(result.results) != len(expectations):  # GX must never drop one silently
-            raise RuntimeError(f"GX evaluated {len(result.results)} of {len(expectations)} expectations")
-        for r in result.results:
-            key = _expectation_key(r.expectation_config)
-            merged[key] = merged[key].add(r) if key in merged else _Merged.of(r)
-        rows += len(df)
-        frames_seen += 1
+        validation.run_table(df)
+        if plausibility_path is not None and analyte_column in df:
+            for analyte, rows in df.groupby(analyte_column, sort=True):  # one frame per analyte, not per row
+                validation.run_analyte(analyte, rows)
         del df
-    if not frames_seen:
-        raise ValueError("validate_frames needs at least one frame (an empty one for no rows)")
-
-    failures = tuple(sorted(  # GX does not keep suite order; list critical first
-        (f for m in merged.values() if (f := _failure(m)) is not None),
-        key=lambda f: (SEVERITIES.index(f.severity), f.expectation, f.column or ""),
-    ))
-    return ValidationOutcome(
-        suite=name, success=not failures,
-        critical_failed=any(f.severity == "critical" for f in failures),
-        evaluated=len(merged), failed=len(failures), rows=rows,
-        failures=failures, gx_version=gx.__version__,
-    )
+    return validation.outcome()
 
 
 def validate_query(
@@ -197,28 +231,69 @@ def validate_query(
 ) -> ValidationOutcome:
     """Validate the rows of a DuckDB query (e.g. the rows a run staged) in parts of about
     `chunk_rows` rows, so memory follows `chunk_rows`, not the rows validated (GX holds a part as
-    a pandas frame). The parts split the rows by a hash of the suite's partition_columns (by row
-    number when it has none), so duplicates meet in one part. The outcome is validate_frame's on
-    all rows at once (tests/test_gx_validation.py compares them). `query` has `?` parameters
-    `params`; ValueError for chunk_rows below 1."""
+    a pandas frame). The outcome is validate_frame's on all rows at once (tests/test_gx_validation.py
+    compares them). Two ordered passes over the query, each streamed from DuckDB (which sorts, and
+    spills, in its own memory limit):
+
+    - the suite on parts split by a hash of the suite's partition_columns (by row number when it
+      has none), so possible duplicates meet in one part;
+    - with a plausibility CSV, each analyte's value and unit in parts of at most `chunk_rows` rows.
+
+    `query` has `?` parameters `params`; ValueError for chunk_rows below 1."""
     if chunk_rows < 1:
         raise ValueError(f"chunk_rows must be 1 or more, not {chunk_rows}")
     rows = con.execute(f"SELECT count(*) FROM ({query})", params).fetchone()[0]
     columns = [column[0] for column in con.execute(f"SELECT * FROM ({query}) LIMIT 0", params).description]
-    present = set()
-    if plausibility_path is not None and analyte_column in columns:
-        analyte = identifier(analyte_column)
-        present = {row[0] for row in con.execute(
-            f"SELECT DISTINCT {analyte} FROM ({query}) WHERE {analyte} IS NOT NULL", params).fetchall()}
+    validation = _Validation(suite_path, plausibility_path, analyte_column)
     parts = max(1, -(-rows // chunk_rows))
     if parts == 1:
-        return validate_frames([con.execute(query, params).df()], suite_path, plausibility_path, present, analyte_column)
-    keys = partition_columns(suite_path)
-    split = f"hash({', '.join(identifier(column) for column in keys)})" if keys else "row_number() OVER ()"
-    frames = (con.execute(f"SELECT * EXCLUDE (validation_part) FROM (SELECT *, {split} % {parts} AS validation_part "
-                          f"FROM ({query})) WHERE validation_part = {part}", params).df()
-              for part in range(parts))
-    return validate_frames(frames, suite_path, plausibility_path, present, analyte_column)
+        validation.run_table(con.execute(query, params).df())
+    else:
+        keys = partition_columns(suite_path)
+        split = f"hash({', '.join(identifier(column) for column in keys)})" if keys else "row_number() OVER ()"
+        for _, frame in _runs(con, f"SELECT {split} % {parts} AS validation_part, * FROM ({query}) "
+                                   "ORDER BY validation_part", params, chunk_rows):
+            validation.run_table(frame)
+    if validation.plausibility is not None and analyte_column in columns:
+        analyte = identifier(analyte_column)
+        checked = [identifier(column) for column in (VALUE_COLUMN, UNIT_COLUMN) if column in columns]
+        listed = ", ".join("?" for _ in validation.plausibility.by_analyte)
+        for name, frame in _runs(con, f"SELECT {analyte} AS validation_part, {', '.join(checked) or '1 AS no_column'} "
+                                      f"FROM ({query}) WHERE {analyte} IN ({listed}) ORDER BY validation_part",
+                                 [*params, *validation.plausibility.by_analyte], chunk_rows, split_runs=True):
+            validation.run_analyte(name, frame)
+    return validation.outcome()
+
+
+def _runs(con: Any, query: str, params: list[Any], chunk_rows: int,
+          split_runs: bool = False) -> Iterator[tuple[Any, pd.DataFrame]]:
+    """The rows of `query`, whose first column `validation_part` it orders by, as (part, frame)
+    pairs: one frame per value of the part (without that column), streamed from DuckDB
+    `chunk_rows` rows at a time. With split_runs a part's rows come in frames of at most
+    `chunk_rows` rows (about: whole DuckDB vectors); without, a part is one frame whatever its
+    size. The cuts are found per chunk with numpy, so Python loops over parts, never over rows."""
+    result = con.execute(query, params)
+    vectors = max(1, -(-chunk_rows // 2048))  # DuckDB hands out rows in vectors of 2,048
+    pending: list[pd.DataFrame] = []
+    pending_rows = 0
+    while len(chunk := result.fetch_df_chunk(vectors)):
+        keys = chunk["validation_part"].to_numpy()
+        starts = [0, *(np.flatnonzero(keys[1:] != keys[:-1]) + 1), len(chunk)]
+        for start, end in zip(starts, starts[1:]):
+            piece = chunk.iloc[start:end]
+            if pending and (piece["validation_part"].iat[0] != pending[0]["validation_part"].iat[0]
+                            or (split_runs and pending_rows + len(piece) > chunk_rows)):
+                yield _joined(pending)
+                pending, pending_rows = [], 0
+            pending.append(piece)
+            pending_rows += len(piece)
+    if pending:
+        yield _joined(pending)
+
+
+def _joined(pieces: list[pd.DataFrame]) -> tuple[Any, pd.DataFrame]:
+    frame = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0].reset_index(drop=True)
+    return frame["validation_part"].iat[0], frame.drop(columns="validation_part")
 
 
 def partition_columns(suite_path: Path) -> list[str]:
