@@ -158,3 +158,102 @@ def test_a_nightly_publish_updates_the_snapshot_before_in_place_instead_of_copyi
     con.execute("DETACH snap")
     assert sorted(p.name for p in published.iterdir() if not p.name.startswith("parquet")) == [
         ".previous-snapshot.duckdb", ".previous-snapshot.run", "warehouse.duckdb"]
+
+
+# --- Parquet files of the daily tables: a night writes the days it computed, not the month so far --
+
+def _daily_files(folder: Path) -> dict[str, int]:
+    """month/file name -> inode, for every Parquet file of a published daily table."""
+    return {f"{file.parent.name}/{file.name}": file.stat().st_ino for file in sorted(folder.glob("*/*.parquet"))}
+
+
+def _publish_days(con, previous: Path | None, target: Path, days: list[date] | None) -> None:
+    """Publish screen.at_risk_daily's Parquet copy into target: whole (days None) or the days given."""
+    from pipelines.publish.snapshot import _publish_months
+
+    con.execute("CREATE OR REPLACE TEMP TABLE publish_days AS SELECT unnest(?::DATE[]) AS as_of_date", [days or []])
+    _publish_months(con, "screen.at_risk_daily", "full" if days is None else "days", target,
+                    previous if previous is not None else target.parent / "none")
+
+
+def _same_rows(con, folder: Path) -> bool:
+    difference = con.execute(
+        f"SELECT count(*) FROM ((SELECT * FROM screen.at_risk_daily EXCEPT ALL SELECT * EXCLUDE (as_of_month) "
+        f"FROM read_parquet('{folder}/*/*.parquet', hive_partitioning = true)) UNION ALL "
+        f"(SELECT * EXCLUDE (as_of_month) FROM read_parquet('{folder}/*/*.parquet', hive_partitioning = true) "
+        f"EXCEPT ALL SELECT * FROM screen.at_risk_daily))").fetchone()[0]
+    return difference == 0
+
+
+def test_nightly_parquet_writes_only_the_days_computed(tmp_path):
+    """Published whole: one file per month named by its days. Each night then writes the days it
+    computed as a new file, links the files of other days, and rewrites a file holding a day it
+    recomputed without that day; the copy always equals the table."""
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA screen")
+    con.execute("CREATE TABLE screen.at_risk_daily AS SELECT DATE '2024-01-20' + CAST(i % 40 AS INTEGER) AS as_of_date, "
+                "'P' || i AS patient_id, i AS score FROM range(400) AS t(i)")  # 2024-01-20 to 2024-02-28
+    whole = tmp_path / "p0"
+    _publish_days(con, None, whole, None)
+    assert set(_daily_files(whole)) == {"as_of_month=2024-01/days_2024-01-20_2024-01-31.parquet",
+                                        "as_of_month=2024-02/days_2024-02-01_2024-02-28.parquet"}
+    assert _same_rows(con, whole)
+
+    # night 1: 2024-02-29 is new, 2024-02-28 recomputed (a late result)
+    con.execute("DELETE FROM screen.at_risk_daily WHERE as_of_date = DATE '2024-02-28'")
+    con.execute("INSERT INTO screen.at_risk_daily SELECT DATE '2024-02-28', 'Q' || i, -i FROM range(3) AS t(i) "
+                "UNION ALL SELECT DATE '2024-02-29', 'N' || i, i FROM range(5) AS t(i)")
+    night1 = tmp_path / "p1"
+    _publish_days(con, whole, night1, [date(2024, 2, 28), date(2024, 2, 29)])
+    files = _daily_files(night1)
+    assert files["as_of_month=2024-01/days_2024-01-20_2024-01-31.parquet"] == \
+        _daily_files(whole)["as_of_month=2024-01/days_2024-01-20_2024-01-31.parquet"]  # linked, not written
+    assert set(files) == {"as_of_month=2024-01/days_2024-01-20_2024-01-31.parquet",
+                          "as_of_month=2024-02/days_2024-02-01_2024-02-27.parquet",
+                          "as_of_month=2024-02/days_2024-02-28_2024-02-29.parquet"}
+    assert _same_rows(con, night1)
+
+    # night 2: 2024-03-01 is new (a new month), 2024-02-29 recomputed: only the small file is rewritten
+    con.execute("INSERT INTO screen.at_risk_daily SELECT DATE '2024-03-01', 'M' || i, i FROM range(2) AS t(i) "
+                "UNION ALL SELECT DATE '2024-02-29', 'L', 99")
+    night2 = tmp_path / "p2"
+    _publish_days(con, night1, night2, [date(2024, 2, 29), date(2024, 3, 1)])
+    files = _daily_files(night2)
+    assert files["as_of_month=2024-02/days_2024-02-01_2024-02-27.parquet"] == \
+        _daily_files(night1)["as_of_month=2024-02/days_2024-02-01_2024-02-27.parquet"]
+    assert set(files) == {"as_of_month=2024-01/days_2024-01-20_2024-01-31.parquet",
+                          "as_of_month=2024-02/days_2024-02-01_2024-02-27.parquet",
+                          "as_of_month=2024-02/days_2024-02-28_2024-02-28.parquet",
+                          "as_of_month=2024-02/days_2024-02-29_2024-02-29.parquet",
+                          "as_of_month=2024-03/days_2024-03-01_2024-03-01.parquet"}
+    assert _same_rows(con, night2)
+
+    # a day recomputed with no rows left: its rows leave the copy, and no file is written for it
+    con.execute("DELETE FROM screen.at_risk_daily WHERE as_of_date = DATE '2024-02-10'")
+    night3 = tmp_path / "p3"
+    _publish_days(con, night2, night3, [date(2024, 2, 10)])
+    assert {name for name in _daily_files(night3) if "2024-02-0" in name or "2024-02-1" in name} == {
+        "as_of_month=2024-02/days_2024-02-01_2024-02-09.parquet",
+        "as_of_month=2024-02/days_2024-02-11_2024-02-27.parquet"}
+    assert _same_rows(con, night3)
+
+
+def test_nightly_parquet_over_files_of_an_earlier_layout(tmp_path):
+    """A month folder whose files are not named by their days (as written before) counts as holding
+    the whole month: a recomputed day rewrites that month, the other months stay linked."""
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA screen")
+    con.execute("CREATE TABLE screen.at_risk_daily AS SELECT DATE '2024-01-20' + CAST(i % 40 AS INTEGER) AS as_of_date, "
+                "'P' || i AS patient_id FROM range(400) AS t(i)")
+    earlier = tmp_path / "p0"
+    con.execute(f"COPY (SELECT *, strftime(as_of_date, '%Y-%m') AS as_of_month FROM screen.at_risk_daily) "
+                f"TO '{earlier}' (FORMAT parquet, PARTITION_BY (as_of_month))")
+    assert all(name.endswith("/data_0.parquet") for name in _daily_files(earlier))
+    con.execute("INSERT INTO screen.at_risk_daily VALUES (DATE '2024-02-15', 'X')")
+    now = tmp_path / "p1"
+    _publish_days(con, earlier, now, [date(2024, 2, 15)])
+    files = _daily_files(now)
+    assert files["as_of_month=2024-01/data_0.parquet"] == _daily_files(earlier)["as_of_month=2024-01/data_0.parquet"]
+    assert "as_of_month=2024-02/data_0.parquet" not in files
+    assert "as_of_month=2024-02/days_2024-02-15_2024-02-15.parquet" in files
+    assert _same_rows(con, now)

@@ -7,13 +7,15 @@ keeps reading it undisturbed, and a new reader never sees a half-written one. Fi
     <warehouse folder>/published/warehouse.duckdb           the snapshot (replaced by os.replace)
     <warehouse folder>/published/parquet -> parquet-<run>   Parquet copies of the derived and meta
         tables: <schema>.<table>.parquet, or for the daily tables
-        <schema>.<table>/as_of_month=<YYYY-MM>/ (hive partitions)
+        <schema>.<table>/as_of_month=<YYYY-MM>/days_<first>_<last>.parquet (hive partitions by
+        month, each file every row of its days)
 
 The cost follows the change, not the history: the new snapshot starts as an earlier snapshot file,
 and only what changed since that snapshot was published is rewritten in it: the days computed
 since (daily tables), the loads whose rows staging rewrote since (meta.staging_changes), and the
-small reference and meta tables whole. Parquet months without a day computed since are hard links
-to the previous copy. A table whose columns changed is published whole.
+small reference and meta tables whole. Parquet files of the daily tables without a day computed
+since are hard links to the previous copy; the days computed since are written as files of their
+own (_publish_months). A table whose columns changed is published whole.
 
 The earlier snapshot file is, when it can be, the one before the current: each swap keeps the
 snapshot it replaces as published/.previous-snapshot.duckdb (a hard link, so no copy) and
@@ -30,7 +32,9 @@ without comments, so the comments are applied to both after the copy (only those
 """
 
 import os
+import re
 import shutil
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -46,6 +50,8 @@ DAILY_TABLES = ("features.patient_day", "screen.rule_evaluations", "screen.at_ri
 # are in the snapshot file only (researchers get staging from the research tier).
 PARQUET_SCHEMAS = ("features", "screen", "audit", "meta")
 MONTH_FORMAT = "%Y-%m"
+# A file of a daily table's month folder holding every row of the days <first> to <last>
+DAYS_FILE = re.compile(r"days_(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2})(?:_\d+)?\.parquet")
 # The snapshot before the current one, kept for the next publish to update in place, and the run
 # whose publish wrote it (absent: the spare is not to be used).
 SPARE, SPARE_RUN = ".previous-snapshot.duckdb", ".previous-snapshot.run"
@@ -213,32 +219,88 @@ def _publish_table(con: duckdb.DuckDBPyConnection, name: str, how: str, parquet:
 
 
 def _publish_months(con: duckdb.DuckDBPyConnection, name: str, how: str, target: Path, previous: Path) -> None:
-    """A daily table as hive partitions by month: the months holding a day computed since the last
-    publish written anew, the others hard-linked from the previous copy."""
+    """A daily table as hive partitions by month, each month folder holding files of whole days:
+    as_of_month=<YYYY-MM>/days_<first>_<last>[_<n>].parquet holds every row of the days <first> to
+    <last> (a file named otherwise covers its whole month). A full publish writes one range per
+    month. Otherwise a file whose days were not computed since the last publish is hard-linked from
+    the previous copy; the days computed since are written as new files, one per run of consecutive
+    days; and a file holding one of them is rewritten without it (its other days as their own runs).
+    So a night rewrites the days it computed and yesterday's small file, not the month so far."""
     target.mkdir()
-    months, first, after = con.execute(
-        f"SELECT list(DISTINCT strftime(as_of_date, '{MONTH_FORMAT}')), date_trunc('month', min(as_of_date))::DATE, "
-        "(date_trunc('month', max(as_of_date)) + INTERVAL 1 MONTH)::DATE FROM publish_days").fetchone()
-    months = None if how == "full" else set(months or [])
-    earlier = sorted(previous.iterdir()) if previous.is_dir() else []
-    if months is None or any(not folder.name.startswith("as_of_month=") for folder in earlier):
-        months, earlier = None, []  # first publish, or an earlier layout: write every month
-    for folder in earlier:
-        if folder.name.split("=", 1)[1] not in months:
-            (target / folder.name).mkdir()
-            for file in folder.iterdir():
-                os.link(file, target / folder.name / file.name)
-    if months == set():
+    earlier = {} if how == "full" or not previous.is_dir() else {
+        folder.name: sorted(folder.iterdir()) for folder in previous.iterdir()}
+    if how == "full" or any(not month.startswith("as_of_month=") for month in earlier):
+        _publish_months_whole(con, name, target)  # first publish, or an earlier layout
         return
-    where, params = "", {}
-    if months is not None:  # a date range first, so DuckDB skips the row groups of other months
-        where = (f"WHERE as_of_date >= $first AND as_of_date < $after "
-                 f"AND strftime(as_of_date, '{MONTH_FORMAT}') IN (SELECT unnest($months))")
-        params = {"first": first, "after": after, "months": sorted(months)}
+    changed = [day for (day,) in con.execute(
+        f"SELECT DISTINCT as_of_date FROM {name} WHERE as_of_date IN (SELECT as_of_date FROM publish_days) "
+        "ORDER BY as_of_date").fetchall()]  # computed since, with rows (a day without rows needs no file)
+    computed = {day for (day,) in con.execute("SELECT as_of_date FROM publish_days").fetchall()}
+    to_write: dict[str, set] = {}
+    for month, files in earlier.items():
+        (target / month).mkdir()
+        for file in files:
+            first, last = _file_days(file, month)
+            if any(first <= day <= last for day in computed):  # rewritten below, without the days computed
+                to_write.setdefault(month, set()).update(
+                    first + timedelta(days=offset) for offset in range((last - first).days + 1))
+            else:
+                os.link(file, target / month / file.name)
+    for month, days in to_write.items():
+        for first, last in _runs_of_days(sorted(days - computed)):
+            _write_days(con, name, target / month, first, last)
+    for first, last in _runs_of_days(changed):
+        folder = target / f"as_of_month={first.strftime(MONTH_FORMAT)}"
+        folder.mkdir(exist_ok=True)
+        _write_days(con, name, folder, first, last)
+
+
+def _publish_months_whole(con: duckdb.DuckDBPyConnection, name: str, target: Path) -> None:
+    """Every month of a daily table anew: one COPY partitioned by month, each file then named by the
+    first and last day of its month's rows."""
     scratch = target.parent / f".{name}-new"
-    con.execute(f"COPY (SELECT *, strftime(as_of_date, '{MONTH_FORMAT}') AS as_of_month FROM {name} {where}) "
-                f"TO '{scratch}' (FORMAT parquet, PARTITION_BY (as_of_month){parquet_options()})", params)
-    if scratch.is_dir():
-        for folder in scratch.iterdir():
-            os.replace(folder, target / folder.name)
-        scratch.rmdir()
+    con.execute(f"COPY (SELECT *, strftime(as_of_date, '{MONTH_FORMAT}') AS as_of_month FROM {name}) "
+                f"TO '{scratch}' (FORMAT parquet, PARTITION_BY (as_of_month){parquet_options()})")
+    if not scratch.is_dir():  # no rows
+        return
+    ranges = {f"as_of_month={month}": (first, last) for month, first, last in con.execute(
+        f"SELECT strftime(as_of_date, '{MONTH_FORMAT}'), min(as_of_date), max(as_of_date) FROM {name} GROUP BY ALL"
+    ).fetchall()}
+    for folder in scratch.iterdir():
+        first, last = ranges[folder.name]
+        for number, file in enumerate(sorted(folder.iterdir())):
+            file.rename(folder / (_days_file_name(first, last) if number == 0
+                                  else _days_file_name(first, last, number)))
+        os.replace(folder, target / folder.name)
+    scratch.rmdir()
+
+
+def _days_file_name(first: date, last: date, number: int | None = None) -> str:
+    return f"days_{first.isoformat()}_{last.isoformat()}" + ("" if number is None else f"_{number}") + ".parquet"
+
+
+def _file_days(file: Path, month_folder: str) -> tuple[date, date]:
+    """The first and last day a month folder's file holds: from its name, else its whole month."""
+    named = DAYS_FILE.fullmatch(file.name)
+    if named:
+        return date.fromisoformat(named[1]), date.fromisoformat(named[2])
+    first = datetime.strptime(month_folder.split("=", 1)[1], MONTH_FORMAT).date()
+    return first, (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def _runs_of_days(days: list[date]) -> list[tuple[date, date]]:
+    """Sorted days as runs of consecutive days within one month: [(first, last), ...]."""
+    runs: list[tuple[date, date]] = []
+    for day in days:
+        if runs and day == runs[-1][1] + timedelta(days=1) and day.month == runs[-1][1].month:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def _write_days(con: duckdb.DuckDBPyConnection, name: str, folder: Path, first: date, last: date) -> None:
+    """The rows of days first to last (one month) as one Parquet file, without the partition column
+    (as the partitioned COPY writes them)."""
+    con.execute(f"COPY (SELECT * FROM {name} WHERE as_of_date BETWEEN ? AND ?) "
+                f"TO '{folder / _days_file_name(first, last)}' (FORMAT parquet{parquet_options()})", [first, last])
