@@ -22,9 +22,18 @@ def record_changed_days(con: duckdb.DuckDBPyConnection, run_id: str, rule_set: R
     and vital rows and of the earlier versions of those records,
     and the computed days of the patients whose diagnoses, medications, encounters or patient row changed (only
     once features.patient_day and those staging tables exist). Run after staging; features and
-    screen mark the days recomputed. Returns the number of days recorded for run_id."""
+    screen mark the days recomputed. Returns the number of days recorded for run_id.
+
+    Nothing is recorded while no day has been computed (no features.patient_day table and no
+    features.patient_day step in meta.runs): every day is then computed from the current rows when
+    first reached, so there is nothing to recompute, and the first backfill does not read and
+    parse every landed row a second time (6.7 s at 1 million lab rows, docs/BENCHMARKS.md)."""
     existing = {row[0] for row in con.execute(
         "SELECT schema_name || '.' || table_name FROM duckdb_tables()").fetchall()}
+    computed = "features.patient_day" in existing or con.execute(
+        "SELECT count(*) FROM meta.runs WHERE step = 'features.patient_day'").fetchone()[0] > 0
+    if not computed:
+        return 0
     first, *record_days = statements(sql_text("meta/changed_days.sql"))
     params = {"run_id": run_id, "longest_window_hours": longest_window_hours(rule_set or active_rule_set())}
     with transaction(con):

@@ -13,7 +13,8 @@
 -- quarantine (conflicting_record_id) an earlier row, which then leaves the days it was counted in.
 -- Staged, superseded or quarantined alike, by the same bounds as sql/features/patient_day.sql:
 -- taken in (cutoff - longest window, cutoff), known before the cutoff. Days not computed yet are
--- marked too (changed_days.pending_changed_days skips them).
+-- marked too (changed_days.pending_changed_days skips them); while no day at all has been computed,
+-- changed_days.record_changed_days runs neither statement (nothing to recompute).
 --
 -- Diagnoses, medications, patients, encounters (sql/screen/screen_day.sql reads them: contexts,
 -- immunosuppression, age, intensive care stays): for every row of this run's loads that staging made the current
