@@ -363,3 +363,19 @@ def test_plausibility_per_analyte_frame_equals_gx_row_conditions():
     found = sorted((f for f in validate_frame(frame, LAB_SUITE, PLAUSIBILITY).failures if "analyte ==" in f.expectation),
                    key=by_name)
     assert found == expected
+
+
+def test_validation_in_parts_with_a_plausibility_file_of_no_rows(tmp_path):
+    """A plausibility.csv with its header only: no analyte has bounds, so every analyte fails the
+    coverage expectation (a warning), in parts as on one whole frame."""
+    from pipelines.staging.gx_validation import validate_query
+
+    empty = tmp_path / "plausibility.csv"
+    empty.write_text(PLAUSIBILITY.read_text().splitlines()[0] + "\n")
+    con = duckdb.connect()
+    con.register("labs_frame", lab_frame())
+    con.execute("CREATE TABLE labs AS SELECT * FROM labs_frame")
+    whole = validate_frame(lab_frame(), LAB_SUITE, empty)
+    assert whole.evaluated == suite_size(LAB_SUITE) + 1 and whole.failed == 1 and not whole.critical_failed
+    for chunk_rows in (5, 1000):
+        assert validate_query(con, "SELECT * FROM labs", [], LAB_SUITE, empty, chunk_rows=chunk_rows) == whole

@@ -237,6 +237,13 @@ def test_nightly_parquet_writes_only_the_days_computed(tmp_path):
         "as_of_month=2024-02/days_2024-02-11_2024-02-27.parquet"}
     assert _same_rows(con, night3)
 
+    # a month whose only day is recomputed with no rows left: no empty file, no empty folder
+    con.execute("DELETE FROM screen.at_risk_daily WHERE as_of_date = DATE '2024-03-01'")
+    night4 = tmp_path / "p4"
+    _publish_days(con, night3, night4, [date(2024, 3, 1)])
+    assert not (night4 / "as_of_month=2024-03").exists()
+    assert _same_rows(con, night4)
+
 
 def test_nightly_parquet_over_files_of_an_earlier_layout(tmp_path):
     """A month folder whose files are not named by their days (as written before) counts as holding
@@ -256,4 +263,13 @@ def test_nightly_parquet_over_files_of_an_earlier_layout(tmp_path):
     assert files["as_of_month=2024-01/data_0.parquet"] == _daily_files(earlier)["as_of_month=2024-01/data_0.parquet"]
     assert "as_of_month=2024-02/data_0.parquet" not in files
     assert "as_of_month=2024-02/days_2024-02-15_2024-02-15.parquet" in files
+    assert "as_of_month=2024-02/days_2024-02-16_2024-02-29.parquet" in files  # the rows end on the 28th
+    assert all(duckdb.connect().execute(f"SELECT count(*) FROM '{now / name}'").fetchone()[0] for name in files)
+
+    # a recomputed day before the month's first row: no file for the empty days before it
+    later = tmp_path / "p2"
+    _publish_days(con, now, later, [date(2024, 1, 10)])
+    assert sorted(name for name in _daily_files(later) if "2024-01" in name) == [
+        "as_of_month=2024-01/days_2024-01-11_2024-01-31.parquet"]
+    assert _same_rows(con, later)
     assert _same_rows(con, now)

@@ -253,6 +253,9 @@ def _publish_months(con: duckdb.DuckDBPyConnection, name: str, how: str, target:
         folder = target / f"as_of_month={first.strftime(MONTH_FORMAT)}"
         folder.mkdir(exist_ok=True)
         _write_days(con, name, folder, first, last)
+    for folder in target.iterdir():  # a month whose days all lost their rows
+        if not any(folder.iterdir()):
+            folder.rmdir()
 
 
 def _publish_months_whole(con: duckdb.DuckDBPyConnection, name: str, target: Path) -> None:
@@ -301,6 +304,9 @@ def _runs_of_days(days: list[date]) -> list[tuple[date, date]]:
 
 def _write_days(con: duckdb.DuckDBPyConnection, name: str, folder: Path, first: date, last: date) -> None:
     """The rows of days first to last (one month) as one Parquet file, without the partition column
-    (as the partitioned COPY writes them)."""
-    con.execute(f"COPY (SELECT * FROM {name} WHERE as_of_date BETWEEN ? AND ?) "
-                f"TO '{folder / _days_file_name(first, last)}' (FORMAT parquet{parquet_options()})", [first, last])
+    (as the partitioned COPY writes them); no file when those days have no rows."""
+    file = folder / _days_file_name(first, last)
+    written = con.execute(f"COPY (SELECT * FROM {name} WHERE as_of_date BETWEEN ? AND ?) "
+                          f"TO '{file}' (FORMAT parquet{parquet_options()})", [first, last]).fetchone()[0]
+    if not written:
+        file.unlink()

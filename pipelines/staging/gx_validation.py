@@ -254,7 +254,7 @@ def validate_query(
         for _, frame in _runs(con, f"SELECT {split} % {parts} AS validation_part, * FROM ({query}) "
                                    "ORDER BY validation_part", params, chunk_rows):
             validation.run_table(frame)
-    if validation.plausibility is not None and analyte_column in columns:
+    if validation.plausibility is not None and validation.plausibility.by_analyte and analyte_column in columns:
         analyte = identifier(analyte_column)
         checked = [identifier(column) for column in (VALUE_COLUMN, UNIT_COLUMN) if column in columns]
         listed = ", ".join("?" for _ in validation.plausibility.by_analyte)
