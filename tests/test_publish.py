@@ -176,6 +176,12 @@ def _publish_days(con, previous: Path | None, target: Path, days: list[date] | N
                     previous if previous is not None else target.parent / "none")
 
 
+def _recompute_without_rows(con, previous: Path, target: Path, day: date) -> None:
+    """The day recomputed and left with no rows in screen.at_risk_daily, then published."""
+    con.execute("DELETE FROM screen.at_risk_daily WHERE as_of_date = ?", [day])
+    _publish_days(con, previous, target, [day])
+
+
 def _same_rows(con, folder: Path) -> bool:
     difference = con.execute(
         f"SELECT count(*) FROM ((SELECT * FROM screen.at_risk_daily EXCEPT ALL SELECT * EXCLUDE (as_of_month) "
@@ -229,18 +235,16 @@ def test_nightly_parquet_writes_only_the_days_computed(tmp_path):
     assert _same_rows(con, night2)
 
     # a day recomputed with no rows left: its rows leave the copy, and no file is written for it
-    con.execute("DELETE FROM screen.at_risk_daily WHERE as_of_date = DATE '2024-02-10'")
     night3 = tmp_path / "p3"
-    _publish_days(con, night2, night3, [date(2024, 2, 10)])
+    _recompute_without_rows(con, night2, night3, date(2024, 2, 10))
     assert {name for name in _daily_files(night3) if "2024-02-0" in name or "2024-02-1" in name} == {
         "as_of_month=2024-02/days_2024-02-01_2024-02-09.parquet",
         "as_of_month=2024-02/days_2024-02-11_2024-02-27.parquet"}
     assert _same_rows(con, night3)
 
     # a month whose only day is recomputed with no rows left: no empty file, no empty folder
-    con.execute("DELETE FROM screen.at_risk_daily WHERE as_of_date = DATE '2024-03-01'")
     night4 = tmp_path / "p4"
-    _publish_days(con, night3, night4, [date(2024, 3, 1)])
+    _recompute_without_rows(con, night3, night4, date(2024, 3, 1))
     assert not (night4 / "as_of_month=2024-03").exists()
     assert _same_rows(con, night4)
 
