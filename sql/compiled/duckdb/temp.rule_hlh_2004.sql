@@ -19,12 +19,12 @@ WITH items AS (
     SELECT
         patient_id, as_of_date, contexts, suspected_contexts, age_years, in_icu,
         window_item(temperature, '>=', 38.5::DOUBLE, 'Cel') AS fever,
-        CASE WHEN datediff('day', birth_date, hemoglobin['min_at']) < 28
+        CASE WHEN datediff('day', birth_date, CAST(hemoglobin['min_at'] AS DATE)) < 28
              THEN window_item(hemoglobin, '<', 10.0::DOUBLE,
                               'g/dL')
              ELSE window_item(hemoglobin, '<', 9.0::DOUBLE,
                               'g/dL') END AS hemoglobin,
-        datediff('day', birth_date, hemoglobin['min_at']) AS age_days_at_hemoglobin,
+        datediff('day', birth_date, CAST(hemoglobin['min_at'] AS DATE)) AS age_days_at_hemoglobin,
         window_item(platelets, '<', 100.0::DOUBLE, '10*3/uL') AS platelets,
         window_item(anc, '<', 1.0::DOUBLE, '10*3/uL') AS anc,
         window_item(triglycerides, '>=', 265.0::DOUBLE,

@@ -16,12 +16,12 @@ WITH items AS (
     SELECT
         patient_id, as_of_date, contexts, suspected_contexts, age_years, in_icu,
         window_item(temperature, ${{rule}}__fever__op, ${{rule}}__fever__threshold, ${{rule}}__fever__unit) AS fever,
-        CASE WHEN datediff('day', birth_date, hemoglobin['min_at']) < ${{rule}}__infant_age_days
+        CASE WHEN datediff('day', birth_date, CAST(hemoglobin['min_at'] AS DATE)) < ${{rule}}__infant_age_days
              THEN window_item(hemoglobin, ${{rule}}__hemoglobin_infant__op, ${{rule}}__hemoglobin_infant__threshold,
                               ${{rule}}__hemoglobin_infant__unit)
              ELSE window_item(hemoglobin, ${{rule}}__hemoglobin__op, ${{rule}}__hemoglobin__threshold,
                               ${{rule}}__hemoglobin__unit) END AS hemoglobin,
-        datediff('day', birth_date, hemoglobin['min_at']) AS age_days_at_hemoglobin,
+        datediff('day', birth_date, CAST(hemoglobin['min_at'] AS DATE)) AS age_days_at_hemoglobin,
         window_item(platelets, ${{rule}}__platelets__op, ${{rule}}__platelets__threshold, ${{rule}}__platelets__unit) AS platelets,
         window_item(anc, ${{rule}}__anc__op, ${{rule}}__anc__threshold, ${{rule}}__anc__unit) AS anc,
         window_item(triglycerides, ${{rule}}__triglycerides__op, ${{rule}}__triglycerides__threshold,
