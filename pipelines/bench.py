@@ -9,7 +9,11 @@ asserts a time.
   labs). Peak memory is that of the whole process tree (resident memory of this process and its
   children, sampled from /proc every 0.25 s). DuckDB's memory limit is MASSCREEN_DUCKDB_MEMORY,
   5GB unless set. Results: Markdown on the console and, per size, into --json (docs/benchmarks.json).
-  `--generate-only` fills the cache and stops.
+  `--generate-only` fills the cache and stops. Disk: per size, the peak of its run folder during
+  the runs (landed files, warehouse, spilled data, published copies; sampled every 2 s) and the
+  parts after the nightly run; before a size, the disk it needs is estimated from the largest size
+  measured (peak bytes per lab row, from --json) and a size that cannot fit stops the bench with
+  one line (`--skip-disk-check` runs it anyway).
 - `python -m pipelines.bench pipeline`: a synthetic hospital with 1x and 10x the history through
   Dagster, a backfill and then a nightly run with that night's files, by step (from meta.runs).
 - `python -m pipelines.bench ingest --rows N`: N lab rows from one canonical CSV to staging
@@ -215,13 +219,32 @@ def bench_report(flagged: int, folder: Path, markdown: Path, patients: int = 400
     print(f"\nWritten into {markdown}")
 
 
+def disk_bytes(folder: Path) -> int:
+    """Bytes the regular files under `folder` take on disk (allocated blocks), a file with several
+    hard links counted once; 0 when the folder does not exist."""
+    seen, total = set(), 0
+    for root, _, names in os.walk(folder):
+        for name in names:
+            try:
+                stat = os.lstat(os.path.join(root, name))
+            except OSError:
+                continue  # removed between the listing and the stat (a finished spill file)
+            if (stat.st_dev, stat.st_ino) not in seen:
+                seen.add((stat.st_dev, stat.st_ino))
+                total += stat.st_blocks * 512
+    return total
+
+
 class TreeMemory:
     """Peak resident memory of this process and all its descendants, sampled in a background
     thread (Linux /proc; elsewhere the peaks getrusage reports for this process and its waited-for
-    children). Use `with TreeMemory() as memory:` then memory.peak_mib."""
+    children). Use `with TreeMemory() as memory:` then memory.peak_mib. With `disk` (a folder), the
+    peak of disk_bytes(disk) is sampled too (every `disk_every` samples): memory.peak_disk_bytes,
+    spilled intermediate results included when they go to that folder."""
 
-    def __init__(self, interval: float = 0.25):
+    def __init__(self, interval: float = 0.25, disk: Path | None = None, disk_every: int = 8):
         self.interval, self.peak_kib = interval, 0
+        self.disk, self.disk_every, self.peak_disk_bytes = disk, disk_every, 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -246,8 +269,12 @@ class TreeMemory:
         return total
 
     def _sample(self) -> None:
+        samples = 0
         while not self._stop.is_set():
             self.peak_kib = max(self.peak_kib, self._tree_kib(os.getpid()))
+            if self.disk is not None and samples % self.disk_every == 0:
+                self.peak_disk_bytes = max(self.peak_disk_bytes, disk_bytes(self.disk))
+            samples += 1
             self._stop.wait(self.interval)
 
     def __enter__(self) -> "TreeMemory":
@@ -256,6 +283,8 @@ class TreeMemory:
         return self
 
     def __exit__(self, *exc) -> None:
+        if self.disk is not None:
+            self.peak_disk_bytes = max(self.peak_disk_bytes, disk_bytes(self.disk))
         if self._thread.is_alive():
             self._stop.set()
             self._thread.join()
@@ -367,7 +396,7 @@ def bench_size(hospital, folder: Path, progress: Progress) -> dict:
             _link_all(last_day, landing)
         progress.prefix = f"{hospital.size} {phase}: "
         progress.say(f"run {start} to {end}")
-        with TreeMemory() as memory:
+        with TreeMemory(disk=folder) as memory:
             began = time.monotonic()
             # as `masscreen run` does: a backfill loads once, then the blocks of days with data
             outcome = runner.run_backfill(start, end) if phase == "backfill" else runner.run_range(start, end)
@@ -377,7 +406,8 @@ def bench_size(hospital, folder: Path, progress: Progress) -> dict:
             steps = con.execute(STEP_SECONDS, [run_ids]).fetchall()
         rows_in = sum(rows for step, _, rows in steps if step == "raw.extracts")
         result[phase] = {"seconds": round(seconds, 2), "rows_in": rows_in, "rows_per_second": round(rows_in / seconds),
-                         "peak_memory_mib": round(memory.peak_mib), "run_id": outcome.run_id,
+                         "peak_memory_mib": round(memory.peak_mib), "peak_disk_bytes": memory.peak_disk_bytes,
+                         "run_id": outcome.run_id,
                          "failures": list(outcome.failures),
                          "steps": {step: {"seconds": round(step_seconds, 2), "rows": rows}
                                    for step, step_seconds, rows in steps if step != "run failed"}}
@@ -387,6 +417,8 @@ def bench_size(hospital, folder: Path, progress: Progress) -> dict:
             progress.say(f"failed: {failure.splitlines()[0][:300]}")
         if not outcome.success:
             break  # a night after a failed backfill measures nothing the figures could use
+    result["disk"] = footprint(folder, warehouse, hospital.bytes, result)
+    progress.say("disk: " + ", ".join(f"{part} {size / 2**30:.2f} GiB" for part, size in result["disk"].items()))
     progress.prefix = f"{hospital.size} floor: "
     with TreeMemory() as memory:
         floor = _floor(warehouse, landing)
@@ -395,6 +427,54 @@ def bench_size(hospital, folder: Path, progress: Progress) -> dict:
     progress.say(", ".join(f"{k} {v:.1f} s" for k, v in floor.items()))
     progress.prefix = ""
     return result
+
+
+def footprint(folder: Path, warehouse: Path, landing_bytes: int, result: dict) -> dict:
+    """Disk a size's run takes, in bytes, after its last run: the landed files (hard links to the
+    cache), the warehouse, the published folder (snapshot, the snapshot it replaced, Parquet), the
+    rest of the run folder (spill folder, Dagster's instance); and the peak of the whole run folder
+    sampled during the runs (`peak`, spilled data included): the free disk a size needs."""
+    from pipelines.publish.snapshot import published_folder
+
+    files = sum(path.stat().st_blocks * 512 for path in (warehouse, Path(f"{warehouse}.wal")) if path.exists())
+    published = disk_bytes(published_folder(warehouse))
+    whole = disk_bytes(folder)
+    peaks = [result[phase]["peak_disk_bytes"] for phase in ("backfill", "nightly") if phase in result]
+    return {"landing": landing_bytes, "warehouse": files, "published": published,
+            "other": max(whole - landing_bytes - files - published, 0), "peak": max(peaks + [whole])}
+
+
+def disk_needed(size: str, measured: dict) -> tuple[int, str] | None:
+    """The free disk a size's run needs, estimated from the largest measured size with disk figures
+    (its peak bytes per lab row times the size's lab rows, estimated from the copies of the base
+    hospital), and the size it was estimated from; None without such a measurement."""
+    from pipelines.synthetic.scale import SIZES
+
+    known = [(entry["lab_rows"], name, entry) for name, entry in measured.items()
+             if entry.get("disk", {}).get("peak") and entry.get("copies")]
+    if not known:
+        return None
+    rows, name, entry = max(known)
+    rows_here = rows / entry["copies"] * SIZES[size]
+    return round(entry["disk"]["peak"] / rows * rows_here), name
+
+
+def check_disk(size: str, measured: dict, cache: Path, folder: Path) -> None:
+    """Stop before a size whose run cannot fit on the disk (disk_needed against the free space of
+    `folder`, counting what is already cached and the previous run of that size, which is
+    replaced): SystemExit with one line giving both figures and the fixes."""
+    needed = disk_needed(size, measured)
+    if needed is None:
+        return
+    bytes_needed, source = needed
+    folder.mkdir(parents=True, exist_ok=True)
+    cached = sum(disk_bytes(path) for path in cache.glob(f"{size}-*")) if cache.exists() else 0
+    available = shutil.disk_usage(folder).free + cached + max(disk_bytes(folder / size) - cached, 0)
+    if bytes_needed > available:
+        raise SystemExit(
+            f"bench: size {size} needs about {bytes_needed / 2**30:.0f} GiB of disk (the peak per lab row measured at "
+            f"{source}) but {available / 2**30:.0f} GiB are free for {folder}: free disk, give --dir and --cache on a "
+            f"larger disk, or pass --skip-disk-check to run anyway")
 
 
 def print_size(size: str, generated: dict, r: dict) -> None:
@@ -425,6 +505,10 @@ def print_size(size: str, generated: dict, r: dict) -> None:
             print(f"**The {phase} failed**: {failure.splitlines()[0][:300]}\n")
     if not r["nightly"]["seconds"]:
         print("No nightly run: the backfill failed.\n")
+    if "disk" in r:
+        print("Disk after the nightly run (GiB): " + ", ".join(
+            f"{part} {size / 2**30:.2f}" for part, size in r["disk"].items() if part != "peak")
+            + f"; peak of the run folder during the runs {r['disk']['peak'] / 2**30:.2f}.\n")
     print("Floor: " + ", ".join(f"{k} {v:.2f} s" for k, v in r["floor"]["parts"].items())
           + f"; total {floor:.2f} s (peak {r['floor']['peak_memory_mib']:,} MiB).")
 
@@ -448,15 +532,19 @@ def print_summary(sizes: dict) -> None:
               f"| {f'{nightly / small:.2f}' if nightly and small else ''} | {r['measured']} |")
 
 
-def bench_sizes(sizes: list[str], cache: Path, folder: Path, json_path: Path, generate_only: bool) -> None:
-    """Per size: the cached hospital (generated when missing), then bench_size; results printed and
-    merged into json_path by size (other sizes' earlier entries are kept)."""
+def bench_sizes(sizes: list[str], cache: Path, folder: Path, json_path: Path, generate_only: bool,
+                skip_disk_check: bool = False) -> None:
+    """Per size: a check that its run fits on the disk (check_disk, unless skip_disk_check), the
+    cached hospital (generated when missing), then bench_size; results printed and merged into
+    json_path by size (other sizes' earlier entries are kept)."""
     from pipelines.synthetic.scale import scaled_hospital
 
     os.environ.setdefault("MASSCREEN_DUCKDB_MEMORY", "5GB")
     progress = Progress()
     results = json.loads(json_path.read_text()) if json_path.exists() else {"sizes": {}}
     for size in sizes:
+        if not (skip_disk_check or generate_only):
+            check_disk(size, results["sizes"], cache, folder)
         progress.prefix = f"{size} generate: "
         with TreeMemory() as memory:
             hospital = scaled_hospital(size, cache, progress=progress.say)
@@ -548,6 +636,8 @@ def main() -> None:
     sizes.add_argument("--dir", type=Path, default=Path("var/bench-sizes"), help="per-run warehouses")
     sizes.add_argument("--json", type=Path, default=Path("docs/benchmarks.json"))
     sizes.add_argument("--generate-only", action="store_true", help="fill the cache and stop")
+    sizes.add_argument("--skip-disk-check", action="store_true",
+                       help="run a size even when the disk it needs (from a smaller size's peak) is not free")
     report = commands.add_parser("report", help="masscreen report for a day with about --flagged flagged patients")
     report.add_argument("--flagged", type=int, default=50)
     report.add_argument("--patients", type=int, default=4000)
@@ -563,7 +653,7 @@ def main() -> None:
     elif args.command == "report":
         bench_report(args.flagged, args.dir, args.markdown, args.patients)
     elif args.command == "sizes":
-        bench_sizes(args.sizes, args.cache, args.dir, args.json, args.generate_only)
+        bench_sizes(args.sizes, args.cache, args.dir, args.json, args.generate_only, args.skip_disk_check)
     elif args.command == "ingest":
         bench_ingest(args.rows, args.dir)
     else:
