@@ -38,9 +38,10 @@ from sqlglot.dialects.duckdb import DuckDB
 
 from pipelines.core.settings import REFERENCE_DIR, SQL_DIR
 from pipelines.core.warehouse import sql_text, statements
-from pipelines.features.feature_columns import (analyte_joins_sql, last_as_of_date_columns_sql,
+from pipelines.features.feature_columns import (analyte_summaries_sql, last_as_of_date_columns_sql,
                                                 last_as_of_dates_sql, latest_last_as_of_date_sql, longest_window_hours,
-                                                trend_columns_sql, window_picks_sql, windowed_aggregates_sql)
+                                                trend_columns_sql, window_picks_sql, window_summary_sql,
+                                                windowed_aggregates_sql)
 from pipelines.features.rule_set import RuleSet, load_rule_set
 
 COMPILED_DIR = SQL_DIR / "compiled"
@@ -72,7 +73,8 @@ def patient_day_template(rule_set: RuleSet) -> str:
             .replace("{{last_as_of_date_columns}}", last_as_of_date_columns_sql(rule_set))
             .replace("{{latest_last_as_of_date}}", latest_last_as_of_date_sql(rule_set))
             .replace("{{window_picks}}", window_picks_sql(rule_set))
-            .replace("{{analyte_joins}}", analyte_joins_sql())
+            .replace("{{window_summary}}", window_summary_sql(rule_set))
+            .replace("{{analyte_summaries}}", analyte_summaries_sql())
             .replace("{{longest_window_hours}}", str(longest_window_hours(rule_set)))
             .replace("{{trend_columns}}", trend_columns_sql(rule_set)))
 

@@ -71,35 +71,39 @@ def window_picks_sql(rule_set: RuleSet) -> str:
     return ",\n           ".join(entries)
 
 
+def window_summary_sql(rule_set: RuleSet) -> str:
+    """The struct of one per_analyte row: per window, its aggregates (the fields of AGGREGATES),
+    each pick's time and censoring read back from its key."""
+    windows = []
+    for window in rule_set.look_back_windows:
+        fields = ", ".join(
+            [f"'{pick}': {pick}_value__{window}, '{pick}_at': pick_key_{pick}_at({pick}_key__{window}), "
+             f"'{pick}_censoring': pick_key_{pick}_censoring({pick}_key__{window})" for pick in ("last", "min", "max")]
+            + [f"'open_above': open_above__{window}", f"'open_below': open_below__{window}",
+               f"'n': n__{window}"])
+        windows.append(f"'{window}': {{{fields}}}")
+    return "{" + ", ".join(windows) + "}"
+
+
 def windowed_aggregates_sql(rule_set: RuleSet) -> str:
-    """SELECT-list entries of the windowed aggregate columns, in ANALYTES x windows x AGGREGATES
-    order, from each analyte's per_analyte row joined as "<analyte>" (analyte_joins_sql): each pick's
-    value, and its time and censoring read back from its key (macros pick_key_*, sql/macros.sql);
-    n is 0, not NULL, when the window holds no value."""
+    """SELECT-list entries unpacking each analyte's summary (a struct column <analyte>__summary with
+    one struct per window, sql/features/patient_day.sql) into one column per window and aggregate
+    (n is 0, not NULL, when the window holds no value)."""
     entries = []
     for analyte in ANALYTES:
         for window in rule_set.look_back_windows:
             for aggregate in AGGREGATES:
-                pick, _, part = aggregate.partition("_")
-                if aggregate in ("last", "min", "max"):
-                    expression = f'"{analyte}".{pick}_value__{window}'
-                elif part in ("at", "censoring"):
-                    expression = f'pick_key_{pick}_{part}("{analyte}".{pick}_key__{window})'
-                elif aggregate == "n":
-                    expression = f'coalesce("{analyte}".n__{window}, 0)'
-                else:  # open_above, open_below
-                    expression = f'"{analyte}".{aggregate}__{window}'
-                entries.append(f"{expression} AS {column_name(analyte, window, aggregate)}")
+                pick = f'{analyte}__summary."{window}".{aggregate}'
+                if aggregate == "n":
+                    pick = f"coalesce({pick}, 0)"
+                entries.append(f"{pick} AS {column_name(analyte, window, aggregate)}")
     return ",\n        ".join(entries)
 
 
-def analyte_joins_sql() -> str:
-    """One LEFT JOIN per analyte of its per_analyte rows, named "<analyte>", to patient_days on
-    (patient_id, as_of_date): at most one row each, so the patient-days are neither lost nor
-    repeated."""
-    return "\n    ".join(
-        f"LEFT JOIN (SELECT * FROM per_analyte WHERE analyte = '{analyte}') AS \"{analyte}\" "
-        "USING (patient_id, as_of_date)" for analyte in ANALYTES)
+def analyte_summaries_sql() -> str:
+    """SELECT-list entries taking each analyte's summary out of the per patient-day map (once per
+    analyte, so the columns are read from a struct, not looked up in the map one by one)."""
+    return ",\n           ".join(f"by_analyte['{analyte}'] AS {analyte}__summary" for analyte in ANALYTES)
 
 
 # Trends relative to the patient's own recent values (engineering features; no published cut-off),

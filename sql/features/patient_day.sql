@@ -15,11 +15,10 @@
 --
 -- The double-brace placeholders are rendered from the rule set by pipelines/features/feature_columns.py:
 -- windows from the rule file's look_back_windows (last_as_of_dates, last_as_of_date_columns,
--- latest_last_as_of_date, window_picks, longest_window_hours); analyte_joins (one join of
--- per_analyte per analyte) and windowed_aggregates, for every analyte, window and aggregate (last,
--- last_at, last_censoring, min, min_at, min_censoring, max, max_at, max_censoring, open_above,
--- open_below, n), a column <analyte>__<window>__<agg> in the analyte's canonical unit;
--- trend_columns from trend_windows.
+-- latest_last_as_of_date, window_picks, window_summary, analyte_summaries, longest_window_hours);
+-- windowed_aggregates, for every analyte, window and aggregate (last, last_at, last_censoring,
+-- min, min_at, min_censoring, max, max_at, max_censoring, open_above, open_below, n), a column
+-- <analyte>__<window>__<agg> in the analyte's canonical unit; trend_columns from trend_windows.
 --
 -- How it is computed, at a cost that follows the number of values (not values x days x windows):
 -- a value counts for the as-of days from its first_as_of_date (the later of the local days it was
@@ -27,8 +26,7 @@
 -- computed from its time, so daylight-saving days are exact). Values of one patient and analyte
 -- that share those days are reduced to one partial row (partials); each partial row is
 -- spread over its days (at most the longest window's days) and the partial rows of a day are
--- combined per window, keeping only those whose last day for that window has not passed; each
--- analyte's combined row then becomes its columns of the patient's day by a join. Every
+-- combined per window, keeping only those whose last day for that window has not passed. Every
 -- pick (last, min, max) is made by a key that determines the value, its time and its censoring
 -- (macros pick_key_*, sql/macros.sql), so combining the partial picks gives the same pick as
 -- taking it over all values at once (tests/test_feature_equivalence.py compares the two on a
@@ -114,20 +112,25 @@ per_analyte AS (
     FROM spread
     GROUP BY ALL
 ),
-patient_days AS (
-    -- one row per patient and day with some analyte's value in its longest window
-    SELECT DISTINCT patient_id, as_of_date FROM per_analyte
+by_patient_day AS (
+    -- one map per patient and day: analyte -> its summary (per window, the window's aggregates)
+    SELECT patient_id, as_of_date,
+           map_from_entries(list((analyte, {{window_summary}}))) AS by_analyte
+    FROM per_analyte
+    GROUP BY ALL
+),
+summaries AS (
+    SELECT patient_id, as_of_date,
+           {{analyte_summaries}}
+    FROM by_patient_day
 ),
 aggregated AS (
-    -- one column per analyte, window and aggregate: each analyte's per_analyte row joined to its
-    -- patient and day (analyte_joins), each pick's time and censoring read back from its key
     SELECT
         patient_id,
         as_of_date,
         CAST(as_of_date + 1 AS TIMESTAMPTZ) AS as_of_cutoff,
         {{windowed_aggregates}}
-    FROM patient_days
-    {{analyte_joins}}
+    FROM summaries
 )
 SELECT
     *,

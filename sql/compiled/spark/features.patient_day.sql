@@ -18,11 +18,10 @@
 --
 -- The double-brace placeholders are rendered from the rule set by pipelines/features/feature_columns.py:
 -- windows from the rule file's look_back_windows (last_as_of_dates, last_as_of_date_columns,
--- latest_last_as_of_date, window_picks, longest_window_hours); analyte_joins (one join of
--- per_analyte per analyte) and windowed_aggregates, for every analyte, window and aggregate (last,
--- last_at, last_censoring, min, min_at, min_censoring, max, max_at, max_censoring, open_above,
--- open_below, n), a column <analyte>__<window>__<agg> in the analyte's canonical unit;
--- trend_columns from trend_windows.
+-- latest_last_as_of_date, window_picks, window_summary, analyte_summaries, longest_window_hours);
+-- windowed_aggregates, for every analyte, window and aggregate (last, last_at, last_censoring,
+-- min, min_at, min_censoring, max, max_at, max_censoring, open_above, open_below, n), a column
+-- <analyte>__<window>__<agg> in the analyte's canonical unit; trend_columns from trend_windows.
 --
 -- How it is computed, at a cost that follows the number of values (not values x days x windows):
 -- a value counts for the as-of days from its first_as_of_date (the later of the local days it was
@@ -30,8 +29,7 @@
 -- computed from its time, so daylight-saving days are exact). Values of one patient and analyte
 -- that share those days are reduced to one partial row (partials); each partial row is
 -- spread over its days (at most the longest window's days) and the partial rows of a day are
--- combined per window, keeping only those whose last day for that window has not passed; each
--- analyte's combined row then becomes its columns of the patient's day by a join. Every
+-- combined per window, keeping only those whose last day for that window has not passed. Every
 -- pick (last, min, max) is made by a key that determines the value, its time and its censoring
 -- (macros pick_key_*, sql/macros.sql), so combining the partial picks gives the same pick as
 -- taking it over all values at once (tests/test_feature_equivalence.py compares the two on a
@@ -255,2017 +253,747 @@ WITH observations AS (
       as_of_date <= last_as_of_date__7d) AS BIGINT) AS n__7d
   FROM spread
   GROUP BY ALL
-), patient_days AS (
-  SELECT DISTINCT
+), by_patient_day AS (
+  SELECT
     patient_id,
-    as_of_date
+    as_of_date,
+    MAP_FROM_ENTRIES(
+      COLLECT_LIST(
+        STRUCT(
+          analyte,
+          STRUCT(
+            STRUCT(
+              last_value__24h AS last,
+              TIMESTAMP_MICROS(last_key__24h['time']) AS last_at,
+              CASE CAST(last_key__24h['censoring'] AS INT)
+                WHEN 0
+                THEN '<'
+                WHEN 1
+                THEN '<='
+                WHEN 3
+                THEN '>='
+                WHEN 4
+                THEN '>'
+              END AS last_censoring,
+              min_value__24h AS min,
+              TIMESTAMP_MICROS(-min_key__24h['time']) AS min_at,
+              CASE CAST(min_key__24h['censoring'] AS INT)
+                WHEN 0
+                THEN '<'
+                WHEN 1
+                THEN '<='
+                WHEN 3
+                THEN '>='
+                WHEN 4
+                THEN '>'
+              END AS min_censoring,
+              max_value__24h AS max,
+              TIMESTAMP_MICROS(max_key__24h['time']) AS max_at,
+              CASE CAST(max_key__24h['censoring'] AS INT)
+                WHEN 0
+                THEN '<'
+                WHEN 1
+                THEN '<='
+                WHEN 3
+                THEN '>='
+                WHEN 4
+                THEN '>'
+              END AS max_censoring,
+              open_above__24h AS open_above,
+              open_below__24h AS open_below,
+              n__24h AS n
+            ) AS `24h`,
+            STRUCT(
+              last_value__72h AS last,
+              TIMESTAMP_MICROS(last_key__72h['time']) AS last_at,
+              CASE CAST(last_key__72h['censoring'] AS INT)
+                WHEN 0
+                THEN '<'
+                WHEN 1
+                THEN '<='
+                WHEN 3
+                THEN '>='
+                WHEN 4
+                THEN '>'
+              END AS last_censoring,
+              min_value__72h AS min,
+              TIMESTAMP_MICROS(-min_key__72h['time']) AS min_at,
+              CASE CAST(min_key__72h['censoring'] AS INT)
+                WHEN 0
+                THEN '<'
+                WHEN 1
+                THEN '<='
+                WHEN 3
+                THEN '>='
+                WHEN 4
+                THEN '>'
+              END AS min_censoring,
+              max_value__72h AS max,
+              TIMESTAMP_MICROS(max_key__72h['time']) AS max_at,
+              CASE CAST(max_key__72h['censoring'] AS INT)
+                WHEN 0
+                THEN '<'
+                WHEN 1
+                THEN '<='
+                WHEN 3
+                THEN '>='
+                WHEN 4
+                THEN '>'
+              END AS max_censoring,
+              open_above__72h AS open_above,
+              open_below__72h AS open_below,
+              n__72h AS n
+            ) AS `72h`,
+            STRUCT(
+              last_value__7d AS last,
+              TIMESTAMP_MICROS(last_key__7d['time']) AS last_at,
+              CASE CAST(last_key__7d['censoring'] AS INT)
+                WHEN 0
+                THEN '<'
+                WHEN 1
+                THEN '<='
+                WHEN 3
+                THEN '>='
+                WHEN 4
+                THEN '>'
+              END AS last_censoring,
+              min_value__7d AS min,
+              TIMESTAMP_MICROS(-min_key__7d['time']) AS min_at,
+              CASE CAST(min_key__7d['censoring'] AS INT)
+                WHEN 0
+                THEN '<'
+                WHEN 1
+                THEN '<='
+                WHEN 3
+                THEN '>='
+                WHEN 4
+                THEN '>'
+              END AS min_censoring,
+              max_value__7d AS max,
+              TIMESTAMP_MICROS(max_key__7d['time']) AS max_at,
+              CASE CAST(max_key__7d['censoring'] AS INT)
+                WHEN 0
+                THEN '<'
+                WHEN 1
+                THEN '<='
+                WHEN 3
+                THEN '>='
+                WHEN 4
+                THEN '>'
+              END AS max_censoring,
+              open_above__7d AS open_above,
+              open_below__7d AS open_below,
+              n__7d AS n
+            ) AS `7d`
+          )
+        )
+      )
+    ) AS by_analyte
   FROM per_analyte
+  GROUP BY ALL
+), summaries AS (
+  SELECT
+    patient_id,
+    as_of_date,
+    by_analyte['ferritin'] AS ferritin__summary,
+    by_analyte['platelets'] AS platelets__summary,
+    by_analyte['wbc'] AS wbc__summary,
+    by_analyte['anc'] AS anc__summary,
+    by_analyte['hemoglobin'] AS hemoglobin__summary,
+    by_analyte['ast'] AS ast__summary,
+    by_analyte['alt'] AS alt__summary,
+    by_analyte['ldh'] AS ldh__summary,
+    by_analyte['triglycerides'] AS triglycerides__summary,
+    by_analyte['fibrinogen'] AS fibrinogen__summary,
+    by_analyte['ddimer'] AS ddimer__summary,
+    by_analyte['crp'] AS crp__summary,
+    by_analyte['esr'] AS esr__summary,
+    by_analyte['scd25_u'] AS scd25_u__summary,
+    by_analyte['scd25_pg'] AS scd25_pg__summary,
+    by_analyte['temperature'] AS temperature__summary
+  FROM by_patient_day
 ), aggregated AS (
   SELECT
     patient_id,
     as_of_date,
     CAST(as_of_date + 1 AS TIMESTAMP) AS as_of_cutoff,
-    `ferritin`.last_value__24h AS ferritin__24h__last,
-    TIMESTAMP_MICROS(`ferritin`.last_key__24h['time']) AS ferritin__24h__last_at,
-    CASE CAST(`ferritin`.last_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ferritin__24h__last_censoring,
-    `ferritin`.min_value__24h AS ferritin__24h__min,
-    TIMESTAMP_MICROS(-`ferritin`.min_key__24h['time']) AS ferritin__24h__min_at,
-    CASE CAST(`ferritin`.min_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ferritin__24h__min_censoring,
-    `ferritin`.max_value__24h AS ferritin__24h__max,
-    TIMESTAMP_MICROS(`ferritin`.max_key__24h['time']) AS ferritin__24h__max_at,
-    CASE CAST(`ferritin`.max_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ferritin__24h__max_censoring,
-    `ferritin`.open_above__24h AS ferritin__24h__open_above,
-    `ferritin`.open_below__24h AS ferritin__24h__open_below,
-    COALESCE(`ferritin`.n__24h, 0) AS ferritin__24h__n,
-    `ferritin`.last_value__72h AS ferritin__72h__last,
-    TIMESTAMP_MICROS(`ferritin`.last_key__72h['time']) AS ferritin__72h__last_at,
-    CASE CAST(`ferritin`.last_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ferritin__72h__last_censoring,
-    `ferritin`.min_value__72h AS ferritin__72h__min,
-    TIMESTAMP_MICROS(-`ferritin`.min_key__72h['time']) AS ferritin__72h__min_at,
-    CASE CAST(`ferritin`.min_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ferritin__72h__min_censoring,
-    `ferritin`.max_value__72h AS ferritin__72h__max,
-    TIMESTAMP_MICROS(`ferritin`.max_key__72h['time']) AS ferritin__72h__max_at,
-    CASE CAST(`ferritin`.max_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ferritin__72h__max_censoring,
-    `ferritin`.open_above__72h AS ferritin__72h__open_above,
-    `ferritin`.open_below__72h AS ferritin__72h__open_below,
-    COALESCE(`ferritin`.n__72h, 0) AS ferritin__72h__n,
-    `ferritin`.last_value__7d AS ferritin__7d__last,
-    TIMESTAMP_MICROS(`ferritin`.last_key__7d['time']) AS ferritin__7d__last_at,
-    CASE CAST(`ferritin`.last_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ferritin__7d__last_censoring,
-    `ferritin`.min_value__7d AS ferritin__7d__min,
-    TIMESTAMP_MICROS(-`ferritin`.min_key__7d['time']) AS ferritin__7d__min_at,
-    CASE CAST(`ferritin`.min_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ferritin__7d__min_censoring,
-    `ferritin`.max_value__7d AS ferritin__7d__max,
-    TIMESTAMP_MICROS(`ferritin`.max_key__7d['time']) AS ferritin__7d__max_at,
-    CASE CAST(`ferritin`.max_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ferritin__7d__max_censoring,
-    `ferritin`.open_above__7d AS ferritin__7d__open_above,
-    `ferritin`.open_below__7d AS ferritin__7d__open_below,
-    COALESCE(`ferritin`.n__7d, 0) AS ferritin__7d__n,
-    `platelets`.last_value__24h AS platelets__24h__last,
-    TIMESTAMP_MICROS(`platelets`.last_key__24h['time']) AS platelets__24h__last_at,
-    CASE CAST(`platelets`.last_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS platelets__24h__last_censoring,
-    `platelets`.min_value__24h AS platelets__24h__min,
-    TIMESTAMP_MICROS(-`platelets`.min_key__24h['time']) AS platelets__24h__min_at,
-    CASE CAST(`platelets`.min_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS platelets__24h__min_censoring,
-    `platelets`.max_value__24h AS platelets__24h__max,
-    TIMESTAMP_MICROS(`platelets`.max_key__24h['time']) AS platelets__24h__max_at,
-    CASE CAST(`platelets`.max_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS platelets__24h__max_censoring,
-    `platelets`.open_above__24h AS platelets__24h__open_above,
-    `platelets`.open_below__24h AS platelets__24h__open_below,
-    COALESCE(`platelets`.n__24h, 0) AS platelets__24h__n,
-    `platelets`.last_value__72h AS platelets__72h__last,
-    TIMESTAMP_MICROS(`platelets`.last_key__72h['time']) AS platelets__72h__last_at,
-    CASE CAST(`platelets`.last_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS platelets__72h__last_censoring,
-    `platelets`.min_value__72h AS platelets__72h__min,
-    TIMESTAMP_MICROS(-`platelets`.min_key__72h['time']) AS platelets__72h__min_at,
-    CASE CAST(`platelets`.min_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS platelets__72h__min_censoring,
-    `platelets`.max_value__72h AS platelets__72h__max,
-    TIMESTAMP_MICROS(`platelets`.max_key__72h['time']) AS platelets__72h__max_at,
-    CASE CAST(`platelets`.max_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS platelets__72h__max_censoring,
-    `platelets`.open_above__72h AS platelets__72h__open_above,
-    `platelets`.open_below__72h AS platelets__72h__open_below,
-    COALESCE(`platelets`.n__72h, 0) AS platelets__72h__n,
-    `platelets`.last_value__7d AS platelets__7d__last,
-    TIMESTAMP_MICROS(`platelets`.last_key__7d['time']) AS platelets__7d__last_at,
-    CASE CAST(`platelets`.last_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS platelets__7d__last_censoring,
-    `platelets`.min_value__7d AS platelets__7d__min,
-    TIMESTAMP_MICROS(-`platelets`.min_key__7d['time']) AS platelets__7d__min_at,
-    CASE CAST(`platelets`.min_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS platelets__7d__min_censoring,
-    `platelets`.max_value__7d AS platelets__7d__max,
-    TIMESTAMP_MICROS(`platelets`.max_key__7d['time']) AS platelets__7d__max_at,
-    CASE CAST(`platelets`.max_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS platelets__7d__max_censoring,
-    `platelets`.open_above__7d AS platelets__7d__open_above,
-    `platelets`.open_below__7d AS platelets__7d__open_below,
-    COALESCE(`platelets`.n__7d, 0) AS platelets__7d__n,
-    `wbc`.last_value__24h AS wbc__24h__last,
-    TIMESTAMP_MICROS(`wbc`.last_key__24h['time']) AS wbc__24h__last_at,
-    CASE CAST(`wbc`.last_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS wbc__24h__last_censoring,
-    `wbc`.min_value__24h AS wbc__24h__min,
-    TIMESTAMP_MICROS(-`wbc`.min_key__24h['time']) AS wbc__24h__min_at,
-    CASE CAST(`wbc`.min_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS wbc__24h__min_censoring,
-    `wbc`.max_value__24h AS wbc__24h__max,
-    TIMESTAMP_MICROS(`wbc`.max_key__24h['time']) AS wbc__24h__max_at,
-    CASE CAST(`wbc`.max_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS wbc__24h__max_censoring,
-    `wbc`.open_above__24h AS wbc__24h__open_above,
-    `wbc`.open_below__24h AS wbc__24h__open_below,
-    COALESCE(`wbc`.n__24h, 0) AS wbc__24h__n,
-    `wbc`.last_value__72h AS wbc__72h__last,
-    TIMESTAMP_MICROS(`wbc`.last_key__72h['time']) AS wbc__72h__last_at,
-    CASE CAST(`wbc`.last_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS wbc__72h__last_censoring,
-    `wbc`.min_value__72h AS wbc__72h__min,
-    TIMESTAMP_MICROS(-`wbc`.min_key__72h['time']) AS wbc__72h__min_at,
-    CASE CAST(`wbc`.min_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS wbc__72h__min_censoring,
-    `wbc`.max_value__72h AS wbc__72h__max,
-    TIMESTAMP_MICROS(`wbc`.max_key__72h['time']) AS wbc__72h__max_at,
-    CASE CAST(`wbc`.max_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS wbc__72h__max_censoring,
-    `wbc`.open_above__72h AS wbc__72h__open_above,
-    `wbc`.open_below__72h AS wbc__72h__open_below,
-    COALESCE(`wbc`.n__72h, 0) AS wbc__72h__n,
-    `wbc`.last_value__7d AS wbc__7d__last,
-    TIMESTAMP_MICROS(`wbc`.last_key__7d['time']) AS wbc__7d__last_at,
-    CASE CAST(`wbc`.last_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS wbc__7d__last_censoring,
-    `wbc`.min_value__7d AS wbc__7d__min,
-    TIMESTAMP_MICROS(-`wbc`.min_key__7d['time']) AS wbc__7d__min_at,
-    CASE CAST(`wbc`.min_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS wbc__7d__min_censoring,
-    `wbc`.max_value__7d AS wbc__7d__max,
-    TIMESTAMP_MICROS(`wbc`.max_key__7d['time']) AS wbc__7d__max_at,
-    CASE CAST(`wbc`.max_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS wbc__7d__max_censoring,
-    `wbc`.open_above__7d AS wbc__7d__open_above,
-    `wbc`.open_below__7d AS wbc__7d__open_below,
-    COALESCE(`wbc`.n__7d, 0) AS wbc__7d__n,
-    `anc`.last_value__24h AS anc__24h__last,
-    TIMESTAMP_MICROS(`anc`.last_key__24h['time']) AS anc__24h__last_at,
-    CASE CAST(`anc`.last_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS anc__24h__last_censoring,
-    `anc`.min_value__24h AS anc__24h__min,
-    TIMESTAMP_MICROS(-`anc`.min_key__24h['time']) AS anc__24h__min_at,
-    CASE CAST(`anc`.min_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS anc__24h__min_censoring,
-    `anc`.max_value__24h AS anc__24h__max,
-    TIMESTAMP_MICROS(`anc`.max_key__24h['time']) AS anc__24h__max_at,
-    CASE CAST(`anc`.max_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS anc__24h__max_censoring,
-    `anc`.open_above__24h AS anc__24h__open_above,
-    `anc`.open_below__24h AS anc__24h__open_below,
-    COALESCE(`anc`.n__24h, 0) AS anc__24h__n,
-    `anc`.last_value__72h AS anc__72h__last,
-    TIMESTAMP_MICROS(`anc`.last_key__72h['time']) AS anc__72h__last_at,
-    CASE CAST(`anc`.last_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS anc__72h__last_censoring,
-    `anc`.min_value__72h AS anc__72h__min,
-    TIMESTAMP_MICROS(-`anc`.min_key__72h['time']) AS anc__72h__min_at,
-    CASE CAST(`anc`.min_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS anc__72h__min_censoring,
-    `anc`.max_value__72h AS anc__72h__max,
-    TIMESTAMP_MICROS(`anc`.max_key__72h['time']) AS anc__72h__max_at,
-    CASE CAST(`anc`.max_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS anc__72h__max_censoring,
-    `anc`.open_above__72h AS anc__72h__open_above,
-    `anc`.open_below__72h AS anc__72h__open_below,
-    COALESCE(`anc`.n__72h, 0) AS anc__72h__n,
-    `anc`.last_value__7d AS anc__7d__last,
-    TIMESTAMP_MICROS(`anc`.last_key__7d['time']) AS anc__7d__last_at,
-    CASE CAST(`anc`.last_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS anc__7d__last_censoring,
-    `anc`.min_value__7d AS anc__7d__min,
-    TIMESTAMP_MICROS(-`anc`.min_key__7d['time']) AS anc__7d__min_at,
-    CASE CAST(`anc`.min_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS anc__7d__min_censoring,
-    `anc`.max_value__7d AS anc__7d__max,
-    TIMESTAMP_MICROS(`anc`.max_key__7d['time']) AS anc__7d__max_at,
-    CASE CAST(`anc`.max_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS anc__7d__max_censoring,
-    `anc`.open_above__7d AS anc__7d__open_above,
-    `anc`.open_below__7d AS anc__7d__open_below,
-    COALESCE(`anc`.n__7d, 0) AS anc__7d__n,
-    `hemoglobin`.last_value__24h AS hemoglobin__24h__last,
-    TIMESTAMP_MICROS(`hemoglobin`.last_key__24h['time']) AS hemoglobin__24h__last_at,
-    CASE CAST(`hemoglobin`.last_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS hemoglobin__24h__last_censoring,
-    `hemoglobin`.min_value__24h AS hemoglobin__24h__min,
-    TIMESTAMP_MICROS(-`hemoglobin`.min_key__24h['time']) AS hemoglobin__24h__min_at,
-    CASE CAST(`hemoglobin`.min_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS hemoglobin__24h__min_censoring,
-    `hemoglobin`.max_value__24h AS hemoglobin__24h__max,
-    TIMESTAMP_MICROS(`hemoglobin`.max_key__24h['time']) AS hemoglobin__24h__max_at,
-    CASE CAST(`hemoglobin`.max_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS hemoglobin__24h__max_censoring,
-    `hemoglobin`.open_above__24h AS hemoglobin__24h__open_above,
-    `hemoglobin`.open_below__24h AS hemoglobin__24h__open_below,
-    COALESCE(`hemoglobin`.n__24h, 0) AS hemoglobin__24h__n,
-    `hemoglobin`.last_value__72h AS hemoglobin__72h__last,
-    TIMESTAMP_MICROS(`hemoglobin`.last_key__72h['time']) AS hemoglobin__72h__last_at,
-    CASE CAST(`hemoglobin`.last_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS hemoglobin__72h__last_censoring,
-    `hemoglobin`.min_value__72h AS hemoglobin__72h__min,
-    TIMESTAMP_MICROS(-`hemoglobin`.min_key__72h['time']) AS hemoglobin__72h__min_at,
-    CASE CAST(`hemoglobin`.min_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS hemoglobin__72h__min_censoring,
-    `hemoglobin`.max_value__72h AS hemoglobin__72h__max,
-    TIMESTAMP_MICROS(`hemoglobin`.max_key__72h['time']) AS hemoglobin__72h__max_at,
-    CASE CAST(`hemoglobin`.max_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS hemoglobin__72h__max_censoring,
-    `hemoglobin`.open_above__72h AS hemoglobin__72h__open_above,
-    `hemoglobin`.open_below__72h AS hemoglobin__72h__open_below,
-    COALESCE(`hemoglobin`.n__72h, 0) AS hemoglobin__72h__n,
-    `hemoglobin`.last_value__7d AS hemoglobin__7d__last,
-    TIMESTAMP_MICROS(`hemoglobin`.last_key__7d['time']) AS hemoglobin__7d__last_at,
-    CASE CAST(`hemoglobin`.last_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS hemoglobin__7d__last_censoring,
-    `hemoglobin`.min_value__7d AS hemoglobin__7d__min,
-    TIMESTAMP_MICROS(-`hemoglobin`.min_key__7d['time']) AS hemoglobin__7d__min_at,
-    CASE CAST(`hemoglobin`.min_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS hemoglobin__7d__min_censoring,
-    `hemoglobin`.max_value__7d AS hemoglobin__7d__max,
-    TIMESTAMP_MICROS(`hemoglobin`.max_key__7d['time']) AS hemoglobin__7d__max_at,
-    CASE CAST(`hemoglobin`.max_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS hemoglobin__7d__max_censoring,
-    `hemoglobin`.open_above__7d AS hemoglobin__7d__open_above,
-    `hemoglobin`.open_below__7d AS hemoglobin__7d__open_below,
-    COALESCE(`hemoglobin`.n__7d, 0) AS hemoglobin__7d__n,
-    `ast`.last_value__24h AS ast__24h__last,
-    TIMESTAMP_MICROS(`ast`.last_key__24h['time']) AS ast__24h__last_at,
-    CASE CAST(`ast`.last_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ast__24h__last_censoring,
-    `ast`.min_value__24h AS ast__24h__min,
-    TIMESTAMP_MICROS(-`ast`.min_key__24h['time']) AS ast__24h__min_at,
-    CASE CAST(`ast`.min_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ast__24h__min_censoring,
-    `ast`.max_value__24h AS ast__24h__max,
-    TIMESTAMP_MICROS(`ast`.max_key__24h['time']) AS ast__24h__max_at,
-    CASE CAST(`ast`.max_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ast__24h__max_censoring,
-    `ast`.open_above__24h AS ast__24h__open_above,
-    `ast`.open_below__24h AS ast__24h__open_below,
-    COALESCE(`ast`.n__24h, 0) AS ast__24h__n,
-    `ast`.last_value__72h AS ast__72h__last,
-    TIMESTAMP_MICROS(`ast`.last_key__72h['time']) AS ast__72h__last_at,
-    CASE CAST(`ast`.last_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ast__72h__last_censoring,
-    `ast`.min_value__72h AS ast__72h__min,
-    TIMESTAMP_MICROS(-`ast`.min_key__72h['time']) AS ast__72h__min_at,
-    CASE CAST(`ast`.min_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ast__72h__min_censoring,
-    `ast`.max_value__72h AS ast__72h__max,
-    TIMESTAMP_MICROS(`ast`.max_key__72h['time']) AS ast__72h__max_at,
-    CASE CAST(`ast`.max_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ast__72h__max_censoring,
-    `ast`.open_above__72h AS ast__72h__open_above,
-    `ast`.open_below__72h AS ast__72h__open_below,
-    COALESCE(`ast`.n__72h, 0) AS ast__72h__n,
-    `ast`.last_value__7d AS ast__7d__last,
-    TIMESTAMP_MICROS(`ast`.last_key__7d['time']) AS ast__7d__last_at,
-    CASE CAST(`ast`.last_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ast__7d__last_censoring,
-    `ast`.min_value__7d AS ast__7d__min,
-    TIMESTAMP_MICROS(-`ast`.min_key__7d['time']) AS ast__7d__min_at,
-    CASE CAST(`ast`.min_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ast__7d__min_censoring,
-    `ast`.max_value__7d AS ast__7d__max,
-    TIMESTAMP_MICROS(`ast`.max_key__7d['time']) AS ast__7d__max_at,
-    CASE CAST(`ast`.max_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ast__7d__max_censoring,
-    `ast`.open_above__7d AS ast__7d__open_above,
-    `ast`.open_below__7d AS ast__7d__open_below,
-    COALESCE(`ast`.n__7d, 0) AS ast__7d__n,
-    `alt`.last_value__24h AS alt__24h__last,
-    TIMESTAMP_MICROS(`alt`.last_key__24h['time']) AS alt__24h__last_at,
-    CASE CAST(`alt`.last_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS alt__24h__last_censoring,
-    `alt`.min_value__24h AS alt__24h__min,
-    TIMESTAMP_MICROS(-`alt`.min_key__24h['time']) AS alt__24h__min_at,
-    CASE CAST(`alt`.min_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS alt__24h__min_censoring,
-    `alt`.max_value__24h AS alt__24h__max,
-    TIMESTAMP_MICROS(`alt`.max_key__24h['time']) AS alt__24h__max_at,
-    CASE CAST(`alt`.max_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS alt__24h__max_censoring,
-    `alt`.open_above__24h AS alt__24h__open_above,
-    `alt`.open_below__24h AS alt__24h__open_below,
-    COALESCE(`alt`.n__24h, 0) AS alt__24h__n,
-    `alt`.last_value__72h AS alt__72h__last,
-    TIMESTAMP_MICROS(`alt`.last_key__72h['time']) AS alt__72h__last_at,
-    CASE CAST(`alt`.last_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS alt__72h__last_censoring,
-    `alt`.min_value__72h AS alt__72h__min,
-    TIMESTAMP_MICROS(-`alt`.min_key__72h['time']) AS alt__72h__min_at,
-    CASE CAST(`alt`.min_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS alt__72h__min_censoring,
-    `alt`.max_value__72h AS alt__72h__max,
-    TIMESTAMP_MICROS(`alt`.max_key__72h['time']) AS alt__72h__max_at,
-    CASE CAST(`alt`.max_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS alt__72h__max_censoring,
-    `alt`.open_above__72h AS alt__72h__open_above,
-    `alt`.open_below__72h AS alt__72h__open_below,
-    COALESCE(`alt`.n__72h, 0) AS alt__72h__n,
-    `alt`.last_value__7d AS alt__7d__last,
-    TIMESTAMP_MICROS(`alt`.last_key__7d['time']) AS alt__7d__last_at,
-    CASE CAST(`alt`.last_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS alt__7d__last_censoring,
-    `alt`.min_value__7d AS alt__7d__min,
-    TIMESTAMP_MICROS(-`alt`.min_key__7d['time']) AS alt__7d__min_at,
-    CASE CAST(`alt`.min_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS alt__7d__min_censoring,
-    `alt`.max_value__7d AS alt__7d__max,
-    TIMESTAMP_MICROS(`alt`.max_key__7d['time']) AS alt__7d__max_at,
-    CASE CAST(`alt`.max_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS alt__7d__max_censoring,
-    `alt`.open_above__7d AS alt__7d__open_above,
-    `alt`.open_below__7d AS alt__7d__open_below,
-    COALESCE(`alt`.n__7d, 0) AS alt__7d__n,
-    `ldh`.last_value__24h AS ldh__24h__last,
-    TIMESTAMP_MICROS(`ldh`.last_key__24h['time']) AS ldh__24h__last_at,
-    CASE CAST(`ldh`.last_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ldh__24h__last_censoring,
-    `ldh`.min_value__24h AS ldh__24h__min,
-    TIMESTAMP_MICROS(-`ldh`.min_key__24h['time']) AS ldh__24h__min_at,
-    CASE CAST(`ldh`.min_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ldh__24h__min_censoring,
-    `ldh`.max_value__24h AS ldh__24h__max,
-    TIMESTAMP_MICROS(`ldh`.max_key__24h['time']) AS ldh__24h__max_at,
-    CASE CAST(`ldh`.max_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ldh__24h__max_censoring,
-    `ldh`.open_above__24h AS ldh__24h__open_above,
-    `ldh`.open_below__24h AS ldh__24h__open_below,
-    COALESCE(`ldh`.n__24h, 0) AS ldh__24h__n,
-    `ldh`.last_value__72h AS ldh__72h__last,
-    TIMESTAMP_MICROS(`ldh`.last_key__72h['time']) AS ldh__72h__last_at,
-    CASE CAST(`ldh`.last_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ldh__72h__last_censoring,
-    `ldh`.min_value__72h AS ldh__72h__min,
-    TIMESTAMP_MICROS(-`ldh`.min_key__72h['time']) AS ldh__72h__min_at,
-    CASE CAST(`ldh`.min_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ldh__72h__min_censoring,
-    `ldh`.max_value__72h AS ldh__72h__max,
-    TIMESTAMP_MICROS(`ldh`.max_key__72h['time']) AS ldh__72h__max_at,
-    CASE CAST(`ldh`.max_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ldh__72h__max_censoring,
-    `ldh`.open_above__72h AS ldh__72h__open_above,
-    `ldh`.open_below__72h AS ldh__72h__open_below,
-    COALESCE(`ldh`.n__72h, 0) AS ldh__72h__n,
-    `ldh`.last_value__7d AS ldh__7d__last,
-    TIMESTAMP_MICROS(`ldh`.last_key__7d['time']) AS ldh__7d__last_at,
-    CASE CAST(`ldh`.last_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ldh__7d__last_censoring,
-    `ldh`.min_value__7d AS ldh__7d__min,
-    TIMESTAMP_MICROS(-`ldh`.min_key__7d['time']) AS ldh__7d__min_at,
-    CASE CAST(`ldh`.min_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ldh__7d__min_censoring,
-    `ldh`.max_value__7d AS ldh__7d__max,
-    TIMESTAMP_MICROS(`ldh`.max_key__7d['time']) AS ldh__7d__max_at,
-    CASE CAST(`ldh`.max_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ldh__7d__max_censoring,
-    `ldh`.open_above__7d AS ldh__7d__open_above,
-    `ldh`.open_below__7d AS ldh__7d__open_below,
-    COALESCE(`ldh`.n__7d, 0) AS ldh__7d__n,
-    `triglycerides`.last_value__24h AS triglycerides__24h__last,
-    TIMESTAMP_MICROS(`triglycerides`.last_key__24h['time']) AS triglycerides__24h__last_at,
-    CASE CAST(`triglycerides`.last_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS triglycerides__24h__last_censoring,
-    `triglycerides`.min_value__24h AS triglycerides__24h__min,
-    TIMESTAMP_MICROS(-`triglycerides`.min_key__24h['time']) AS triglycerides__24h__min_at,
-    CASE CAST(`triglycerides`.min_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS triglycerides__24h__min_censoring,
-    `triglycerides`.max_value__24h AS triglycerides__24h__max,
-    TIMESTAMP_MICROS(`triglycerides`.max_key__24h['time']) AS triglycerides__24h__max_at,
-    CASE CAST(`triglycerides`.max_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS triglycerides__24h__max_censoring,
-    `triglycerides`.open_above__24h AS triglycerides__24h__open_above,
-    `triglycerides`.open_below__24h AS triglycerides__24h__open_below,
-    COALESCE(`triglycerides`.n__24h, 0) AS triglycerides__24h__n,
-    `triglycerides`.last_value__72h AS triglycerides__72h__last,
-    TIMESTAMP_MICROS(`triglycerides`.last_key__72h['time']) AS triglycerides__72h__last_at,
-    CASE CAST(`triglycerides`.last_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS triglycerides__72h__last_censoring,
-    `triglycerides`.min_value__72h AS triglycerides__72h__min,
-    TIMESTAMP_MICROS(-`triglycerides`.min_key__72h['time']) AS triglycerides__72h__min_at,
-    CASE CAST(`triglycerides`.min_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS triglycerides__72h__min_censoring,
-    `triglycerides`.max_value__72h AS triglycerides__72h__max,
-    TIMESTAMP_MICROS(`triglycerides`.max_key__72h['time']) AS triglycerides__72h__max_at,
-    CASE CAST(`triglycerides`.max_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS triglycerides__72h__max_censoring,
-    `triglycerides`.open_above__72h AS triglycerides__72h__open_above,
-    `triglycerides`.open_below__72h AS triglycerides__72h__open_below,
-    COALESCE(`triglycerides`.n__72h, 0) AS triglycerides__72h__n,
-    `triglycerides`.last_value__7d AS triglycerides__7d__last,
-    TIMESTAMP_MICROS(`triglycerides`.last_key__7d['time']) AS triglycerides__7d__last_at,
-    CASE CAST(`triglycerides`.last_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS triglycerides__7d__last_censoring,
-    `triglycerides`.min_value__7d AS triglycerides__7d__min,
-    TIMESTAMP_MICROS(-`triglycerides`.min_key__7d['time']) AS triglycerides__7d__min_at,
-    CASE CAST(`triglycerides`.min_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS triglycerides__7d__min_censoring,
-    `triglycerides`.max_value__7d AS triglycerides__7d__max,
-    TIMESTAMP_MICROS(`triglycerides`.max_key__7d['time']) AS triglycerides__7d__max_at,
-    CASE CAST(`triglycerides`.max_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS triglycerides__7d__max_censoring,
-    `triglycerides`.open_above__7d AS triglycerides__7d__open_above,
-    `triglycerides`.open_below__7d AS triglycerides__7d__open_below,
-    COALESCE(`triglycerides`.n__7d, 0) AS triglycerides__7d__n,
-    `fibrinogen`.last_value__24h AS fibrinogen__24h__last,
-    TIMESTAMP_MICROS(`fibrinogen`.last_key__24h['time']) AS fibrinogen__24h__last_at,
-    CASE CAST(`fibrinogen`.last_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS fibrinogen__24h__last_censoring,
-    `fibrinogen`.min_value__24h AS fibrinogen__24h__min,
-    TIMESTAMP_MICROS(-`fibrinogen`.min_key__24h['time']) AS fibrinogen__24h__min_at,
-    CASE CAST(`fibrinogen`.min_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS fibrinogen__24h__min_censoring,
-    `fibrinogen`.max_value__24h AS fibrinogen__24h__max,
-    TIMESTAMP_MICROS(`fibrinogen`.max_key__24h['time']) AS fibrinogen__24h__max_at,
-    CASE CAST(`fibrinogen`.max_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS fibrinogen__24h__max_censoring,
-    `fibrinogen`.open_above__24h AS fibrinogen__24h__open_above,
-    `fibrinogen`.open_below__24h AS fibrinogen__24h__open_below,
-    COALESCE(`fibrinogen`.n__24h, 0) AS fibrinogen__24h__n,
-    `fibrinogen`.last_value__72h AS fibrinogen__72h__last,
-    TIMESTAMP_MICROS(`fibrinogen`.last_key__72h['time']) AS fibrinogen__72h__last_at,
-    CASE CAST(`fibrinogen`.last_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS fibrinogen__72h__last_censoring,
-    `fibrinogen`.min_value__72h AS fibrinogen__72h__min,
-    TIMESTAMP_MICROS(-`fibrinogen`.min_key__72h['time']) AS fibrinogen__72h__min_at,
-    CASE CAST(`fibrinogen`.min_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS fibrinogen__72h__min_censoring,
-    `fibrinogen`.max_value__72h AS fibrinogen__72h__max,
-    TIMESTAMP_MICROS(`fibrinogen`.max_key__72h['time']) AS fibrinogen__72h__max_at,
-    CASE CAST(`fibrinogen`.max_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS fibrinogen__72h__max_censoring,
-    `fibrinogen`.open_above__72h AS fibrinogen__72h__open_above,
-    `fibrinogen`.open_below__72h AS fibrinogen__72h__open_below,
-    COALESCE(`fibrinogen`.n__72h, 0) AS fibrinogen__72h__n,
-    `fibrinogen`.last_value__7d AS fibrinogen__7d__last,
-    TIMESTAMP_MICROS(`fibrinogen`.last_key__7d['time']) AS fibrinogen__7d__last_at,
-    CASE CAST(`fibrinogen`.last_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS fibrinogen__7d__last_censoring,
-    `fibrinogen`.min_value__7d AS fibrinogen__7d__min,
-    TIMESTAMP_MICROS(-`fibrinogen`.min_key__7d['time']) AS fibrinogen__7d__min_at,
-    CASE CAST(`fibrinogen`.min_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS fibrinogen__7d__min_censoring,
-    `fibrinogen`.max_value__7d AS fibrinogen__7d__max,
-    TIMESTAMP_MICROS(`fibrinogen`.max_key__7d['time']) AS fibrinogen__7d__max_at,
-    CASE CAST(`fibrinogen`.max_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS fibrinogen__7d__max_censoring,
-    `fibrinogen`.open_above__7d AS fibrinogen__7d__open_above,
-    `fibrinogen`.open_below__7d AS fibrinogen__7d__open_below,
-    COALESCE(`fibrinogen`.n__7d, 0) AS fibrinogen__7d__n,
-    `ddimer`.last_value__24h AS ddimer__24h__last,
-    TIMESTAMP_MICROS(`ddimer`.last_key__24h['time']) AS ddimer__24h__last_at,
-    CASE CAST(`ddimer`.last_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ddimer__24h__last_censoring,
-    `ddimer`.min_value__24h AS ddimer__24h__min,
-    TIMESTAMP_MICROS(-`ddimer`.min_key__24h['time']) AS ddimer__24h__min_at,
-    CASE CAST(`ddimer`.min_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ddimer__24h__min_censoring,
-    `ddimer`.max_value__24h AS ddimer__24h__max,
-    TIMESTAMP_MICROS(`ddimer`.max_key__24h['time']) AS ddimer__24h__max_at,
-    CASE CAST(`ddimer`.max_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ddimer__24h__max_censoring,
-    `ddimer`.open_above__24h AS ddimer__24h__open_above,
-    `ddimer`.open_below__24h AS ddimer__24h__open_below,
-    COALESCE(`ddimer`.n__24h, 0) AS ddimer__24h__n,
-    `ddimer`.last_value__72h AS ddimer__72h__last,
-    TIMESTAMP_MICROS(`ddimer`.last_key__72h['time']) AS ddimer__72h__last_at,
-    CASE CAST(`ddimer`.last_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ddimer__72h__last_censoring,
-    `ddimer`.min_value__72h AS ddimer__72h__min,
-    TIMESTAMP_MICROS(-`ddimer`.min_key__72h['time']) AS ddimer__72h__min_at,
-    CASE CAST(`ddimer`.min_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ddimer__72h__min_censoring,
-    `ddimer`.max_value__72h AS ddimer__72h__max,
-    TIMESTAMP_MICROS(`ddimer`.max_key__72h['time']) AS ddimer__72h__max_at,
-    CASE CAST(`ddimer`.max_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ddimer__72h__max_censoring,
-    `ddimer`.open_above__72h AS ddimer__72h__open_above,
-    `ddimer`.open_below__72h AS ddimer__72h__open_below,
-    COALESCE(`ddimer`.n__72h, 0) AS ddimer__72h__n,
-    `ddimer`.last_value__7d AS ddimer__7d__last,
-    TIMESTAMP_MICROS(`ddimer`.last_key__7d['time']) AS ddimer__7d__last_at,
-    CASE CAST(`ddimer`.last_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ddimer__7d__last_censoring,
-    `ddimer`.min_value__7d AS ddimer__7d__min,
-    TIMESTAMP_MICROS(-`ddimer`.min_key__7d['time']) AS ddimer__7d__min_at,
-    CASE CAST(`ddimer`.min_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ddimer__7d__min_censoring,
-    `ddimer`.max_value__7d AS ddimer__7d__max,
-    TIMESTAMP_MICROS(`ddimer`.max_key__7d['time']) AS ddimer__7d__max_at,
-    CASE CAST(`ddimer`.max_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS ddimer__7d__max_censoring,
-    `ddimer`.open_above__7d AS ddimer__7d__open_above,
-    `ddimer`.open_below__7d AS ddimer__7d__open_below,
-    COALESCE(`ddimer`.n__7d, 0) AS ddimer__7d__n,
-    `crp`.last_value__24h AS crp__24h__last,
-    TIMESTAMP_MICROS(`crp`.last_key__24h['time']) AS crp__24h__last_at,
-    CASE CAST(`crp`.last_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS crp__24h__last_censoring,
-    `crp`.min_value__24h AS crp__24h__min,
-    TIMESTAMP_MICROS(-`crp`.min_key__24h['time']) AS crp__24h__min_at,
-    CASE CAST(`crp`.min_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS crp__24h__min_censoring,
-    `crp`.max_value__24h AS crp__24h__max,
-    TIMESTAMP_MICROS(`crp`.max_key__24h['time']) AS crp__24h__max_at,
-    CASE CAST(`crp`.max_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS crp__24h__max_censoring,
-    `crp`.open_above__24h AS crp__24h__open_above,
-    `crp`.open_below__24h AS crp__24h__open_below,
-    COALESCE(`crp`.n__24h, 0) AS crp__24h__n,
-    `crp`.last_value__72h AS crp__72h__last,
-    TIMESTAMP_MICROS(`crp`.last_key__72h['time']) AS crp__72h__last_at,
-    CASE CAST(`crp`.last_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS crp__72h__last_censoring,
-    `crp`.min_value__72h AS crp__72h__min,
-    TIMESTAMP_MICROS(-`crp`.min_key__72h['time']) AS crp__72h__min_at,
-    CASE CAST(`crp`.min_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS crp__72h__min_censoring,
-    `crp`.max_value__72h AS crp__72h__max,
-    TIMESTAMP_MICROS(`crp`.max_key__72h['time']) AS crp__72h__max_at,
-    CASE CAST(`crp`.max_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS crp__72h__max_censoring,
-    `crp`.open_above__72h AS crp__72h__open_above,
-    `crp`.open_below__72h AS crp__72h__open_below,
-    COALESCE(`crp`.n__72h, 0) AS crp__72h__n,
-    `crp`.last_value__7d AS crp__7d__last,
-    TIMESTAMP_MICROS(`crp`.last_key__7d['time']) AS crp__7d__last_at,
-    CASE CAST(`crp`.last_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS crp__7d__last_censoring,
-    `crp`.min_value__7d AS crp__7d__min,
-    TIMESTAMP_MICROS(-`crp`.min_key__7d['time']) AS crp__7d__min_at,
-    CASE CAST(`crp`.min_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS crp__7d__min_censoring,
-    `crp`.max_value__7d AS crp__7d__max,
-    TIMESTAMP_MICROS(`crp`.max_key__7d['time']) AS crp__7d__max_at,
-    CASE CAST(`crp`.max_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS crp__7d__max_censoring,
-    `crp`.open_above__7d AS crp__7d__open_above,
-    `crp`.open_below__7d AS crp__7d__open_below,
-    COALESCE(`crp`.n__7d, 0) AS crp__7d__n,
-    `esr`.last_value__24h AS esr__24h__last,
-    TIMESTAMP_MICROS(`esr`.last_key__24h['time']) AS esr__24h__last_at,
-    CASE CAST(`esr`.last_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS esr__24h__last_censoring,
-    `esr`.min_value__24h AS esr__24h__min,
-    TIMESTAMP_MICROS(-`esr`.min_key__24h['time']) AS esr__24h__min_at,
-    CASE CAST(`esr`.min_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS esr__24h__min_censoring,
-    `esr`.max_value__24h AS esr__24h__max,
-    TIMESTAMP_MICROS(`esr`.max_key__24h['time']) AS esr__24h__max_at,
-    CASE CAST(`esr`.max_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS esr__24h__max_censoring,
-    `esr`.open_above__24h AS esr__24h__open_above,
-    `esr`.open_below__24h AS esr__24h__open_below,
-    COALESCE(`esr`.n__24h, 0) AS esr__24h__n,
-    `esr`.last_value__72h AS esr__72h__last,
-    TIMESTAMP_MICROS(`esr`.last_key__72h['time']) AS esr__72h__last_at,
-    CASE CAST(`esr`.last_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS esr__72h__last_censoring,
-    `esr`.min_value__72h AS esr__72h__min,
-    TIMESTAMP_MICROS(-`esr`.min_key__72h['time']) AS esr__72h__min_at,
-    CASE CAST(`esr`.min_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS esr__72h__min_censoring,
-    `esr`.max_value__72h AS esr__72h__max,
-    TIMESTAMP_MICROS(`esr`.max_key__72h['time']) AS esr__72h__max_at,
-    CASE CAST(`esr`.max_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS esr__72h__max_censoring,
-    `esr`.open_above__72h AS esr__72h__open_above,
-    `esr`.open_below__72h AS esr__72h__open_below,
-    COALESCE(`esr`.n__72h, 0) AS esr__72h__n,
-    `esr`.last_value__7d AS esr__7d__last,
-    TIMESTAMP_MICROS(`esr`.last_key__7d['time']) AS esr__7d__last_at,
-    CASE CAST(`esr`.last_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS esr__7d__last_censoring,
-    `esr`.min_value__7d AS esr__7d__min,
-    TIMESTAMP_MICROS(-`esr`.min_key__7d['time']) AS esr__7d__min_at,
-    CASE CAST(`esr`.min_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS esr__7d__min_censoring,
-    `esr`.max_value__7d AS esr__7d__max,
-    TIMESTAMP_MICROS(`esr`.max_key__7d['time']) AS esr__7d__max_at,
-    CASE CAST(`esr`.max_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS esr__7d__max_censoring,
-    `esr`.open_above__7d AS esr__7d__open_above,
-    `esr`.open_below__7d AS esr__7d__open_below,
-    COALESCE(`esr`.n__7d, 0) AS esr__7d__n,
-    `scd25_u`.last_value__24h AS scd25_u__24h__last,
-    TIMESTAMP_MICROS(`scd25_u`.last_key__24h['time']) AS scd25_u__24h__last_at,
-    CASE CAST(`scd25_u`.last_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS scd25_u__24h__last_censoring,
-    `scd25_u`.min_value__24h AS scd25_u__24h__min,
-    TIMESTAMP_MICROS(-`scd25_u`.min_key__24h['time']) AS scd25_u__24h__min_at,
-    CASE CAST(`scd25_u`.min_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS scd25_u__24h__min_censoring,
-    `scd25_u`.max_value__24h AS scd25_u__24h__max,
-    TIMESTAMP_MICROS(`scd25_u`.max_key__24h['time']) AS scd25_u__24h__max_at,
-    CASE CAST(`scd25_u`.max_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS scd25_u__24h__max_censoring,
-    `scd25_u`.open_above__24h AS scd25_u__24h__open_above,
-    `scd25_u`.open_below__24h AS scd25_u__24h__open_below,
-    COALESCE(`scd25_u`.n__24h, 0) AS scd25_u__24h__n,
-    `scd25_u`.last_value__72h AS scd25_u__72h__last,
-    TIMESTAMP_MICROS(`scd25_u`.last_key__72h['time']) AS scd25_u__72h__last_at,
-    CASE CAST(`scd25_u`.last_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS scd25_u__72h__last_censoring,
-    `scd25_u`.min_value__72h AS scd25_u__72h__min,
-    TIMESTAMP_MICROS(-`scd25_u`.min_key__72h['time']) AS scd25_u__72h__min_at,
-    CASE CAST(`scd25_u`.min_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS scd25_u__72h__min_censoring,
-    `scd25_u`.max_value__72h AS scd25_u__72h__max,
-    TIMESTAMP_MICROS(`scd25_u`.max_key__72h['time']) AS scd25_u__72h__max_at,
-    CASE CAST(`scd25_u`.max_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS scd25_u__72h__max_censoring,
-    `scd25_u`.open_above__72h AS scd25_u__72h__open_above,
-    `scd25_u`.open_below__72h AS scd25_u__72h__open_below,
-    COALESCE(`scd25_u`.n__72h, 0) AS scd25_u__72h__n,
-    `scd25_u`.last_value__7d AS scd25_u__7d__last,
-    TIMESTAMP_MICROS(`scd25_u`.last_key__7d['time']) AS scd25_u__7d__last_at,
-    CASE CAST(`scd25_u`.last_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS scd25_u__7d__last_censoring,
-    `scd25_u`.min_value__7d AS scd25_u__7d__min,
-    TIMESTAMP_MICROS(-`scd25_u`.min_key__7d['time']) AS scd25_u__7d__min_at,
-    CASE CAST(`scd25_u`.min_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS scd25_u__7d__min_censoring,
-    `scd25_u`.max_value__7d AS scd25_u__7d__max,
-    TIMESTAMP_MICROS(`scd25_u`.max_key__7d['time']) AS scd25_u__7d__max_at,
-    CASE CAST(`scd25_u`.max_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS scd25_u__7d__max_censoring,
-    `scd25_u`.open_above__7d AS scd25_u__7d__open_above,
-    `scd25_u`.open_below__7d AS scd25_u__7d__open_below,
-    COALESCE(`scd25_u`.n__7d, 0) AS scd25_u__7d__n,
-    `scd25_pg`.last_value__24h AS scd25_pg__24h__last,
-    TIMESTAMP_MICROS(`scd25_pg`.last_key__24h['time']) AS scd25_pg__24h__last_at,
-    CASE CAST(`scd25_pg`.last_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS scd25_pg__24h__last_censoring,
-    `scd25_pg`.min_value__24h AS scd25_pg__24h__min,
-    TIMESTAMP_MICROS(-`scd25_pg`.min_key__24h['time']) AS scd25_pg__24h__min_at,
-    CASE CAST(`scd25_pg`.min_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS scd25_pg__24h__min_censoring,
-    `scd25_pg`.max_value__24h AS scd25_pg__24h__max,
-    TIMESTAMP_MICROS(`scd25_pg`.max_key__24h['time']) AS scd25_pg__24h__max_at,
-    CASE CAST(`scd25_pg`.max_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS scd25_pg__24h__max_censoring,
-    `scd25_pg`.open_above__24h AS scd25_pg__24h__open_above,
-    `scd25_pg`.open_below__24h AS scd25_pg__24h__open_below,
-    COALESCE(`scd25_pg`.n__24h, 0) AS scd25_pg__24h__n,
-    `scd25_pg`.last_value__72h AS scd25_pg__72h__last,
-    TIMESTAMP_MICROS(`scd25_pg`.last_key__72h['time']) AS scd25_pg__72h__last_at,
-    CASE CAST(`scd25_pg`.last_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS scd25_pg__72h__last_censoring,
-    `scd25_pg`.min_value__72h AS scd25_pg__72h__min,
-    TIMESTAMP_MICROS(-`scd25_pg`.min_key__72h['time']) AS scd25_pg__72h__min_at,
-    CASE CAST(`scd25_pg`.min_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS scd25_pg__72h__min_censoring,
-    `scd25_pg`.max_value__72h AS scd25_pg__72h__max,
-    TIMESTAMP_MICROS(`scd25_pg`.max_key__72h['time']) AS scd25_pg__72h__max_at,
-    CASE CAST(`scd25_pg`.max_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS scd25_pg__72h__max_censoring,
-    `scd25_pg`.open_above__72h AS scd25_pg__72h__open_above,
-    `scd25_pg`.open_below__72h AS scd25_pg__72h__open_below,
-    COALESCE(`scd25_pg`.n__72h, 0) AS scd25_pg__72h__n,
-    `scd25_pg`.last_value__7d AS scd25_pg__7d__last,
-    TIMESTAMP_MICROS(`scd25_pg`.last_key__7d['time']) AS scd25_pg__7d__last_at,
-    CASE CAST(`scd25_pg`.last_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS scd25_pg__7d__last_censoring,
-    `scd25_pg`.min_value__7d AS scd25_pg__7d__min,
-    TIMESTAMP_MICROS(-`scd25_pg`.min_key__7d['time']) AS scd25_pg__7d__min_at,
-    CASE CAST(`scd25_pg`.min_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS scd25_pg__7d__min_censoring,
-    `scd25_pg`.max_value__7d AS scd25_pg__7d__max,
-    TIMESTAMP_MICROS(`scd25_pg`.max_key__7d['time']) AS scd25_pg__7d__max_at,
-    CASE CAST(`scd25_pg`.max_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS scd25_pg__7d__max_censoring,
-    `scd25_pg`.open_above__7d AS scd25_pg__7d__open_above,
-    `scd25_pg`.open_below__7d AS scd25_pg__7d__open_below,
-    COALESCE(`scd25_pg`.n__7d, 0) AS scd25_pg__7d__n,
-    `temperature`.last_value__24h AS temperature__24h__last,
-    TIMESTAMP_MICROS(`temperature`.last_key__24h['time']) AS temperature__24h__last_at,
-    CASE CAST(`temperature`.last_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS temperature__24h__last_censoring,
-    `temperature`.min_value__24h AS temperature__24h__min,
-    TIMESTAMP_MICROS(-`temperature`.min_key__24h['time']) AS temperature__24h__min_at,
-    CASE CAST(`temperature`.min_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS temperature__24h__min_censoring,
-    `temperature`.max_value__24h AS temperature__24h__max,
-    TIMESTAMP_MICROS(`temperature`.max_key__24h['time']) AS temperature__24h__max_at,
-    CASE CAST(`temperature`.max_key__24h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS temperature__24h__max_censoring,
-    `temperature`.open_above__24h AS temperature__24h__open_above,
-    `temperature`.open_below__24h AS temperature__24h__open_below,
-    COALESCE(`temperature`.n__24h, 0) AS temperature__24h__n,
-    `temperature`.last_value__72h AS temperature__72h__last,
-    TIMESTAMP_MICROS(`temperature`.last_key__72h['time']) AS temperature__72h__last_at,
-    CASE CAST(`temperature`.last_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS temperature__72h__last_censoring,
-    `temperature`.min_value__72h AS temperature__72h__min,
-    TIMESTAMP_MICROS(-`temperature`.min_key__72h['time']) AS temperature__72h__min_at,
-    CASE CAST(`temperature`.min_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS temperature__72h__min_censoring,
-    `temperature`.max_value__72h AS temperature__72h__max,
-    TIMESTAMP_MICROS(`temperature`.max_key__72h['time']) AS temperature__72h__max_at,
-    CASE CAST(`temperature`.max_key__72h['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS temperature__72h__max_censoring,
-    `temperature`.open_above__72h AS temperature__72h__open_above,
-    `temperature`.open_below__72h AS temperature__72h__open_below,
-    COALESCE(`temperature`.n__72h, 0) AS temperature__72h__n,
-    `temperature`.last_value__7d AS temperature__7d__last,
-    TIMESTAMP_MICROS(`temperature`.last_key__7d['time']) AS temperature__7d__last_at,
-    CASE CAST(`temperature`.last_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS temperature__7d__last_censoring,
-    `temperature`.min_value__7d AS temperature__7d__min,
-    TIMESTAMP_MICROS(-`temperature`.min_key__7d['time']) AS temperature__7d__min_at,
-    CASE CAST(`temperature`.min_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS temperature__7d__min_censoring,
-    `temperature`.max_value__7d AS temperature__7d__max,
-    TIMESTAMP_MICROS(`temperature`.max_key__7d['time']) AS temperature__7d__max_at,
-    CASE CAST(`temperature`.max_key__7d['censoring'] AS INT)
-      WHEN 0
-      THEN '<'
-      WHEN 1
-      THEN '<='
-      WHEN 3
-      THEN '>='
-      WHEN 4
-      THEN '>'
-    END AS temperature__7d__max_censoring,
-    `temperature`.open_above__7d AS temperature__7d__open_above,
-    `temperature`.open_below__7d AS temperature__7d__open_below,
-    COALESCE(`temperature`.n__7d, 0) AS temperature__7d__n
-  FROM patient_days
-  LEFT JOIN (
-    SELECT
-      *
-    FROM per_analyte
-    WHERE
-      analyte = 'ferritin'
-  ) AS `ferritin`
-    USING (patient_id, as_of_date)
-  LEFT JOIN (
-    SELECT
-      *
-    FROM per_analyte
-    WHERE
-      analyte = 'platelets'
-  ) AS `platelets`
-    USING (patient_id, as_of_date)
-  LEFT JOIN (
-    SELECT
-      *
-    FROM per_analyte
-    WHERE
-      analyte = 'wbc'
-  ) AS `wbc`
-    USING (patient_id, as_of_date)
-  LEFT JOIN (
-    SELECT
-      *
-    FROM per_analyte
-    WHERE
-      analyte = 'anc'
-  ) AS `anc`
-    USING (patient_id, as_of_date)
-  LEFT JOIN (
-    SELECT
-      *
-    FROM per_analyte
-    WHERE
-      analyte = 'hemoglobin'
-  ) AS `hemoglobin`
-    USING (patient_id, as_of_date)
-  LEFT JOIN (
-    SELECT
-      *
-    FROM per_analyte
-    WHERE
-      analyte = 'ast'
-  ) AS `ast`
-    USING (patient_id, as_of_date)
-  LEFT JOIN (
-    SELECT
-      *
-    FROM per_analyte
-    WHERE
-      analyte = 'alt'
-  ) AS `alt`
-    USING (patient_id, as_of_date)
-  LEFT JOIN (
-    SELECT
-      *
-    FROM per_analyte
-    WHERE
-      analyte = 'ldh'
-  ) AS `ldh`
-    USING (patient_id, as_of_date)
-  LEFT JOIN (
-    SELECT
-      *
-    FROM per_analyte
-    WHERE
-      analyte = 'triglycerides'
-  ) AS `triglycerides`
-    USING (patient_id, as_of_date)
-  LEFT JOIN (
-    SELECT
-      *
-    FROM per_analyte
-    WHERE
-      analyte = 'fibrinogen'
-  ) AS `fibrinogen`
-    USING (patient_id, as_of_date)
-  LEFT JOIN (
-    SELECT
-      *
-    FROM per_analyte
-    WHERE
-      analyte = 'ddimer'
-  ) AS `ddimer`
-    USING (patient_id, as_of_date)
-  LEFT JOIN (
-    SELECT
-      *
-    FROM per_analyte
-    WHERE
-      analyte = 'crp'
-  ) AS `crp`
-    USING (patient_id, as_of_date)
-  LEFT JOIN (
-    SELECT
-      *
-    FROM per_analyte
-    WHERE
-      analyte = 'esr'
-  ) AS `esr`
-    USING (patient_id, as_of_date)
-  LEFT JOIN (
-    SELECT
-      *
-    FROM per_analyte
-    WHERE
-      analyte = 'scd25_u'
-  ) AS `scd25_u`
-    USING (patient_id, as_of_date)
-  LEFT JOIN (
-    SELECT
-      *
-    FROM per_analyte
-    WHERE
-      analyte = 'scd25_pg'
-  ) AS `scd25_pg`
-    USING (patient_id, as_of_date)
-  LEFT JOIN (
-    SELECT
-      *
-    FROM per_analyte
-    WHERE
-      analyte = 'temperature'
-  ) AS `temperature`
-    USING (patient_id, as_of_date)
+    ferritin__summary.`24h`.last AS ferritin__24h__last,
+    ferritin__summary.`24h`.last_at AS ferritin__24h__last_at,
+    ferritin__summary.`24h`.last_censoring AS ferritin__24h__last_censoring,
+    ferritin__summary.`24h`.min AS ferritin__24h__min,
+    ferritin__summary.`24h`.min_at AS ferritin__24h__min_at,
+    ferritin__summary.`24h`.min_censoring AS ferritin__24h__min_censoring,
+    ferritin__summary.`24h`.max AS ferritin__24h__max,
+    ferritin__summary.`24h`.max_at AS ferritin__24h__max_at,
+    ferritin__summary.`24h`.max_censoring AS ferritin__24h__max_censoring,
+    ferritin__summary.`24h`.open_above AS ferritin__24h__open_above,
+    ferritin__summary.`24h`.open_below AS ferritin__24h__open_below,
+    COALESCE(ferritin__summary.`24h`.n, 0) AS ferritin__24h__n,
+    ferritin__summary.`72h`.last AS ferritin__72h__last,
+    ferritin__summary.`72h`.last_at AS ferritin__72h__last_at,
+    ferritin__summary.`72h`.last_censoring AS ferritin__72h__last_censoring,
+    ferritin__summary.`72h`.min AS ferritin__72h__min,
+    ferritin__summary.`72h`.min_at AS ferritin__72h__min_at,
+    ferritin__summary.`72h`.min_censoring AS ferritin__72h__min_censoring,
+    ferritin__summary.`72h`.max AS ferritin__72h__max,
+    ferritin__summary.`72h`.max_at AS ferritin__72h__max_at,
+    ferritin__summary.`72h`.max_censoring AS ferritin__72h__max_censoring,
+    ferritin__summary.`72h`.open_above AS ferritin__72h__open_above,
+    ferritin__summary.`72h`.open_below AS ferritin__72h__open_below,
+    COALESCE(ferritin__summary.`72h`.n, 0) AS ferritin__72h__n,
+    ferritin__summary.`7d`.last AS ferritin__7d__last,
+    ferritin__summary.`7d`.last_at AS ferritin__7d__last_at,
+    ferritin__summary.`7d`.last_censoring AS ferritin__7d__last_censoring,
+    ferritin__summary.`7d`.min AS ferritin__7d__min,
+    ferritin__summary.`7d`.min_at AS ferritin__7d__min_at,
+    ferritin__summary.`7d`.min_censoring AS ferritin__7d__min_censoring,
+    ferritin__summary.`7d`.max AS ferritin__7d__max,
+    ferritin__summary.`7d`.max_at AS ferritin__7d__max_at,
+    ferritin__summary.`7d`.max_censoring AS ferritin__7d__max_censoring,
+    ferritin__summary.`7d`.open_above AS ferritin__7d__open_above,
+    ferritin__summary.`7d`.open_below AS ferritin__7d__open_below,
+    COALESCE(ferritin__summary.`7d`.n, 0) AS ferritin__7d__n,
+    platelets__summary.`24h`.last AS platelets__24h__last,
+    platelets__summary.`24h`.last_at AS platelets__24h__last_at,
+    platelets__summary.`24h`.last_censoring AS platelets__24h__last_censoring,
+    platelets__summary.`24h`.min AS platelets__24h__min,
+    platelets__summary.`24h`.min_at AS platelets__24h__min_at,
+    platelets__summary.`24h`.min_censoring AS platelets__24h__min_censoring,
+    platelets__summary.`24h`.max AS platelets__24h__max,
+    platelets__summary.`24h`.max_at AS platelets__24h__max_at,
+    platelets__summary.`24h`.max_censoring AS platelets__24h__max_censoring,
+    platelets__summary.`24h`.open_above AS platelets__24h__open_above,
+    platelets__summary.`24h`.open_below AS platelets__24h__open_below,
+    COALESCE(platelets__summary.`24h`.n, 0) AS platelets__24h__n,
+    platelets__summary.`72h`.last AS platelets__72h__last,
+    platelets__summary.`72h`.last_at AS platelets__72h__last_at,
+    platelets__summary.`72h`.last_censoring AS platelets__72h__last_censoring,
+    platelets__summary.`72h`.min AS platelets__72h__min,
+    platelets__summary.`72h`.min_at AS platelets__72h__min_at,
+    platelets__summary.`72h`.min_censoring AS platelets__72h__min_censoring,
+    platelets__summary.`72h`.max AS platelets__72h__max,
+    platelets__summary.`72h`.max_at AS platelets__72h__max_at,
+    platelets__summary.`72h`.max_censoring AS platelets__72h__max_censoring,
+    platelets__summary.`72h`.open_above AS platelets__72h__open_above,
+    platelets__summary.`72h`.open_below AS platelets__72h__open_below,
+    COALESCE(platelets__summary.`72h`.n, 0) AS platelets__72h__n,
+    platelets__summary.`7d`.last AS platelets__7d__last,
+    platelets__summary.`7d`.last_at AS platelets__7d__last_at,
+    platelets__summary.`7d`.last_censoring AS platelets__7d__last_censoring,
+    platelets__summary.`7d`.min AS platelets__7d__min,
+    platelets__summary.`7d`.min_at AS platelets__7d__min_at,
+    platelets__summary.`7d`.min_censoring AS platelets__7d__min_censoring,
+    platelets__summary.`7d`.max AS platelets__7d__max,
+    platelets__summary.`7d`.max_at AS platelets__7d__max_at,
+    platelets__summary.`7d`.max_censoring AS platelets__7d__max_censoring,
+    platelets__summary.`7d`.open_above AS platelets__7d__open_above,
+    platelets__summary.`7d`.open_below AS platelets__7d__open_below,
+    COALESCE(platelets__summary.`7d`.n, 0) AS platelets__7d__n,
+    wbc__summary.`24h`.last AS wbc__24h__last,
+    wbc__summary.`24h`.last_at AS wbc__24h__last_at,
+    wbc__summary.`24h`.last_censoring AS wbc__24h__last_censoring,
+    wbc__summary.`24h`.min AS wbc__24h__min,
+    wbc__summary.`24h`.min_at AS wbc__24h__min_at,
+    wbc__summary.`24h`.min_censoring AS wbc__24h__min_censoring,
+    wbc__summary.`24h`.max AS wbc__24h__max,
+    wbc__summary.`24h`.max_at AS wbc__24h__max_at,
+    wbc__summary.`24h`.max_censoring AS wbc__24h__max_censoring,
+    wbc__summary.`24h`.open_above AS wbc__24h__open_above,
+    wbc__summary.`24h`.open_below AS wbc__24h__open_below,
+    COALESCE(wbc__summary.`24h`.n, 0) AS wbc__24h__n,
+    wbc__summary.`72h`.last AS wbc__72h__last,
+    wbc__summary.`72h`.last_at AS wbc__72h__last_at,
+    wbc__summary.`72h`.last_censoring AS wbc__72h__last_censoring,
+    wbc__summary.`72h`.min AS wbc__72h__min,
+    wbc__summary.`72h`.min_at AS wbc__72h__min_at,
+    wbc__summary.`72h`.min_censoring AS wbc__72h__min_censoring,
+    wbc__summary.`72h`.max AS wbc__72h__max,
+    wbc__summary.`72h`.max_at AS wbc__72h__max_at,
+    wbc__summary.`72h`.max_censoring AS wbc__72h__max_censoring,
+    wbc__summary.`72h`.open_above AS wbc__72h__open_above,
+    wbc__summary.`72h`.open_below AS wbc__72h__open_below,
+    COALESCE(wbc__summary.`72h`.n, 0) AS wbc__72h__n,
+    wbc__summary.`7d`.last AS wbc__7d__last,
+    wbc__summary.`7d`.last_at AS wbc__7d__last_at,
+    wbc__summary.`7d`.last_censoring AS wbc__7d__last_censoring,
+    wbc__summary.`7d`.min AS wbc__7d__min,
+    wbc__summary.`7d`.min_at AS wbc__7d__min_at,
+    wbc__summary.`7d`.min_censoring AS wbc__7d__min_censoring,
+    wbc__summary.`7d`.max AS wbc__7d__max,
+    wbc__summary.`7d`.max_at AS wbc__7d__max_at,
+    wbc__summary.`7d`.max_censoring AS wbc__7d__max_censoring,
+    wbc__summary.`7d`.open_above AS wbc__7d__open_above,
+    wbc__summary.`7d`.open_below AS wbc__7d__open_below,
+    COALESCE(wbc__summary.`7d`.n, 0) AS wbc__7d__n,
+    anc__summary.`24h`.last AS anc__24h__last,
+    anc__summary.`24h`.last_at AS anc__24h__last_at,
+    anc__summary.`24h`.last_censoring AS anc__24h__last_censoring,
+    anc__summary.`24h`.min AS anc__24h__min,
+    anc__summary.`24h`.min_at AS anc__24h__min_at,
+    anc__summary.`24h`.min_censoring AS anc__24h__min_censoring,
+    anc__summary.`24h`.max AS anc__24h__max,
+    anc__summary.`24h`.max_at AS anc__24h__max_at,
+    anc__summary.`24h`.max_censoring AS anc__24h__max_censoring,
+    anc__summary.`24h`.open_above AS anc__24h__open_above,
+    anc__summary.`24h`.open_below AS anc__24h__open_below,
+    COALESCE(anc__summary.`24h`.n, 0) AS anc__24h__n,
+    anc__summary.`72h`.last AS anc__72h__last,
+    anc__summary.`72h`.last_at AS anc__72h__last_at,
+    anc__summary.`72h`.last_censoring AS anc__72h__last_censoring,
+    anc__summary.`72h`.min AS anc__72h__min,
+    anc__summary.`72h`.min_at AS anc__72h__min_at,
+    anc__summary.`72h`.min_censoring AS anc__72h__min_censoring,
+    anc__summary.`72h`.max AS anc__72h__max,
+    anc__summary.`72h`.max_at AS anc__72h__max_at,
+    anc__summary.`72h`.max_censoring AS anc__72h__max_censoring,
+    anc__summary.`72h`.open_above AS anc__72h__open_above,
+    anc__summary.`72h`.open_below AS anc__72h__open_below,
+    COALESCE(anc__summary.`72h`.n, 0) AS anc__72h__n,
+    anc__summary.`7d`.last AS anc__7d__last,
+    anc__summary.`7d`.last_at AS anc__7d__last_at,
+    anc__summary.`7d`.last_censoring AS anc__7d__last_censoring,
+    anc__summary.`7d`.min AS anc__7d__min,
+    anc__summary.`7d`.min_at AS anc__7d__min_at,
+    anc__summary.`7d`.min_censoring AS anc__7d__min_censoring,
+    anc__summary.`7d`.max AS anc__7d__max,
+    anc__summary.`7d`.max_at AS anc__7d__max_at,
+    anc__summary.`7d`.max_censoring AS anc__7d__max_censoring,
+    anc__summary.`7d`.open_above AS anc__7d__open_above,
+    anc__summary.`7d`.open_below AS anc__7d__open_below,
+    COALESCE(anc__summary.`7d`.n, 0) AS anc__7d__n,
+    hemoglobin__summary.`24h`.last AS hemoglobin__24h__last,
+    hemoglobin__summary.`24h`.last_at AS hemoglobin__24h__last_at,
+    hemoglobin__summary.`24h`.last_censoring AS hemoglobin__24h__last_censoring,
+    hemoglobin__summary.`24h`.min AS hemoglobin__24h__min,
+    hemoglobin__summary.`24h`.min_at AS hemoglobin__24h__min_at,
+    hemoglobin__summary.`24h`.min_censoring AS hemoglobin__24h__min_censoring,
+    hemoglobin__summary.`24h`.max AS hemoglobin__24h__max,
+    hemoglobin__summary.`24h`.max_at AS hemoglobin__24h__max_at,
+    hemoglobin__summary.`24h`.max_censoring AS hemoglobin__24h__max_censoring,
+    hemoglobin__summary.`24h`.open_above AS hemoglobin__24h__open_above,
+    hemoglobin__summary.`24h`.open_below AS hemoglobin__24h__open_below,
+    COALESCE(hemoglobin__summary.`24h`.n, 0) AS hemoglobin__24h__n,
+    hemoglobin__summary.`72h`.last AS hemoglobin__72h__last,
+    hemoglobin__summary.`72h`.last_at AS hemoglobin__72h__last_at,
+    hemoglobin__summary.`72h`.last_censoring AS hemoglobin__72h__last_censoring,
+    hemoglobin__summary.`72h`.min AS hemoglobin__72h__min,
+    hemoglobin__summary.`72h`.min_at AS hemoglobin__72h__min_at,
+    hemoglobin__summary.`72h`.min_censoring AS hemoglobin__72h__min_censoring,
+    hemoglobin__summary.`72h`.max AS hemoglobin__72h__max,
+    hemoglobin__summary.`72h`.max_at AS hemoglobin__72h__max_at,
+    hemoglobin__summary.`72h`.max_censoring AS hemoglobin__72h__max_censoring,
+    hemoglobin__summary.`72h`.open_above AS hemoglobin__72h__open_above,
+    hemoglobin__summary.`72h`.open_below AS hemoglobin__72h__open_below,
+    COALESCE(hemoglobin__summary.`72h`.n, 0) AS hemoglobin__72h__n,
+    hemoglobin__summary.`7d`.last AS hemoglobin__7d__last,
+    hemoglobin__summary.`7d`.last_at AS hemoglobin__7d__last_at,
+    hemoglobin__summary.`7d`.last_censoring AS hemoglobin__7d__last_censoring,
+    hemoglobin__summary.`7d`.min AS hemoglobin__7d__min,
+    hemoglobin__summary.`7d`.min_at AS hemoglobin__7d__min_at,
+    hemoglobin__summary.`7d`.min_censoring AS hemoglobin__7d__min_censoring,
+    hemoglobin__summary.`7d`.max AS hemoglobin__7d__max,
+    hemoglobin__summary.`7d`.max_at AS hemoglobin__7d__max_at,
+    hemoglobin__summary.`7d`.max_censoring AS hemoglobin__7d__max_censoring,
+    hemoglobin__summary.`7d`.open_above AS hemoglobin__7d__open_above,
+    hemoglobin__summary.`7d`.open_below AS hemoglobin__7d__open_below,
+    COALESCE(hemoglobin__summary.`7d`.n, 0) AS hemoglobin__7d__n,
+    ast__summary.`24h`.last AS ast__24h__last,
+    ast__summary.`24h`.last_at AS ast__24h__last_at,
+    ast__summary.`24h`.last_censoring AS ast__24h__last_censoring,
+    ast__summary.`24h`.min AS ast__24h__min,
+    ast__summary.`24h`.min_at AS ast__24h__min_at,
+    ast__summary.`24h`.min_censoring AS ast__24h__min_censoring,
+    ast__summary.`24h`.max AS ast__24h__max,
+    ast__summary.`24h`.max_at AS ast__24h__max_at,
+    ast__summary.`24h`.max_censoring AS ast__24h__max_censoring,
+    ast__summary.`24h`.open_above AS ast__24h__open_above,
+    ast__summary.`24h`.open_below AS ast__24h__open_below,
+    COALESCE(ast__summary.`24h`.n, 0) AS ast__24h__n,
+    ast__summary.`72h`.last AS ast__72h__last,
+    ast__summary.`72h`.last_at AS ast__72h__last_at,
+    ast__summary.`72h`.last_censoring AS ast__72h__last_censoring,
+    ast__summary.`72h`.min AS ast__72h__min,
+    ast__summary.`72h`.min_at AS ast__72h__min_at,
+    ast__summary.`72h`.min_censoring AS ast__72h__min_censoring,
+    ast__summary.`72h`.max AS ast__72h__max,
+    ast__summary.`72h`.max_at AS ast__72h__max_at,
+    ast__summary.`72h`.max_censoring AS ast__72h__max_censoring,
+    ast__summary.`72h`.open_above AS ast__72h__open_above,
+    ast__summary.`72h`.open_below AS ast__72h__open_below,
+    COALESCE(ast__summary.`72h`.n, 0) AS ast__72h__n,
+    ast__summary.`7d`.last AS ast__7d__last,
+    ast__summary.`7d`.last_at AS ast__7d__last_at,
+    ast__summary.`7d`.last_censoring AS ast__7d__last_censoring,
+    ast__summary.`7d`.min AS ast__7d__min,
+    ast__summary.`7d`.min_at AS ast__7d__min_at,
+    ast__summary.`7d`.min_censoring AS ast__7d__min_censoring,
+    ast__summary.`7d`.max AS ast__7d__max,
+    ast__summary.`7d`.max_at AS ast__7d__max_at,
+    ast__summary.`7d`.max_censoring AS ast__7d__max_censoring,
+    ast__summary.`7d`.open_above AS ast__7d__open_above,
+    ast__summary.`7d`.open_below AS ast__7d__open_below,
+    COALESCE(ast__summary.`7d`.n, 0) AS ast__7d__n,
+    alt__summary.`24h`.last AS alt__24h__last,
+    alt__summary.`24h`.last_at AS alt__24h__last_at,
+    alt__summary.`24h`.last_censoring AS alt__24h__last_censoring,
+    alt__summary.`24h`.min AS alt__24h__min,
+    alt__summary.`24h`.min_at AS alt__24h__min_at,
+    alt__summary.`24h`.min_censoring AS alt__24h__min_censoring,
+    alt__summary.`24h`.max AS alt__24h__max,
+    alt__summary.`24h`.max_at AS alt__24h__max_at,
+    alt__summary.`24h`.max_censoring AS alt__24h__max_censoring,
+    alt__summary.`24h`.open_above AS alt__24h__open_above,
+    alt__summary.`24h`.open_below AS alt__24h__open_below,
+    COALESCE(alt__summary.`24h`.n, 0) AS alt__24h__n,
+    alt__summary.`72h`.last AS alt__72h__last,
+    alt__summary.`72h`.last_at AS alt__72h__last_at,
+    alt__summary.`72h`.last_censoring AS alt__72h__last_censoring,
+    alt__summary.`72h`.min AS alt__72h__min,
+    alt__summary.`72h`.min_at AS alt__72h__min_at,
+    alt__summary.`72h`.min_censoring AS alt__72h__min_censoring,
+    alt__summary.`72h`.max AS alt__72h__max,
+    alt__summary.`72h`.max_at AS alt__72h__max_at,
+    alt__summary.`72h`.max_censoring AS alt__72h__max_censoring,
+    alt__summary.`72h`.open_above AS alt__72h__open_above,
+    alt__summary.`72h`.open_below AS alt__72h__open_below,
+    COALESCE(alt__summary.`72h`.n, 0) AS alt__72h__n,
+    alt__summary.`7d`.last AS alt__7d__last,
+    alt__summary.`7d`.last_at AS alt__7d__last_at,
+    alt__summary.`7d`.last_censoring AS alt__7d__last_censoring,
+    alt__summary.`7d`.min AS alt__7d__min,
+    alt__summary.`7d`.min_at AS alt__7d__min_at,
+    alt__summary.`7d`.min_censoring AS alt__7d__min_censoring,
+    alt__summary.`7d`.max AS alt__7d__max,
+    alt__summary.`7d`.max_at AS alt__7d__max_at,
+    alt__summary.`7d`.max_censoring AS alt__7d__max_censoring,
+    alt__summary.`7d`.open_above AS alt__7d__open_above,
+    alt__summary.`7d`.open_below AS alt__7d__open_below,
+    COALESCE(alt__summary.`7d`.n, 0) AS alt__7d__n,
+    ldh__summary.`24h`.last AS ldh__24h__last,
+    ldh__summary.`24h`.last_at AS ldh__24h__last_at,
+    ldh__summary.`24h`.last_censoring AS ldh__24h__last_censoring,
+    ldh__summary.`24h`.min AS ldh__24h__min,
+    ldh__summary.`24h`.min_at AS ldh__24h__min_at,
+    ldh__summary.`24h`.min_censoring AS ldh__24h__min_censoring,
+    ldh__summary.`24h`.max AS ldh__24h__max,
+    ldh__summary.`24h`.max_at AS ldh__24h__max_at,
+    ldh__summary.`24h`.max_censoring AS ldh__24h__max_censoring,
+    ldh__summary.`24h`.open_above AS ldh__24h__open_above,
+    ldh__summary.`24h`.open_below AS ldh__24h__open_below,
+    COALESCE(ldh__summary.`24h`.n, 0) AS ldh__24h__n,
+    ldh__summary.`72h`.last AS ldh__72h__last,
+    ldh__summary.`72h`.last_at AS ldh__72h__last_at,
+    ldh__summary.`72h`.last_censoring AS ldh__72h__last_censoring,
+    ldh__summary.`72h`.min AS ldh__72h__min,
+    ldh__summary.`72h`.min_at AS ldh__72h__min_at,
+    ldh__summary.`72h`.min_censoring AS ldh__72h__min_censoring,
+    ldh__summary.`72h`.max AS ldh__72h__max,
+    ldh__summary.`72h`.max_at AS ldh__72h__max_at,
+    ldh__summary.`72h`.max_censoring AS ldh__72h__max_censoring,
+    ldh__summary.`72h`.open_above AS ldh__72h__open_above,
+    ldh__summary.`72h`.open_below AS ldh__72h__open_below,
+    COALESCE(ldh__summary.`72h`.n, 0) AS ldh__72h__n,
+    ldh__summary.`7d`.last AS ldh__7d__last,
+    ldh__summary.`7d`.last_at AS ldh__7d__last_at,
+    ldh__summary.`7d`.last_censoring AS ldh__7d__last_censoring,
+    ldh__summary.`7d`.min AS ldh__7d__min,
+    ldh__summary.`7d`.min_at AS ldh__7d__min_at,
+    ldh__summary.`7d`.min_censoring AS ldh__7d__min_censoring,
+    ldh__summary.`7d`.max AS ldh__7d__max,
+    ldh__summary.`7d`.max_at AS ldh__7d__max_at,
+    ldh__summary.`7d`.max_censoring AS ldh__7d__max_censoring,
+    ldh__summary.`7d`.open_above AS ldh__7d__open_above,
+    ldh__summary.`7d`.open_below AS ldh__7d__open_below,
+    COALESCE(ldh__summary.`7d`.n, 0) AS ldh__7d__n,
+    triglycerides__summary.`24h`.last AS triglycerides__24h__last,
+    triglycerides__summary.`24h`.last_at AS triglycerides__24h__last_at,
+    triglycerides__summary.`24h`.last_censoring AS triglycerides__24h__last_censoring,
+    triglycerides__summary.`24h`.min AS triglycerides__24h__min,
+    triglycerides__summary.`24h`.min_at AS triglycerides__24h__min_at,
+    triglycerides__summary.`24h`.min_censoring AS triglycerides__24h__min_censoring,
+    triglycerides__summary.`24h`.max AS triglycerides__24h__max,
+    triglycerides__summary.`24h`.max_at AS triglycerides__24h__max_at,
+    triglycerides__summary.`24h`.max_censoring AS triglycerides__24h__max_censoring,
+    triglycerides__summary.`24h`.open_above AS triglycerides__24h__open_above,
+    triglycerides__summary.`24h`.open_below AS triglycerides__24h__open_below,
+    COALESCE(triglycerides__summary.`24h`.n, 0) AS triglycerides__24h__n,
+    triglycerides__summary.`72h`.last AS triglycerides__72h__last,
+    triglycerides__summary.`72h`.last_at AS triglycerides__72h__last_at,
+    triglycerides__summary.`72h`.last_censoring AS triglycerides__72h__last_censoring,
+    triglycerides__summary.`72h`.min AS triglycerides__72h__min,
+    triglycerides__summary.`72h`.min_at AS triglycerides__72h__min_at,
+    triglycerides__summary.`72h`.min_censoring AS triglycerides__72h__min_censoring,
+    triglycerides__summary.`72h`.max AS triglycerides__72h__max,
+    triglycerides__summary.`72h`.max_at AS triglycerides__72h__max_at,
+    triglycerides__summary.`72h`.max_censoring AS triglycerides__72h__max_censoring,
+    triglycerides__summary.`72h`.open_above AS triglycerides__72h__open_above,
+    triglycerides__summary.`72h`.open_below AS triglycerides__72h__open_below,
+    COALESCE(triglycerides__summary.`72h`.n, 0) AS triglycerides__72h__n,
+    triglycerides__summary.`7d`.last AS triglycerides__7d__last,
+    triglycerides__summary.`7d`.last_at AS triglycerides__7d__last_at,
+    triglycerides__summary.`7d`.last_censoring AS triglycerides__7d__last_censoring,
+    triglycerides__summary.`7d`.min AS triglycerides__7d__min,
+    triglycerides__summary.`7d`.min_at AS triglycerides__7d__min_at,
+    triglycerides__summary.`7d`.min_censoring AS triglycerides__7d__min_censoring,
+    triglycerides__summary.`7d`.max AS triglycerides__7d__max,
+    triglycerides__summary.`7d`.max_at AS triglycerides__7d__max_at,
+    triglycerides__summary.`7d`.max_censoring AS triglycerides__7d__max_censoring,
+    triglycerides__summary.`7d`.open_above AS triglycerides__7d__open_above,
+    triglycerides__summary.`7d`.open_below AS triglycerides__7d__open_below,
+    COALESCE(triglycerides__summary.`7d`.n, 0) AS triglycerides__7d__n,
+    fibrinogen__summary.`24h`.last AS fibrinogen__24h__last,
+    fibrinogen__summary.`24h`.last_at AS fibrinogen__24h__last_at,
+    fibrinogen__summary.`24h`.last_censoring AS fibrinogen__24h__last_censoring,
+    fibrinogen__summary.`24h`.min AS fibrinogen__24h__min,
+    fibrinogen__summary.`24h`.min_at AS fibrinogen__24h__min_at,
+    fibrinogen__summary.`24h`.min_censoring AS fibrinogen__24h__min_censoring,
+    fibrinogen__summary.`24h`.max AS fibrinogen__24h__max,
+    fibrinogen__summary.`24h`.max_at AS fibrinogen__24h__max_at,
+    fibrinogen__summary.`24h`.max_censoring AS fibrinogen__24h__max_censoring,
+    fibrinogen__summary.`24h`.open_above AS fibrinogen__24h__open_above,
+    fibrinogen__summary.`24h`.open_below AS fibrinogen__24h__open_below,
+    COALESCE(fibrinogen__summary.`24h`.n, 0) AS fibrinogen__24h__n,
+    fibrinogen__summary.`72h`.last AS fibrinogen__72h__last,
+    fibrinogen__summary.`72h`.last_at AS fibrinogen__72h__last_at,
+    fibrinogen__summary.`72h`.last_censoring AS fibrinogen__72h__last_censoring,
+    fibrinogen__summary.`72h`.min AS fibrinogen__72h__min,
+    fibrinogen__summary.`72h`.min_at AS fibrinogen__72h__min_at,
+    fibrinogen__summary.`72h`.min_censoring AS fibrinogen__72h__min_censoring,
+    fibrinogen__summary.`72h`.max AS fibrinogen__72h__max,
+    fibrinogen__summary.`72h`.max_at AS fibrinogen__72h__max_at,
+    fibrinogen__summary.`72h`.max_censoring AS fibrinogen__72h__max_censoring,
+    fibrinogen__summary.`72h`.open_above AS fibrinogen__72h__open_above,
+    fibrinogen__summary.`72h`.open_below AS fibrinogen__72h__open_below,
+    COALESCE(fibrinogen__summary.`72h`.n, 0) AS fibrinogen__72h__n,
+    fibrinogen__summary.`7d`.last AS fibrinogen__7d__last,
+    fibrinogen__summary.`7d`.last_at AS fibrinogen__7d__last_at,
+    fibrinogen__summary.`7d`.last_censoring AS fibrinogen__7d__last_censoring,
+    fibrinogen__summary.`7d`.min AS fibrinogen__7d__min,
+    fibrinogen__summary.`7d`.min_at AS fibrinogen__7d__min_at,
+    fibrinogen__summary.`7d`.min_censoring AS fibrinogen__7d__min_censoring,
+    fibrinogen__summary.`7d`.max AS fibrinogen__7d__max,
+    fibrinogen__summary.`7d`.max_at AS fibrinogen__7d__max_at,
+    fibrinogen__summary.`7d`.max_censoring AS fibrinogen__7d__max_censoring,
+    fibrinogen__summary.`7d`.open_above AS fibrinogen__7d__open_above,
+    fibrinogen__summary.`7d`.open_below AS fibrinogen__7d__open_below,
+    COALESCE(fibrinogen__summary.`7d`.n, 0) AS fibrinogen__7d__n,
+    ddimer__summary.`24h`.last AS ddimer__24h__last,
+    ddimer__summary.`24h`.last_at AS ddimer__24h__last_at,
+    ddimer__summary.`24h`.last_censoring AS ddimer__24h__last_censoring,
+    ddimer__summary.`24h`.min AS ddimer__24h__min,
+    ddimer__summary.`24h`.min_at AS ddimer__24h__min_at,
+    ddimer__summary.`24h`.min_censoring AS ddimer__24h__min_censoring,
+    ddimer__summary.`24h`.max AS ddimer__24h__max,
+    ddimer__summary.`24h`.max_at AS ddimer__24h__max_at,
+    ddimer__summary.`24h`.max_censoring AS ddimer__24h__max_censoring,
+    ddimer__summary.`24h`.open_above AS ddimer__24h__open_above,
+    ddimer__summary.`24h`.open_below AS ddimer__24h__open_below,
+    COALESCE(ddimer__summary.`24h`.n, 0) AS ddimer__24h__n,
+    ddimer__summary.`72h`.last AS ddimer__72h__last,
+    ddimer__summary.`72h`.last_at AS ddimer__72h__last_at,
+    ddimer__summary.`72h`.last_censoring AS ddimer__72h__last_censoring,
+    ddimer__summary.`72h`.min AS ddimer__72h__min,
+    ddimer__summary.`72h`.min_at AS ddimer__72h__min_at,
+    ddimer__summary.`72h`.min_censoring AS ddimer__72h__min_censoring,
+    ddimer__summary.`72h`.max AS ddimer__72h__max,
+    ddimer__summary.`72h`.max_at AS ddimer__72h__max_at,
+    ddimer__summary.`72h`.max_censoring AS ddimer__72h__max_censoring,
+    ddimer__summary.`72h`.open_above AS ddimer__72h__open_above,
+    ddimer__summary.`72h`.open_below AS ddimer__72h__open_below,
+    COALESCE(ddimer__summary.`72h`.n, 0) AS ddimer__72h__n,
+    ddimer__summary.`7d`.last AS ddimer__7d__last,
+    ddimer__summary.`7d`.last_at AS ddimer__7d__last_at,
+    ddimer__summary.`7d`.last_censoring AS ddimer__7d__last_censoring,
+    ddimer__summary.`7d`.min AS ddimer__7d__min,
+    ddimer__summary.`7d`.min_at AS ddimer__7d__min_at,
+    ddimer__summary.`7d`.min_censoring AS ddimer__7d__min_censoring,
+    ddimer__summary.`7d`.max AS ddimer__7d__max,
+    ddimer__summary.`7d`.max_at AS ddimer__7d__max_at,
+    ddimer__summary.`7d`.max_censoring AS ddimer__7d__max_censoring,
+    ddimer__summary.`7d`.open_above AS ddimer__7d__open_above,
+    ddimer__summary.`7d`.open_below AS ddimer__7d__open_below,
+    COALESCE(ddimer__summary.`7d`.n, 0) AS ddimer__7d__n,
+    crp__summary.`24h`.last AS crp__24h__last,
+    crp__summary.`24h`.last_at AS crp__24h__last_at,
+    crp__summary.`24h`.last_censoring AS crp__24h__last_censoring,
+    crp__summary.`24h`.min AS crp__24h__min,
+    crp__summary.`24h`.min_at AS crp__24h__min_at,
+    crp__summary.`24h`.min_censoring AS crp__24h__min_censoring,
+    crp__summary.`24h`.max AS crp__24h__max,
+    crp__summary.`24h`.max_at AS crp__24h__max_at,
+    crp__summary.`24h`.max_censoring AS crp__24h__max_censoring,
+    crp__summary.`24h`.open_above AS crp__24h__open_above,
+    crp__summary.`24h`.open_below AS crp__24h__open_below,
+    COALESCE(crp__summary.`24h`.n, 0) AS crp__24h__n,
+    crp__summary.`72h`.last AS crp__72h__last,
+    crp__summary.`72h`.last_at AS crp__72h__last_at,
+    crp__summary.`72h`.last_censoring AS crp__72h__last_censoring,
+    crp__summary.`72h`.min AS crp__72h__min,
+    crp__summary.`72h`.min_at AS crp__72h__min_at,
+    crp__summary.`72h`.min_censoring AS crp__72h__min_censoring,
+    crp__summary.`72h`.max AS crp__72h__max,
+    crp__summary.`72h`.max_at AS crp__72h__max_at,
+    crp__summary.`72h`.max_censoring AS crp__72h__max_censoring,
+    crp__summary.`72h`.open_above AS crp__72h__open_above,
+    crp__summary.`72h`.open_below AS crp__72h__open_below,
+    COALESCE(crp__summary.`72h`.n, 0) AS crp__72h__n,
+    crp__summary.`7d`.last AS crp__7d__last,
+    crp__summary.`7d`.last_at AS crp__7d__last_at,
+    crp__summary.`7d`.last_censoring AS crp__7d__last_censoring,
+    crp__summary.`7d`.min AS crp__7d__min,
+    crp__summary.`7d`.min_at AS crp__7d__min_at,
+    crp__summary.`7d`.min_censoring AS crp__7d__min_censoring,
+    crp__summary.`7d`.max AS crp__7d__max,
+    crp__summary.`7d`.max_at AS crp__7d__max_at,
+    crp__summary.`7d`.max_censoring AS crp__7d__max_censoring,
+    crp__summary.`7d`.open_above AS crp__7d__open_above,
+    crp__summary.`7d`.open_below AS crp__7d__open_below,
+    COALESCE(crp__summary.`7d`.n, 0) AS crp__7d__n,
+    esr__summary.`24h`.last AS esr__24h__last,
+    esr__summary.`24h`.last_at AS esr__24h__last_at,
+    esr__summary.`24h`.last_censoring AS esr__24h__last_censoring,
+    esr__summary.`24h`.min AS esr__24h__min,
+    esr__summary.`24h`.min_at AS esr__24h__min_at,
+    esr__summary.`24h`.min_censoring AS esr__24h__min_censoring,
+    esr__summary.`24h`.max AS esr__24h__max,
+    esr__summary.`24h`.max_at AS esr__24h__max_at,
+    esr__summary.`24h`.max_censoring AS esr__24h__max_censoring,
+    esr__summary.`24h`.open_above AS esr__24h__open_above,
+    esr__summary.`24h`.open_below AS esr__24h__open_below,
+    COALESCE(esr__summary.`24h`.n, 0) AS esr__24h__n,
+    esr__summary.`72h`.last AS esr__72h__last,
+    esr__summary.`72h`.last_at AS esr__72h__last_at,
+    esr__summary.`72h`.last_censoring AS esr__72h__last_censoring,
+    esr__summary.`72h`.min AS esr__72h__min,
+    esr__summary.`72h`.min_at AS esr__72h__min_at,
+    esr__summary.`72h`.min_censoring AS esr__72h__min_censoring,
+    esr__summary.`72h`.max AS esr__72h__max,
+    esr__summary.`72h`.max_at AS esr__72h__max_at,
+    esr__summary.`72h`.max_censoring AS esr__72h__max_censoring,
+    esr__summary.`72h`.open_above AS esr__72h__open_above,
+    esr__summary.`72h`.open_below AS esr__72h__open_below,
+    COALESCE(esr__summary.`72h`.n, 0) AS esr__72h__n,
+    esr__summary.`7d`.last AS esr__7d__last,
+    esr__summary.`7d`.last_at AS esr__7d__last_at,
+    esr__summary.`7d`.last_censoring AS esr__7d__last_censoring,
+    esr__summary.`7d`.min AS esr__7d__min,
+    esr__summary.`7d`.min_at AS esr__7d__min_at,
+    esr__summary.`7d`.min_censoring AS esr__7d__min_censoring,
+    esr__summary.`7d`.max AS esr__7d__max,
+    esr__summary.`7d`.max_at AS esr__7d__max_at,
+    esr__summary.`7d`.max_censoring AS esr__7d__max_censoring,
+    esr__summary.`7d`.open_above AS esr__7d__open_above,
+    esr__summary.`7d`.open_below AS esr__7d__open_below,
+    COALESCE(esr__summary.`7d`.n, 0) AS esr__7d__n,
+    scd25_u__summary.`24h`.last AS scd25_u__24h__last,
+    scd25_u__summary.`24h`.last_at AS scd25_u__24h__last_at,
+    scd25_u__summary.`24h`.last_censoring AS scd25_u__24h__last_censoring,
+    scd25_u__summary.`24h`.min AS scd25_u__24h__min,
+    scd25_u__summary.`24h`.min_at AS scd25_u__24h__min_at,
+    scd25_u__summary.`24h`.min_censoring AS scd25_u__24h__min_censoring,
+    scd25_u__summary.`24h`.max AS scd25_u__24h__max,
+    scd25_u__summary.`24h`.max_at AS scd25_u__24h__max_at,
+    scd25_u__summary.`24h`.max_censoring AS scd25_u__24h__max_censoring,
+    scd25_u__summary.`24h`.open_above AS scd25_u__24h__open_above,
+    scd25_u__summary.`24h`.open_below AS scd25_u__24h__open_below,
+    COALESCE(scd25_u__summary.`24h`.n, 0) AS scd25_u__24h__n,
+    scd25_u__summary.`72h`.last AS scd25_u__72h__last,
+    scd25_u__summary.`72h`.last_at AS scd25_u__72h__last_at,
+    scd25_u__summary.`72h`.last_censoring AS scd25_u__72h__last_censoring,
+    scd25_u__summary.`72h`.min AS scd25_u__72h__min,
+    scd25_u__summary.`72h`.min_at AS scd25_u__72h__min_at,
+    scd25_u__summary.`72h`.min_censoring AS scd25_u__72h__min_censoring,
+    scd25_u__summary.`72h`.max AS scd25_u__72h__max,
+    scd25_u__summary.`72h`.max_at AS scd25_u__72h__max_at,
+    scd25_u__summary.`72h`.max_censoring AS scd25_u__72h__max_censoring,
+    scd25_u__summary.`72h`.open_above AS scd25_u__72h__open_above,
+    scd25_u__summary.`72h`.open_below AS scd25_u__72h__open_below,
+    COALESCE(scd25_u__summary.`72h`.n, 0) AS scd25_u__72h__n,
+    scd25_u__summary.`7d`.last AS scd25_u__7d__last,
+    scd25_u__summary.`7d`.last_at AS scd25_u__7d__last_at,
+    scd25_u__summary.`7d`.last_censoring AS scd25_u__7d__last_censoring,
+    scd25_u__summary.`7d`.min AS scd25_u__7d__min,
+    scd25_u__summary.`7d`.min_at AS scd25_u__7d__min_at,
+    scd25_u__summary.`7d`.min_censoring AS scd25_u__7d__min_censoring,
+    scd25_u__summary.`7d`.max AS scd25_u__7d__max,
+    scd25_u__summary.`7d`.max_at AS scd25_u__7d__max_at,
+    scd25_u__summary.`7d`.max_censoring AS scd25_u__7d__max_censoring,
+    scd25_u__summary.`7d`.open_above AS scd25_u__7d__open_above,
+    scd25_u__summary.`7d`.open_below AS scd25_u__7d__open_below,
+    COALESCE(scd25_u__summary.`7d`.n, 0) AS scd25_u__7d__n,
+    scd25_pg__summary.`24h`.last AS scd25_pg__24h__last,
+    scd25_pg__summary.`24h`.last_at AS scd25_pg__24h__last_at,
+    scd25_pg__summary.`24h`.last_censoring AS scd25_pg__24h__last_censoring,
+    scd25_pg__summary.`24h`.min AS scd25_pg__24h__min,
+    scd25_pg__summary.`24h`.min_at AS scd25_pg__24h__min_at,
+    scd25_pg__summary.`24h`.min_censoring AS scd25_pg__24h__min_censoring,
+    scd25_pg__summary.`24h`.max AS scd25_pg__24h__max,
+    scd25_pg__summary.`24h`.max_at AS scd25_pg__24h__max_at,
+    scd25_pg__summary.`24h`.max_censoring AS scd25_pg__24h__max_censoring,
+    scd25_pg__summary.`24h`.open_above AS scd25_pg__24h__open_above,
+    scd25_pg__summary.`24h`.open_below AS scd25_pg__24h__open_below,
+    COALESCE(scd25_pg__summary.`24h`.n, 0) AS scd25_pg__24h__n,
+    scd25_pg__summary.`72h`.last AS scd25_pg__72h__last,
+    scd25_pg__summary.`72h`.last_at AS scd25_pg__72h__last_at,
+    scd25_pg__summary.`72h`.last_censoring AS scd25_pg__72h__last_censoring,
+    scd25_pg__summary.`72h`.min AS scd25_pg__72h__min,
+    scd25_pg__summary.`72h`.min_at AS scd25_pg__72h__min_at,
+    scd25_pg__summary.`72h`.min_censoring AS scd25_pg__72h__min_censoring,
+    scd25_pg__summary.`72h`.max AS scd25_pg__72h__max,
+    scd25_pg__summary.`72h`.max_at AS scd25_pg__72h__max_at,
+    scd25_pg__summary.`72h`.max_censoring AS scd25_pg__72h__max_censoring,
+    scd25_pg__summary.`72h`.open_above AS scd25_pg__72h__open_above,
+    scd25_pg__summary.`72h`.open_below AS scd25_pg__72h__open_below,
+    COALESCE(scd25_pg__summary.`72h`.n, 0) AS scd25_pg__72h__n,
+    scd25_pg__summary.`7d`.last AS scd25_pg__7d__last,
+    scd25_pg__summary.`7d`.last_at AS scd25_pg__7d__last_at,
+    scd25_pg__summary.`7d`.last_censoring AS scd25_pg__7d__last_censoring,
+    scd25_pg__summary.`7d`.min AS scd25_pg__7d__min,
+    scd25_pg__summary.`7d`.min_at AS scd25_pg__7d__min_at,
+    scd25_pg__summary.`7d`.min_censoring AS scd25_pg__7d__min_censoring,
+    scd25_pg__summary.`7d`.max AS scd25_pg__7d__max,
+    scd25_pg__summary.`7d`.max_at AS scd25_pg__7d__max_at,
+    scd25_pg__summary.`7d`.max_censoring AS scd25_pg__7d__max_censoring,
+    scd25_pg__summary.`7d`.open_above AS scd25_pg__7d__open_above,
+    scd25_pg__summary.`7d`.open_below AS scd25_pg__7d__open_below,
+    COALESCE(scd25_pg__summary.`7d`.n, 0) AS scd25_pg__7d__n,
+    temperature__summary.`24h`.last AS temperature__24h__last,
+    temperature__summary.`24h`.last_at AS temperature__24h__last_at,
+    temperature__summary.`24h`.last_censoring AS temperature__24h__last_censoring,
+    temperature__summary.`24h`.min AS temperature__24h__min,
+    temperature__summary.`24h`.min_at AS temperature__24h__min_at,
+    temperature__summary.`24h`.min_censoring AS temperature__24h__min_censoring,
+    temperature__summary.`24h`.max AS temperature__24h__max,
+    temperature__summary.`24h`.max_at AS temperature__24h__max_at,
+    temperature__summary.`24h`.max_censoring AS temperature__24h__max_censoring,
+    temperature__summary.`24h`.open_above AS temperature__24h__open_above,
+    temperature__summary.`24h`.open_below AS temperature__24h__open_below,
+    COALESCE(temperature__summary.`24h`.n, 0) AS temperature__24h__n,
+    temperature__summary.`72h`.last AS temperature__72h__last,
+    temperature__summary.`72h`.last_at AS temperature__72h__last_at,
+    temperature__summary.`72h`.last_censoring AS temperature__72h__last_censoring,
+    temperature__summary.`72h`.min AS temperature__72h__min,
+    temperature__summary.`72h`.min_at AS temperature__72h__min_at,
+    temperature__summary.`72h`.min_censoring AS temperature__72h__min_censoring,
+    temperature__summary.`72h`.max AS temperature__72h__max,
+    temperature__summary.`72h`.max_at AS temperature__72h__max_at,
+    temperature__summary.`72h`.max_censoring AS temperature__72h__max_censoring,
+    temperature__summary.`72h`.open_above AS temperature__72h__open_above,
+    temperature__summary.`72h`.open_below AS temperature__72h__open_below,
+    COALESCE(temperature__summary.`72h`.n, 0) AS temperature__72h__n,
+    temperature__summary.`7d`.last AS temperature__7d__last,
+    temperature__summary.`7d`.last_at AS temperature__7d__last_at,
+    temperature__summary.`7d`.last_censoring AS temperature__7d__last_censoring,
+    temperature__summary.`7d`.min AS temperature__7d__min,
+    temperature__summary.`7d`.min_at AS temperature__7d__min_at,
+    temperature__summary.`7d`.min_censoring AS temperature__7d__min_censoring,
+    temperature__summary.`7d`.max AS temperature__7d__max,
+    temperature__summary.`7d`.max_at AS temperature__7d__max_at,
+    temperature__summary.`7d`.max_censoring AS temperature__7d__max_censoring,
+    temperature__summary.`7d`.open_above AS temperature__7d__open_above,
+    temperature__summary.`7d`.open_below AS temperature__7d__open_below,
+    COALESCE(temperature__summary.`7d`.n, 0) AS temperature__7d__n
+  FROM summaries
 )
 SELECT
   *,
