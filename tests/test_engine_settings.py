@@ -53,6 +53,35 @@ def test_a_malformed_spark_setting_is_named(text, message):
     assert message in str(error.value)
 
 
+def test_a_quoted_value_may_hold_spaces():
+    assert spark_conf("spark.driver.memory=8g spark.executor.extraJavaOptions='-Xss4m -XX:+UseG1GC' "
+                      'spark.driver.extraJavaOptions="-Da=1 -Db=2"') == {
+        "spark.driver.memory": "8g", "spark.executor.extraJavaOptions": "-Xss4m -XX:+UseG1GC",
+        "spark.driver.extraJavaOptions": "-Da=1 -Db=2"}
+    with pytest.raises(ValueError, match=r"MASSCREEN_SPARK_CONF: no closing quotation in .*quote a value holding spaces"):
+        spark_conf("spark.executor.extraJavaOptions='-Xss4m -XX:+UseG1GC")
+
+
+def test_the_spark_settings_are_not_read_for_a_duckdb_run(monkeypatch):
+    """A malformed MASSCREEN_SPARK_CONF left in the environment does not stop the default engine."""
+    monkeypatch.delenv("MASSCREEN_ENGINE", raising=False)
+    monkeypatch.setenv("MASSCREEN_SPARK_CONF", "spark.driver.memory:8g")
+    assert engine_settings().spark_conf == {}
+    monkeypatch.setenv("MASSCREEN_ENGINE", "spark")
+    with pytest.raises(ValueError, match="'spark.driver.memory:8g' is not a Spark setting as key=value"):
+        engine_settings()
+
+
+def test_the_users_driver_java_options_keep_the_log_option():
+    from pipelines.screen.spark_stages import SPARK_LOG_CONFIG, driver_java_options
+
+    log_option = f"-Dlog4j.configurationFile={SPARK_LOG_CONFIG}"
+    assert driver_java_options({}) == log_option
+    assert driver_java_options({"spark.driver.extraJavaOptions": "-Xss4m -Da=b"}) == f"{log_option} -Xss4m -Da=b"
+    own = {"spark.driver.extraJavaOptions": "-Dlog4j.configurationFile=/etc/spark/log4j2.properties -Xss4m"}
+    assert driver_java_options(own) == own["spark.driver.extraJavaOptions"]
+
+
 def test_an_unknown_engine_in_run_config_is_refused_in_one_line():
     with pytest.raises(ValueError, match=r"engine 'polars' is not one of duckdb, spark \(MASSCREEN_ENGINE\)"):
         EngineResource(engine="polars").uses_spark()

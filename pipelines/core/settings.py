@@ -20,7 +20,7 @@
 | MASSCREEN_VALIDATION_CHUNK_ROWS | rows of a staged table Great Expectations checks at a time (as one pandas frame): the checks' memory follows it, not the rows a run staged (about 1.2 GiB for the check's process at 500,000 lab rows) | 500000 |
 | MASSCREEN_ENGINE | the engine of the feature and screen assets: `duckdb`, or `spark` (PySpark from the extra `.[spark]`, Java 17+; docs/SCALING.md) | duckdb |
 | MASSCREEN_SPARK_MASTER | the Spark master URL when the engine is spark: `local[N]` on this machine, `spark://host:7077`, `yarn`, `k8s://...` | local[2] |
-| MASSCREEN_SPARK_CONF | further Spark settings when the engine is spark, `key=value` pairs separated by spaces (e.g. `spark.driver.memory=8g spark.executor.memory=16g`) | none |
+| MASSCREEN_SPARK_CONF | further Spark settings when the engine is spark (not read otherwise), `key=value` pairs separated by spaces, a value holding spaces quoted as in a shell (e.g. `spark.driver.memory=8g spark.executor.extraJavaOptions='-Xss4m -XX:+UseG1GC'`) | none |
 | MASSCREEN_SPARK_EXCHANGE | the folder the Spark engine reads the staged tables from and writes its Parquet to (every executor must reach it: a shared file system on a cluster) | `<warehouse file>.spark` beside the warehouse |
 | DAGSTER_HOME | the Dagster instance every run goes through | the project's .dagster_home/ |
 
@@ -33,6 +33,7 @@ the definitions load.
 
 import os
 import re
+import shlex
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -237,28 +238,38 @@ class EngineSettings:
 
 def engine_settings() -> EngineSettings:
     """MASSCREEN_ENGINE, MASSCREEN_SPARK_MASTER, MASSCREEN_SPARK_CONF and MASSCREEN_SPARK_EXCHANGE
-    (table above). ValueError (one line naming the variable, with the fix) for an engine other than
-    duckdb or spark, or a Spark setting that is not `key=value`."""
+    (table above). The Spark variables are read only when the engine is spark: a duckdb run never
+    stops on them. ValueError (one line naming the variable, with the fix) for an engine other than
+    duckdb or spark, or, with spark, a Spark setting that is not `key=value`."""
     engine = (os.environ.get("MASSCREEN_ENGINE") or "duckdb").strip().lower()
     if engine not in ENGINES:
         raise ValueError(f"MASSCREEN_ENGINE={engine!r} is not an engine: use duckdb (the default) or spark")
+    spark = engine == "spark"
     return EngineSettings(
         engine=engine,
         spark_master=(os.environ.get("MASSCREEN_SPARK_MASTER") or "local[2]").strip(),
-        spark_conf=spark_conf(os.environ.get("MASSCREEN_SPARK_CONF", "")),
+        spark_conf=spark_conf(os.environ.get("MASSCREEN_SPARK_CONF", "")) if spark else {},
         exchange=Path(os.environ["MASSCREEN_SPARK_EXCHANGE"]) if os.environ.get("MASSCREEN_SPARK_EXCHANGE") else None,
     )
 
 
 def spark_conf(text: str) -> dict[str, str]:
-    """`key=value` pairs separated by white space (MASSCREEN_SPARK_CONF) as a dict. ValueError
-    naming the variable for a pair without `=` or a key that is not a spark.* setting."""
+    """`key=value` pairs separated by white space (MASSCREEN_SPARK_CONF) as a dict. A value holding
+    spaces is quoted as in a POSIX shell (`spark.executor.extraJavaOptions='-Xss4m -XX:+UseG1GC'`;
+    shlex's rules, so a backslash escapes the next character). ValueError naming the variable for an
+    unclosed quote, a pair without `=` or a key that is not a spark.* setting."""
+    try:
+        words = shlex.split(text)
+    except ValueError as error:  # shlex: "No closing quotation", "No escaped character"
+        raise ValueError(f"MASSCREEN_SPARK_CONF: {str(error).lower()} in {text!r}: quote a value holding "
+                         "spaces whole, as key='a b'") from None
     pairs = {}
-    for pair in text.split():
+    for pair in words:
         key, separator, value = pair.partition("=")
         if not separator or not key.startswith("spark.") or not value:
             raise ValueError(f"MASSCREEN_SPARK_CONF: {pair!r} is not a Spark setting as key=value "
-                             "(e.g. spark.driver.memory=8g); separate settings with spaces")
+                             "(e.g. spark.driver.memory=8g); separate settings with spaces and quote a value "
+                             "holding spaces (key='a b')")
         pairs[key] = value
     return pairs
 

@@ -59,7 +59,8 @@ def start_session(timezone: str, folder: Path, master: str = "local[2]", conf: d
     times written as microsecond instants, its catalog and scratch space under `folder`. `master`
     is local[N] on one machine or a cluster's URL; `conf` adds or overrides Spark settings (the
     time zone, the Parquet time type, owner-only files and dialects.SPARK_CONF cannot be
-    overridden: the SQL and the load back assume them). The caller stops it (spark_session does).
+    overridden: the SQL and the load back assume them; spark.driver.extraJavaOptions is kept with
+    the log option added, driver_java_options). The caller stops it (spark_session does).
     Raises SparkUnavailable, or SparkStepFailed when Spark does not start (e.g. a master that does
     not answer)."""
     problem = spark_available()
@@ -79,9 +80,8 @@ def start_session(timezone: str, folder: Path, master: str = "local[2]", conf: d
         # the rule queries are wide expressions: compiling them into one generated method
         # fails (Java 64 KB limit) and falls back after a slow attempt
         "spark.sql.codegen.wholeStage": "false",
-        # Spark's own log: errors only (its start-up warnings would bury the run's progress lines)
-        "spark.driver.extraJavaOptions": f"-Dlog4j.configurationFile={SPARK_LOG_CONFIG}",
         **(conf or {}),
+        "spark.driver.extraJavaOptions": driver_java_options(conf or {}),
         "spark.sql.session.timeZone": timezone,
         "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",  # the load back reads instants
         # the Parquet Spark writes is patient data: owner-only, as the files DuckDB writes
@@ -95,6 +95,17 @@ def start_session(timezone: str, folder: Path, master: str = "local[2]", conf: d
         session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+def driver_java_options(conf: dict[str, str]) -> str:
+    """The driver's JVM options: the user's spark.driver.extraJavaOptions (from
+    MASSCREEN_SPARK_CONF) with the option that keeps Spark's own log to errors
+    (-Dlog4j.configurationFile=<SPARK_LOG_CONFIG>; its start-up warnings would bury the run's
+    progress lines) put first, unless the user names a log configuration of their own."""
+    options = conf.get("spark.driver.extraJavaOptions", "").strip()
+    if "-Dlog4j.configurationFile=" in options:
+        return options
+    return f"-Dlog4j.configurationFile={SPARK_LOG_CONFIG} {options}".strip()
 
 
 @contextmanager
