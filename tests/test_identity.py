@@ -183,6 +183,23 @@ def test_padded_patient_and_result_ids_are_one_patient_and_one_record(con, tmp_p
     assert warnings(con, "unknown_patients") == []
 
 
+def test_trim_id_removes_exactly_the_blanks_trim_removes(con):
+    """trim_id trims only ids with a blank at either end (sql/macros.sql): every combination of
+    blanks before and after, ids of blanks only, blanks inside, other characters at the ends
+    (multi-byte included), the empty string and NULL give what trim with the same set gives."""
+    blanks = ["", " ", "\t", "\n", "\r", "\u00a0", " \u00a0\t", "\r\n"]
+    cores = ["r1", "a b", "a\u00a0b", "é", "ü1ä", "\u2003x\u2003", "x\u00a0", "", "\u00a0", "-"]
+    ids = [before + core + after for before in blanks for core in cores for after in blanks] + [None]
+    con.execute("CREATE TEMP TABLE ids (id VARCHAR)")
+    con.executemany("INSERT INTO ids VALUES (?)", [[value] for value in ids])
+    mismatches = con.execute("""
+        SELECT id FROM ids
+        WHERE trim_id(id) IS DISTINCT FROM trim(id, ' ' || chr(9) || chr(10) || chr(13) || chr(160))""").fetchall()
+    assert mismatches == []
+    assert con.execute("SELECT count(*) FROM ids WHERE trim_id(id) <> id").fetchone()[0] > 500  # trimming happened
+    assert con.execute("SELECT trim_id(' \u00a0r1\t'), trim_id('\u2003x\u2003')").fetchone() == ("r1", "\u2003x\u2003")
+
+
 def test_a_correction_wins_even_when_resulted_earlier_or_without_a_resulted_time(con, tmp_path):
     rows = [
         lab("early", "777-3", "150", "K/uL", T, "2024-01-10T12:00:00"),
