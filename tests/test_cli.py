@@ -115,19 +115,6 @@ def test_a_malformed_setting_stops_the_run_before_it_starts_in_one_line(site, mo
     assert line.startswith("Run not started: ") and message in line
 
 
-def test_a_malformed_spark_setting_stops_a_spark_run_only(site, monkeypatch, capsys):
-    tmp_path, landing = site
-    monkeypatch.setenv("MASSCREEN_ENGINE", "spark")
-    monkeypatch.setenv("MASSCREEN_SPARK_CONF", "spark.driver.memory:8g")
-    assert main(["run", "--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb"),
-                 "--start", "2024-01-02", "--end", "2024-01-02"]) == 1
-    [line] = capsys.readouterr().err.strip().splitlines()
-    assert line.startswith("Run not started: MASSCREEN_SPARK_CONF: 'spark.driver.memory:8g' is not a Spark setting")
-    monkeypatch.setenv("MASSCREEN_ENGINE", "duckdb")
-    assert main(["run", "--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb"),
-                 "--start", "2024-01-02", "--end", "2024-01-02"]) == 0
-
-
 def test_the_first_day_can_come_from_the_command_line(tmp_path):
     """In a process of its own, as the partitions are defined when the code location loads."""
     from conftest import lab, write_labs

@@ -12,6 +12,19 @@ from pipelines.core.settings import engine_settings, spark_conf
 from pipelines.defs.resources import EngineResource
 
 
+def run_one_day(site) -> int:
+    """`masscreen run` of one day on the site fixture's landing folder; its exit code."""
+    tmp_path, landing = site
+    return main(["run", "--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb"),
+                 "--start", "2024-01-10", "--end", "2024-01-10"])
+
+
+def refusal(site, capsys) -> list[str]:
+    """The lines a run refused before it starts prints (it must exit 1)."""
+    assert run_one_day(site) == 1
+    return capsys.readouterr().err.strip().splitlines()
+
+
 def test_the_default_engine_is_duckdb(monkeypatch):
     for variable in ("MASSCREEN_ENGINE", "MASSCREEN_SPARK_MASTER", "MASSCREEN_SPARK_CONF", "MASSCREEN_SPARK_EXCHANGE"):
         monkeypatch.delenv(variable, raising=False)
@@ -82,6 +95,15 @@ def test_the_users_driver_java_options_keep_the_log_option():
     assert driver_java_options(own) == own["spark.driver.extraJavaOptions"]
 
 
+def test_a_malformed_spark_setting_stops_a_spark_run_only(site, monkeypatch, capsys):
+    monkeypatch.setenv("MASSCREEN_ENGINE", "spark")
+    monkeypatch.setenv("MASSCREEN_SPARK_CONF", "spark.driver.memory:8g")
+    [line] = refusal(site, capsys)
+    assert line.startswith("Run not started: MASSCREEN_SPARK_CONF: 'spark.driver.memory:8g' is not a Spark setting")
+    monkeypatch.setenv("MASSCREEN_ENGINE", "duckdb")
+    assert run_one_day(site) == 0
+
+
 def test_an_unknown_engine_in_run_config_is_refused_in_one_line():
     with pytest.raises(ValueError, match=r"engine 'polars' is not one of duckdb, spark \(MASSCREEN_ENGINE\)"):
         EngineResource(engine="polars").uses_spark()
@@ -89,12 +111,9 @@ def test_an_unknown_engine_in_run_config_is_refused_in_one_line():
 
 def test_spark_with_encrypted_files_is_refused_before_the_run_starts(site, monkeypatch, capsys):
     """The Parquet exchanged with Spark would hold patient data unencrypted."""
-    tmp_path, landing = site
     monkeypatch.setenv("MASSCREEN_ENGINE", "spark")
     monkeypatch.setenv("MASSCREEN_ENCRYPTION_KEY", "a key of sixteen characters or more")
-    assert main(["run", "--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb"),
-                 "--start", "2024-01-10", "--end", "2024-01-10"]) == 1
-    [line] = capsys.readouterr().err.strip().splitlines()
+    [line] = refusal(site, capsys)
     assert line == ("Run not started: MASSCREEN_ENGINE=spark does not run with MASSCREEN_ENCRYPTION_KEY set (the "
                     "Parquet exchanged with Spark would not be encrypted): use MASSCREEN_ENGINE=duckdb")
 
@@ -102,24 +121,19 @@ def test_spark_with_encrypted_files_is_refused_before_the_run_starts(site, monke
 @pytest.mark.skipif(importlib.util.find_spec("pyspark") is not None,
                     reason="pyspark is installed here: the Spark engine runs in tests/test_spark_equivalence.py")
 def test_spark_without_pyspark_is_refused_before_the_run_starts(site, monkeypatch, capsys):
-    tmp_path, landing = site
     monkeypatch.setenv("MASSCREEN_ENGINE", "spark")
-    assert main(["run", "--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb"),
-                 "--start", "2024-01-10", "--end", "2024-01-10"]) == 1
-    [line] = capsys.readouterr().err.strip().splitlines()
+    [line] = refusal(site, capsys)
     assert line == ("Run not started: MASSCREEN_ENGINE=spark: pyspark is not installed: pip install -e '.[spark]' "
                     "(constraints.txt pins it)")
 
 
 def test_spark_with_an_exchange_folder_that_is_a_file_is_refused_before_the_run_starts(site, monkeypatch, capsys):
-    tmp_path, landing = site
+    tmp_path, _ = site
     (tmp_path / "notes.txt").write_text("")
     monkeypatch.setenv("MASSCREEN_ENGINE", "spark")
     monkeypatch.setenv("MASSCREEN_SPARK_EXCHANGE", str(tmp_path / "notes.txt"))
     monkeypatch.setattr("pipelines.screen.spark_stages.spark_available", lambda: None)  # as where pyspark is
-    assert main(["run", "--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb"),
-                 "--start", "2024-01-10", "--end", "2024-01-10"]) == 1
-    [line] = capsys.readouterr().err.strip().splitlines()
+    [line] = refusal(site, capsys)
     assert line == (f"Run not started: the Spark exchange folder {tmp_path / 'notes.txt'} is a file: set "
                     "MASSCREEN_SPARK_EXCHANGE to a folder (default: <warehouse file>.spark)")
 
