@@ -71,6 +71,8 @@ def test_a_quoted_value_may_hold_spaces():
                       'spark.driver.extraJavaOptions="-Da=1 -Db=2"') == {
         "spark.driver.memory": "8g", "spark.executor.extraJavaOptions": "-Xss4m -XX:+UseG1GC",
         "spark.driver.extraJavaOptions": "-Da=1 -Db=2"}
+    assert spark_conf(r"spark.local.dir=C:\tmp\x spark.app.name=a#1") == {"spark.local.dir": r"C:\tmp\x",
+                                                                           "spark.app.name": "a#1"}
     with pytest.raises(ValueError, match=r"MASSCREEN_SPARK_CONF: no closing quotation in .*quote a value holding spaces"):
         spark_conf("spark.executor.extraJavaOptions='-Xss4m -XX:+UseG1GC")
 
@@ -92,6 +94,8 @@ def test_the_users_driver_java_options_keep_the_log_option():
     assert driver_java_options({}) == log_option
     assert driver_java_options({"spark.driver.extraJavaOptions": "-Xss4m -Da=b"}) == f"{log_option} -Xss4m -Da=b"
     own = {"spark.driver.extraJavaOptions": "-Dlog4j.configurationFile=/etc/spark/log4j2.properties -Xss4m"}
+    assert driver_java_options(own) == own["spark.driver.extraJavaOptions"]
+    own = {"spark.driver.extraJavaOptions": "-Xss4m -Dlog4j2.configurationFile=/etc/spark/log4j2.xml"}
     assert driver_java_options(own) == own["spark.driver.extraJavaOptions"]
 
 

@@ -20,7 +20,7 @@
 | MASSCREEN_VALIDATION_CHUNK_ROWS | rows of a staged table Great Expectations checks at a time (as one pandas frame): the checks' memory follows it, not the rows a run staged (about 1.2 GiB for the check's process at 500,000 lab rows) | 500000 |
 | MASSCREEN_ENGINE | the engine of the feature and screen assets: `duckdb`, or `spark` (PySpark from the extra `.[spark]`, Java 17+; docs/SCALING.md) | duckdb |
 | MASSCREEN_SPARK_MASTER | the Spark master URL when the engine is spark: `local[N]` on this machine, `spark://host:7077`, `yarn`, `k8s://...` | local[2] |
-| MASSCREEN_SPARK_CONF | further Spark settings when the engine is spark (not read otherwise), `key=value` pairs separated by spaces, a value holding spaces quoted as in a shell (e.g. `spark.driver.memory=8g spark.executor.extraJavaOptions='-Xss4m -XX:+UseG1GC'`) | none |
+| MASSCREEN_SPARK_CONF | further Spark settings when the engine is spark (not read otherwise), `key=value` pairs separated by spaces, a value holding spaces in quotes (e.g. `spark.driver.memory=8g spark.executor.extraJavaOptions='-Xss4m -XX:+UseG1GC'`) | none |
 | MASSCREEN_SPARK_EXCHANGE | the folder the Spark engine reads the staged tables from and writes its Parquet to (every executor must reach it: a shared file system on a cluster) | `<warehouse file>.spark` beside the warehouse |
 | DAGSTER_HOME | the Dagster instance every run goes through | the project's .dagster_home/ |
 
@@ -255,12 +255,14 @@ def engine_settings() -> EngineSettings:
 
 def spark_conf(text: str) -> dict[str, str]:
     """`key=value` pairs separated by white space (MASSCREEN_SPARK_CONF) as a dict. A value holding
-    spaces is quoted as in a POSIX shell (`spark.executor.extraJavaOptions='-Xss4m -XX:+UseG1GC'`;
-    shlex's rules, so a backslash escapes the next character). ValueError naming the variable for an
-    unclosed quote, a pair without `=` or a key that is not a spark.* setting."""
+    spaces is quoted in single or double quotes (`spark.executor.extraJavaOptions='-Xss4m -XX:+UseG1GC'`);
+    backslashes and `#` are kept as typed (a Windows path, a value with #). ValueError naming the
+    variable for an unclosed quote, a pair without `=` or a key that is not a spark.* setting."""
+    lexer = shlex.shlex(text, posix=True)
+    lexer.whitespace_split, lexer.escape, lexer.commenters = True, "", ""
     try:
-        words = shlex.split(text)
-    except ValueError as error:  # shlex: "No closing quotation", "No escaped character"
+        words = list(lexer)
+    except ValueError as error:  # shlex: "No closing quotation"
         raise ValueError(f"MASSCREEN_SPARK_CONF: {str(error).lower()} in {text!r}: quote a value holding "
                          "spaces whole, as key='a b'") from None
     pairs = {}

@@ -101,9 +101,10 @@ def driver_java_options(conf: dict[str, str]) -> str:
     """The driver's JVM options: the user's spark.driver.extraJavaOptions (from
     MASSCREEN_SPARK_CONF) with the option that keeps Spark's own log to errors
     (-Dlog4j.configurationFile=<SPARK_LOG_CONFIG>; its start-up warnings would bury the run's
-    progress lines) put first, unless the user names a log configuration of their own."""
+    progress lines) put first, unless the user names a log configuration of their own
+    (-Dlog4j.configurationFile= or -Dlog4j2.configurationFile=)."""
     options = conf.get("spark.driver.extraJavaOptions", "").strip()
-    if "-Dlog4j.configurationFile=" in options:
+    if "-Dlog4j.configurationFile=" in options or "-Dlog4j2.configurationFile=" in options:
         return options
     return f"-Dlog4j.configurationFile={SPARK_LOG_CONFIG} {options}".strip()
 
