@@ -536,7 +536,7 @@ def bench_sizes(sizes: list[str], cache: Path, folder: Path, json_path: Path, ge
                 skip_disk_check: bool = False) -> None:
     """Per size: a check that its run fits on the disk (check_disk, unless skip_disk_check), the
     cached hospital (generated when missing), then bench_size; results printed and merged into
-    json_path by size (other sizes' earlier entries are kept)."""
+    json_path by size as each size ends (other sizes' earlier entries are kept)."""
     from pipelines.synthetic.scale import scaled_hospital
 
     os.environ.setdefault("MASSCREEN_DUCKDB_MEMORY", "5GB")
@@ -558,8 +558,9 @@ def bench_sizes(sizes: list[str], cache: Path, folder: Path, json_path: Path, ge
             entry |= bench_size(hospital, folder / size, progress)
             print_size(size, generated, entry)
         results["sizes"][size] = results["sizes"].get(size, {}) | entry if generate_only else entry
-    json_path.parent.mkdir(parents=True, exist_ok=True)
-    json_path.write_text(json.dumps(results, indent=2) + "\n")
+        # written after each size: a later size stopped (the disk check, an interrupt) keeps this one's
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(results, indent=2) + "\n")
     print_summary(results["sizes"])
     print(f"\nResults in {json_path}")
 

@@ -59,6 +59,32 @@ def test_a_size_that_fits_runs_and_the_cache_and_previous_run_count_as_free(tmp_
     _file(tmp_path / "cache" / "L-abc" / "labs.csv", 2**20)
     with pytest.raises(SystemExit):
         bench.check_disk("L", _measured(peak=round(7.1 * 2**30)), tmp_path / "cache", tmp_path / "runs")
+    # 70 GiB and half a MiB needed: the cached L's 1 MiB counts as free (it is replaced, not added to)
+    bench.check_disk("L", _measured(peak=70 * 2**30 // 10 + 2**19 // 10), tmp_path / "cache", tmp_path / "runs")
     # ...with the previous L run (2 GiB said by disk_bytes) it is
     monkeypatch.setattr(bench, "disk_bytes", lambda path: 2**20 if "cache" in str(path) else 2 * 2**30)
     bench.check_disk("L", _measured(peak=round(7.1 * 2**30)), tmp_path / "cache", tmp_path / "runs")
+
+
+def test_a_size_stopped_by_the_disk_check_keeps_the_results_of_the_sizes_before_it(tmp_path, monkeypatch):
+    import json
+    from types import SimpleNamespace
+
+    from pipelines.synthetic import scale
+
+    hospital = SimpleNamespace(seconds=1.0, bytes=2**20, digest="d", lab_rows=10, vital_rows=5, landing=tmp_path)
+    monkeypatch.setattr(scale, "scaled_hospital", lambda size, cache, progress: hospital)
+    monkeypatch.setattr(bench, "bench_size", lambda hospital, folder, progress: {"lab_rows": 10, "figures": "S's"})
+    monkeypatch.setattr(bench, "print_size", lambda *arguments: None)
+
+    def check_disk(size, measured, cache, folder):
+        if size == "L":
+            raise SystemExit("bench: size L needs about 139 GiB of disk")
+
+    monkeypatch.setattr(bench, "check_disk", check_disk)
+    results = tmp_path / "benchmarks.json"
+    results.write_text(json.dumps({"sizes": {"M": {"measured": "earlier"}}}))
+    with pytest.raises(SystemExit, match="size L needs"):
+        bench.bench_sizes(["S", "L"], tmp_path / "cache", tmp_path / "runs", results, generate_only=False)
+    sizes = json.loads(results.read_text())["sizes"]
+    assert sizes["S"]["figures"] == "S's" and sizes["M"] == {"measured": "earlier"} and "L" not in sizes
