@@ -470,6 +470,20 @@ def test_the_infant_haemoglobin_cut_off_follows_the_age_when_the_sample_was_take
     assert cytopenias["met"] is True
 
 
+def test_the_age_at_the_haemoglobin_counts_calendar_days_where_midnight_was_skipped(tmp_path):
+    """Born on a day whose local midnight did not exist (Sao Paulo began daylight saving time at
+    00:00 on 2018-11-04): the age in days is the difference of the local dates, as on any other
+    day (a day count between times would give one day fewer, which can move an infant across the
+    four-week haemoglobin cut-off)."""
+    from pipelines.core.warehouse import connect
+    from pipelines.staging import staged_tables
+
+    with connect(tmp_path / "warehouse.duckdb", "America/Sao_Paulo") as con:
+        staged_tables.refresh_reference_tables(con)
+        row = evaluate(con, tmp_path, {"hemoglobin": "9.5", "platelets": "90"}, birth_date="2018-11-04")
+    assert row["hlh_2004__evidence"]["cytopenias"]["age_days_at_hemoglobin"] == (D - date(2018, 11, 4)).days
+
+
 # --- HScore immunosuppression: a long-term drug re-ordered on admission ---------------------------
 
 @pytest.mark.parametrize("home_ended, reordered, counts", [
