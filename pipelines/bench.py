@@ -297,23 +297,36 @@ class TreeMemory:
         return self.peak_kib / 1024
 
 
-class Progress:
+class Progress(logging.Formatter):
     """Console progress lines, '[  12.3 s] M backfill: staging.lab_results: 9,876,543 rows in 41.2 s',
-    for the bench's own phases (say) and for each pipeline step (the pipelines.progress logger)."""
+    for the bench's own phases (say) and for each pipeline step (the pipelines.progress logger).
+
+    A context manager: its console handler is on the pipelines.progress logger from entry to exit.
+    The stamp is added when the line is formatted for the console, so the log record itself (seen by
+    every other handler: the run's own log, a test's capture) keeps the step's line as logged."""
 
     def __init__(self):
+        super().__init__("%(message)s")
         self.began, self.prefix = time.monotonic(), ""
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        handler.addFilter(self._stamp)
+        self._handler = logging.StreamHandler()
+        self._handler.setFormatter(self)
+
+    def __enter__(self) -> "Progress":
         from pipelines.core.run_log import progress_log
 
-        progress_log.addHandler(handler)
+        self._level = progress_log.level
+        progress_log.addHandler(self._handler)
         progress_log.setLevel(logging.INFO)
+        return self
 
-    def _stamp(self, record: logging.LogRecord) -> bool:
-        record.msg = f"[{time.monotonic() - self.began:7.1f} s] {self.prefix}{record.msg}"
-        return True
+    def __exit__(self, *exc) -> None:
+        from pipelines.core.run_log import progress_log
+
+        progress_log.removeHandler(self._handler)
+        progress_log.setLevel(self._level)
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"[{time.monotonic() - self.began:7.1f} s] {self.prefix}{super().format(record)}"
 
     def say(self, line: str) -> None:
         print(f"[{time.monotonic() - self.began:7.1f} s] {self.prefix}{line}", flush=True)
@@ -540,27 +553,27 @@ def bench_sizes(sizes: list[str], cache: Path, folder: Path, json_path: Path, ge
     from pipelines.synthetic.scale import scaled_hospital
 
     os.environ.setdefault("MASSCREEN_DUCKDB_MEMORY", "5GB")
-    progress = Progress()
-    results = json.loads(json_path.read_text()) if json_path.exists() else {"sizes": {}}
-    for size in sizes:
-        if not (skip_disk_check or generate_only):
-            check_disk(size, results["sizes"], cache, folder)
-        progress.prefix = f"{size} generate: "
-        with TreeMemory() as memory:
-            hospital = scaled_hospital(size, cache, progress=progress.say)
-        generated = {"seconds": hospital.seconds, "bytes": hospital.bytes, "digest": hospital.digest,
-                     "peak_memory_mib_this_call": round(memory.peak_mib)}
-        progress.prefix = ""
-        progress.say(f"{size}: {hospital.lab_rows:,} lab and {hospital.vital_rows:,} vital rows in {hospital.landing} "
-                     f"({hospital.bytes / 2**30:.2f} GiB, generated in {hospital.seconds:.0f} s)")
-        entry = {"measured": date.today().isoformat(), "machine": machine(), "generated": generated}
-        if not generate_only:
-            entry |= bench_size(hospital, folder / size, progress)
-            print_size(size, generated, entry)
-        results["sizes"][size] = results["sizes"].get(size, {}) | entry if generate_only else entry
-        # written after each size: a later size stopped (the disk check, an interrupt) keeps this one's
-        json_path.parent.mkdir(parents=True, exist_ok=True)
-        json_path.write_text(json.dumps(results, indent=2) + "\n")
+    with Progress() as progress:
+        results = json.loads(json_path.read_text()) if json_path.exists() else {"sizes": {}}
+        for size in sizes:
+            if not (skip_disk_check or generate_only):
+                check_disk(size, results["sizes"], cache, folder)
+            progress.prefix = f"{size} generate: "
+            with TreeMemory() as memory:
+                hospital = scaled_hospital(size, cache, progress=progress.say)
+            generated = {"seconds": hospital.seconds, "bytes": hospital.bytes, "digest": hospital.digest,
+                         "peak_memory_mib_this_call": round(memory.peak_mib)}
+            progress.prefix = ""
+            progress.say(f"{size}: {hospital.lab_rows:,} lab and {hospital.vital_rows:,} vital rows in {hospital.landing} "
+                         f"({hospital.bytes / 2**30:.2f} GiB, generated in {hospital.seconds:.0f} s)")
+            entry = {"measured": date.today().isoformat(), "machine": machine(), "generated": generated}
+            if not generate_only:
+                entry |= bench_size(hospital, folder / size, progress)
+                print_size(size, generated, entry)
+            results["sizes"][size] = results["sizes"].get(size, {}) | entry if generate_only else entry
+            # written after each size: a later size stopped (the disk check, an interrupt) keeps this one's
+            json_path.parent.mkdir(parents=True, exist_ok=True)
+            json_path.write_text(json.dumps(results, indent=2) + "\n")
     print_summary(results["sizes"])
     print(f"\nResults in {json_path}")
 

@@ -88,3 +88,26 @@ def test_a_size_stopped_by_the_disk_check_keeps_the_results_of_the_sizes_before_
         bench.bench_sizes(["S", "L"], tmp_path / "cache", tmp_path / "runs", results, generate_only=False)
     sizes = json.loads(results.read_text())["sizes"]
     assert sizes["S"]["figures"] == "S's" and sizes["M"] == {"measured": "earlier"} and "L" not in sizes
+
+
+def test_the_bench_console_stamps_its_own_lines_only_and_leaves_the_progress_logger_as_it_found_it(capsys, caplog):
+    """Each pipeline step's line reaches the bench's console with the seconds since the bench
+    began; every other handler (here pytest's capture) gets the line as the step logged it, and
+    after the bench the logger has no bench handler left, so later runs in the same process log
+    plain lines."""
+    import logging
+
+    from pipelines.core.run_log import progress_log
+
+    handlers_before = list(progress_log.handlers)
+    caplog.set_level(logging.INFO, logger="pipelines.progress")
+    with bench.Progress() as progress:
+        progress.prefix = "S backfill: "
+        progress_log.info("staging.lab_results: 12 rows in 0.1 s")
+    assert [record.getMessage() for record in caplog.records if record.name == "pipelines.progress"] == [
+        "staging.lab_results: 12 rows in 0.1 s"]
+    console = capsys.readouterr().err.strip()
+    assert console.startswith("[") and console.endswith("] S backfill: staging.lab_results: 12 rows in 0.1 s")
+    assert progress_log.handlers == handlers_before
+    progress_log.info("screen.episodes: 0 rows in 0.1 s")
+    assert "screen.episodes" not in capsys.readouterr().err
