@@ -3,12 +3,14 @@ release the de-identified research tier; write the HTML report of a day and a mo
 published file read-only (pipelines/research/query.py)."""
 
 import argparse
+import functools
 import logging
 import signal
 import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Callable
 
 from pipelines import runner
 
@@ -199,16 +201,25 @@ class _ProgressLines(logging.Handler):
         print(f"  [{time.monotonic() - self.began:6.1f} s] {record.getMessage()}", flush=True)
 
 
-def _print_progress() -> None:
-    """Print each finished step's progress line (pipelines.progress: step, rows, seconds) as it
-    comes, the seconds counted from now."""
-    progress = logging.getLogger("pipelines.progress")
-    handler = next((h for h in progress.handlers if isinstance(h, _ProgressLines)), None)
-    if handler is None:
-        handler = _ProgressLines()
+def _printing_progress(command: Callable[..., int]) -> Callable[..., int]:
+    """Wrap a command so that, while it runs, each finished step's progress line (pipelines.progress:
+    step, rows, seconds) is printed as it comes, the seconds counted from the command's start. The
+    handler is taken off the logger when the command ends, so a later command or a library caller in
+    the same process (a notebook, a test) does not print them."""
+
+    @functools.wraps(command)
+    def printing(*arguments, **keywords) -> int:
+        progress = logging.getLogger("pipelines.progress")
+        handler, level = _ProgressLines(), progress.level
         progress.addHandler(handler)
-    handler.began = time.monotonic()
-    progress.setLevel(logging.INFO)
+        progress.setLevel(logging.INFO)
+        try:
+            return command(*arguments, **keywords)
+        finally:
+            progress.removeHandler(handler)
+            progress.setLevel(level)
+
+    return printing
 
 
 def summary_file(warehouse: Path) -> Path:
@@ -216,6 +227,7 @@ def summary_file(warehouse: Path) -> Path:
     return Path(warehouse).parent / "summary.txt"
 
 
+@_printing_progress
 def _run(landing: Path | None, config: Path | None, warehouse: Path, start: date, end: date,
          timezone: str | None, truth: Path | None, partition_start: date | None = None,
          verbose: bool = False) -> int:
@@ -230,7 +242,6 @@ def _run(landing: Path | None, config: Path | None, warehouse: Path, start: date
         runner.configure(warehouse, landing, config, timezone, partition_start)
         check_environment()
         runner.set_verbose(verbose)
-        _print_progress()
         engine = engine_settings()
         on_spark = f", features and screen on Spark at {engine.spark_master}" if engine.engine == "spark" else ""
         print(f"Screening {start} to {end} into {warehouse} (Dagster instance {dagster_home()}{on_spark}):")

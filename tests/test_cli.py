@@ -1,5 +1,6 @@
 """The `masscreen` command: help a newcomer can read, and a non-zero exit code on failure."""
 
+import re
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -114,6 +115,23 @@ def test_a_malformed_setting_stops_the_run_before_it_starts_in_one_line(site, mo
     [line] = capsys.readouterr().err.strip().splitlines()
     assert line.startswith("Run not started: ") and message in line
 
+
+def test_a_run_prints_its_progress_lines_and_takes_the_printer_off_when_it_ends(site, capsys):
+    """While `masscreen run` runs, each finished step prints '  [  1.2 s] step: n rows in 0.1 s'; after
+    it, the progress logger has the handlers it had before, so a later caller in the same process (a
+    notebook, the next command) prints no progress lines it did not ask for."""
+    import logging
+
+    tmp_path, landing = site
+    progress = logging.getLogger("pipelines.progress")
+    handlers_before, level_before = list(progress.handlers), progress.level
+    assert main(["run", "--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb"),
+                 "--start", "2024-01-10", "--end", "2024-01-10"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^  \[ *\d+\.\d s\] staging\.lab_results: 1 rows in \d+\.\d s$", out, flags=re.MULTILINE), out
+    assert progress.handlers == handlers_before and progress.level == level_before
+    progress.info("screen.episodes: 0 rows in 0.1 s")
+    assert "screen.episodes" not in capsys.readouterr().out
 
 def test_the_first_day_can_come_from_the_command_line(tmp_path):
     """In a process of its own, as the partitions are defined when the code location loads."""
