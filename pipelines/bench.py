@@ -312,18 +312,14 @@ class Progress(logging.Formatter):
         self._handler.setFormatter(self)
 
     def __enter__(self) -> "Progress":
-        from pipelines.core.run_log import progress_log
+        from pipelines.core.run_log import progress_printed_by
 
-        self._level = progress_log.level
-        progress_log.addHandler(self._handler)
-        progress_log.setLevel(logging.INFO)
+        self._printing = progress_printed_by(self._handler)
+        self._printing.__enter__()
         return self
 
     def __exit__(self, *exc) -> None:
-        from pipelines.core.run_log import progress_log
-
-        progress_log.removeHandler(self._handler)
-        progress_log.setLevel(self._level)
+        self._printing.__exit__(*exc)
 
     def format(self, record: logging.LogRecord) -> str:
         return f"[{time.monotonic() - self.began:7.1f} s] {self.prefix}{super().format(record)}"

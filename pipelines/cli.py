@@ -209,15 +209,10 @@ def _printing_progress(command: Callable[..., int]) -> Callable[..., int]:
 
     @functools.wraps(command)
     def printing(*arguments, **keywords) -> int:
-        progress = logging.getLogger("pipelines.progress")
-        handler, level = _ProgressLines(), progress.level
-        progress.addHandler(handler)
-        progress.setLevel(logging.INFO)
-        try:
+        from pipelines.core.run_log import progress_printed_by
+
+        with progress_printed_by(_ProgressLines()):
             return command(*arguments, **keywords)
-        finally:
-            progress.removeHandler(handler)
-            progress.setLevel(level)
 
     return printing
 

@@ -3,8 +3,10 @@
 import json
 import logging
 import subprocess
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from functools import cache
+from typing import Iterator
 
 import duckdb
 
@@ -14,6 +16,22 @@ from pipelines.core.settings import PROJECT_DIR
 # Progress lines of finished steps, for a console that asks for them (`make bench` does); silent by
 # default (no handler, so Python's last-resort handler shows warnings only).
 progress_log = logging.getLogger("pipelines.progress")
+
+
+@contextmanager
+def progress_printed_by(handler: logging.Handler) -> Iterator[None]:
+    """Within the block, every finished step's progress line (log_step) also goes to `handler`; on
+    leaving it (normally or by an exception) the handler is taken off and the logger's level is
+    restored, so a later caller in the same process (a notebook, a test) gets no lines it did not
+    ask for. The command line and `make bench` print their console lines this way."""
+    level = progress_log.level
+    progress_log.addHandler(handler)
+    progress_log.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        progress_log.removeHandler(handler)
+        progress_log.setLevel(level)
 
 
 @cache
